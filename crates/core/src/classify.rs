@@ -1,0 +1,339 @@
+//! Classify: is the landscape smooth or rugged, judged from the probe results.
+//!
+//! Three features of the probe are computed, each scale-free (they use ranks of the values,
+//! so any monotone transform of the objective gives the same answer):
+//!
+//! - **fdc**: fitness–distance correlation, the Spearman correlation between a point's
+//!   distance to the best probe point and its value. Near 1 on a single smooth basin,
+//!   near 0 on multimodal or noisy landscapes (Jones & Forrest 1995).
+//! - **quad_q2**: leave-one-out R² of a separable quadratic model of the value ranks
+//!   (`1, x_d, x_d²` per dimension, ridge-regularised), computed exactly from the hat matrix.
+//!   High when a smooth bowl explains the ranks; low or negative when it does not.
+//! - **top_dispersion**: mean pairwise distance among the best fifth of the points divided
+//!   by the mean pairwise distance among all of them. Small when the good points gather in one
+//!   region, near 1 when they are scattered.
+//!
+//! The smoothness score is `0.4·fdc + 0.4·max(q2, 0) + 0.2·(1 − top_dispersion)`, clipped to
+//! `[0, 1]`. The landscape is *smooth* when the score reaches the threshold and the space has
+//! no categorical parameter (a landscape over unordered options is piecewise by nature, and
+//! simplex moves have no meaning there). The features, the score, the threshold, the label and
+//! a one-line reason are recorded in the run artifact.
+//!
+//! # References
+//! - T. Jones, S. Forrest (1995), "Fitness distance correlation as a measure of problem
+//!   difficulty for genetic algorithms", ICGA.
+//! - O. Mersmann et al. (2011), "Exploratory landscape analysis", GECCO.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+/// Default smoothness threshold.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// Largest dimension for which the quadratic fit is computed (its cost grows as D³).
+const MAX_QUAD_DIM: usize = 32;
+
+/// The classifier's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Landscape {
+    /// One smooth basin: refine with Nelder–Mead.
+    Smooth,
+    /// Multimodal, noisy, or partly categorical: refine with TPE.
+    Rugged,
+}
+
+/// Landscape features measured on the probe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Features {
+    /// Number of probe results used (failed trials count as the worst value).
+    pub n_points: u64,
+    /// Spearman correlation of distance-to-best with value.
+    pub fdc: f64,
+    /// Leave-one-out R² of the separable quadratic fit of value ranks (absent when there
+    /// are too few points for the fit or more than 32 dimensions).
+    pub quad_q2: Option<f64>,
+    /// Spread of the best fifth of the points relative to the spread of all points.
+    pub top_dispersion: f64,
+    /// Number of categorical parameters in the space.
+    pub categorical: u64,
+}
+
+/// The recorded classification: features, score, threshold, label and reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Classification {
+    /// The verdict.
+    pub label: Landscape,
+    /// Smoothness score in `[0, 1]`.
+    pub score: f64,
+    /// Threshold the score was compared with.
+    pub threshold: f64,
+    /// The measured features.
+    pub features: Features,
+    /// One line saying why.
+    pub reason: String,
+}
+
+/// Classifies from unit points and values (`f64::MAX` marks a failed trial).
+pub(crate) fn classify(points: &[Vec<f64>], values: &[f64], categorical: usize, threshold: f64) -> Classification {
+    let n = points.len();
+    let ranks = ranks(values);
+    let best = (0..n).min_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b))).unwrap_or(0);
+
+    let fdc = if n >= 3 {
+        let dist: Vec<f64> = points.iter().map(|p| distance(p, &points[best])).collect();
+        finite_or_zero(pearson(&self::ranks(&dist), &ranks))
+    } else {
+        0.0
+    };
+    let quad_q2 = quadratic_q2(points, &ranks).map(|q| q.max(-1.0));
+    let top_dispersion = top_dispersion(points, &ranks);
+
+    let score = (0.4 * fdc.max(0.0) + 0.4 * quad_q2.unwrap_or(fdc).max(0.0) + 0.2 * (1.0 - top_dispersion).max(0.0)).clamp(0.0, 1.0);
+    let features = Features { n_points: n as u64, fdc, quad_q2, top_dispersion, categorical: categorical as u64 };
+
+    let q2_text = quad_q2.map_or(String::from("n/a"), |q| format!("{q:.2}"));
+    let measured = format!("fdc {fdc:.2}, quadratic q2 {q2_text}, top dispersion {top_dispersion:.2}");
+    let (label, reason) = if n < 3 {
+        (Landscape::Rugged, format!("only {n} probe results; too few to judge, assuming rugged"))
+    } else if categorical > 0 {
+        (
+            Landscape::Rugged,
+            format!("{categorical} categorical parameter(s) make the landscape piecewise (score {score:.2}; {measured})"),
+        )
+    } else if score >= threshold {
+        (Landscape::Smooth, format!("score {score:.2} >= threshold {threshold:.2}: {measured}"))
+    } else {
+        (Landscape::Rugged, format!("score {score:.2} < threshold {threshold:.2}: {measured}"))
+    };
+    Classification { label, score, threshold, features, reason }
+}
+
+fn finite_or_zero(x: f64) -> f64 {
+    if x.is_finite() {
+        x
+    } else {
+        0.0
+    }
+}
+
+fn distance(a: &[f64], b: &[f64]) -> f64 {
+    libm::sqrt(a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum())
+}
+
+/// Average ranks (ties share their mean rank), scaled to `[0, 1]`.
+pub(crate) fn ranks(values: &[f64]) -> Vec<f64> {
+    let n = values.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    let mut out = vec![0.0; n];
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let r = (i + j) as f64 / 2.0;
+        for &k in &order[i..=j] {
+            out[k] = if n > 1 { r / (n - 1) as f64 } else { 0.0 };
+        }
+        i = j + 1;
+    }
+    out
+}
+
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    sxy / libm::sqrt(sxx * syy)
+}
+
+fn mean_pairwise(points: &[&Vec<f64>]) -> f64 {
+    let (mut sum, mut count) = (0.0, 0u64);
+    for i in 0..points.len() {
+        for j in 0..i {
+            sum += distance(points[i], points[j]);
+            count += 1;
+        }
+    }
+    if count == 0 {
+        0.0
+    } else {
+        sum / count as f64
+    }
+}
+
+fn top_dispersion(points: &[Vec<f64>], ranks: &[f64]) -> f64 {
+    let n = points.len();
+    if n < 4 {
+        return 1.0;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| ranks[a].total_cmp(&ranks[b]).then(a.cmp(&b)));
+    let k = (n / 5).max(3);
+    let top: Vec<&Vec<f64>> = order[..k].iter().map(|&i| &points[i]).collect();
+    let all: Vec<&Vec<f64>> = points.iter().collect();
+    let whole = mean_pairwise(&all);
+    if whole <= 0.0 {
+        return 1.0;
+    }
+    (mean_pairwise(&top) / whole).clamp(0.0, 2.0)
+}
+
+/// Leave-one-out R² (PRESS) of a ridge fit of `y` on `[1, z_d, z_d²]`, `z = x − ½`.
+fn quadratic_q2(points: &[Vec<f64>], y: &[f64]) -> Option<f64> {
+    let n = points.len();
+    let d = points.first()?.len();
+    let p = 2 * d + 1;
+    if d > MAX_QUAD_DIM || n < p + 3 {
+        return None;
+    }
+    let row = |x: &[f64]| -> Vec<f64> {
+        let mut r = Vec::with_capacity(p);
+        r.push(1.0);
+        for &xi in x {
+            let z = xi - 0.5;
+            r.push(z);
+            r.push(z * z - 1.0 / 12.0);
+        }
+        r
+    };
+    let rows: Vec<Vec<f64>> = points.iter().map(|x| row(x)).collect();
+    let mut a = vec![0.0; p * p];
+    let mut b = vec![0.0; p];
+    for (r, &yi) in rows.iter().zip(y) {
+        for i in 0..p {
+            b[i] += r[i] * yi;
+            for j in 0..=i {
+                a[i * p + j] += r[i] * r[j];
+            }
+        }
+    }
+    let trace: f64 = (0..p).map(|i| a[i * p + i]).sum();
+    let ridge = 1e-6 * trace / p as f64;
+    for i in 0..p {
+        a[i * p + i] += ridge;
+    }
+    let l = cholesky(&a, p)?;
+    let beta = cholesky_solve(&l, p, &b);
+    let mean = y.iter().sum::<f64>() / n as f64;
+    let (mut press, mut total) = (0.0, 0.0);
+    for (r, &yi) in rows.iter().zip(y) {
+        let fit: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
+        let h: f64 = r.iter().zip(&cholesky_solve(&l, p, r)).map(|(a, b)| a * b).sum();
+        let loo = (yi - fit) / (1.0 - h).max(1e-9);
+        press += loo * loo;
+        total += (yi - mean) * (yi - mean);
+    }
+    if total <= 0.0 {
+        return None;
+    }
+    Some(1.0 - press / total)
+}
+
+/// Lower Cholesky factor of a symmetric positive definite matrix (lower triangle read).
+fn cholesky(a: &[f64], p: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; p * p];
+    for i in 0..p {
+        for j in 0..=i {
+            let mut s = a[i * p + j];
+            for k in 0..j {
+                s -= l[i * p + k] * l[j * p + k];
+            }
+            if i == j {
+                if s <= 0.0 {
+                    return None;
+                }
+                l[i * p + i] = libm::sqrt(s);
+            } else {
+                l[i * p + j] = s / l[j * p + j];
+            }
+        }
+    }
+    Some(l)
+}
+
+fn cholesky_solve(l: &[f64], p: usize, b: &[f64]) -> Vec<f64> {
+    let mut y = b.to_vec();
+    for i in 0..p {
+        for k in 0..i {
+            y[i] -= l[i * p + k] * y[k];
+        }
+        y[i] /= l[i * p + i];
+    }
+    for i in (0..p).rev() {
+        for k in i + 1..p {
+            y[i] -= l[k * p + i] * y[k];
+        }
+        y[i] /= l[i * p + i];
+    }
+    y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe;
+
+    fn sample(f: impl Fn(&[f64]) -> f64, n: u64, d: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
+        let pts: Vec<Vec<f64>> = (0..n).map(|i| probe::point(i, d, 99)).collect();
+        let vals = pts.iter().map(|p| f(p)).collect();
+        (pts, vals)
+    }
+
+    #[test]
+    fn sphere_is_smooth_and_rastrigin_is_rugged() {
+        let sphere = |x: &[f64]| x.iter().map(|v| (v - 0.3) * (v - 0.3)).sum::<f64>();
+        let (p, v) = sample(sphere, 20, 3);
+        let c = classify(&p, &v, 0, DEFAULT_THRESHOLD);
+        assert_eq!(c.label, Landscape::Smooth, "{}", c.reason);
+        assert!(c.features.fdc > 0.8);
+
+        let rastrigin = |x: &[f64]| {
+            x.iter()
+                .map(|v| {
+                    let z = 10.24 * v - 5.12;
+                    z * z - 10.0 * libm::cos(core::f64::consts::TAU * z) + 10.0
+                })
+                .sum::<f64>()
+        };
+        let (p, v) = sample(rastrigin, 20, 3);
+        let c = classify(&p, &v, 0, DEFAULT_THRESHOLD);
+        assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
+    }
+
+    #[test]
+    fn categorical_spaces_are_rugged_whatever_the_score() {
+        let (p, v) = sample(|x| x[0], 20, 2);
+        let c = classify(&p, &v, 1, 0.0);
+        assert_eq!(c.label, Landscape::Rugged);
+        assert!(c.reason.contains("categorical"));
+    }
+
+    #[test]
+    fn ranks_average_ties() {
+        assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![2.5 / 3.0, 0.0, 2.5 / 3.0, 1.0 / 3.0]);
+    }
+
+    #[test]
+    fn exact_quadratic_has_q2_near_one() {
+        // Ranks of a separable bowl are not exactly quadratic, so fit values, not ranks.
+        let (p, _) = sample(|_| 0.0, 30, 2);
+        let y: Vec<f64> = p.iter().map(|x| (x[0] - 0.2) * (x[0] - 0.2) + 2.0 * (x[1] - 0.7) * (x[1] - 0.7)).collect();
+        let q = quadratic_q2(&p, &y).unwrap_or(0.0);
+        assert!(q > 0.999, "{q}");
+    }
+}

@@ -1,0 +1,62 @@
+//! # arqonhpo-core
+//!
+//! The engine of ArqonHPO, a hyperparameter optimizer for problems where every trial is
+//! expensive and every microsecond of overhead shows. It is a probe-gated pipeline driven by
+//! an explicit ask/tell state machine:
+//!
+//! 1. **Probe** — a scrambled Sobol design over the space ([`probe`]).
+//! 2. **Classify** — landscape features of the probe results decide *smooth* or *rugged*
+//!    ([`classify`]).
+//! 3. **Select** — Nelder–Mead for smooth landscapes, TPE for rugged or noisy ones (or a
+//!    strategy forced by the config).
+//! 4. **Refine** — the selected strategy proposes the rest of the budget.
+//!
+//! ```
+//! use arqonhpo_core::{Param, Solver, SolverConfig, Space};
+//!
+//! let space = Space::new()
+//!     .with("x", Param::float(-5.0, 5.0))
+//!     .with("y", Param::float(-5.0, 5.0));
+//! let mut solver = Solver::new(SolverConfig::new(space, 60, 7))?;
+//! while let Some(trial) = solver.ask() {
+//!     let x = trial.params.get("x").and_then(|v| v.as_f64()).unwrap_or_default();
+//!     let y = trial.params.get("y").and_then(|v| v.as_f64()).unwrap_or_default();
+//!     solver.tell_value(trial.id, (x - 1.0).powi(2) + (y + 2.0).powi(2))?;
+//! }
+//! let best = solver.best().and_then(|t| t.value).unwrap_or(f64::INFINITY);
+//! assert!(best < 1e-3);
+//! # Ok::<(), arqonhpo_core::Error>(())
+//! ```
+//!
+//! Same config, seed and results give bit-identical suggestions on every platform: one
+//! ChaCha8 stream per purpose, `libm` for every transcendental function, and a state that
+//! serializes whole ([`Solver::snapshot`]).
+//!
+//! ## Features
+//! - `std` (default): `std::error::Error` and friends. Without it the crate is `no_std` + `alloc`.
+//! - `diagnostics` (default): [`Error`] implements `miette::Diagnostic`.
+//! - `schema`: JSON Schema generation for the contracts.
+//! - `tracing`: debug spans on `ask` and `tell`.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub mod artifact;
+pub mod classify;
+pub mod config;
+pub mod error;
+mod machine;
+pub mod probe;
+mod rng;
+mod space;
+mod strategies;
+
+pub use artifact::{RunArtifact, TrialRecord, TrialStatus};
+pub use classify::{Classification, Features, Landscape};
+pub use config::{ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice, Value};
+pub use error::{ConfigIssue, Error};
+pub use machine::{Method, Outcome, Phase, Solver, Stage, Trial, STATE_VERSION};
+
+/// Version of this engine.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

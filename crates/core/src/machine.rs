@@ -1,0 +1,524 @@
+//! The ask/tell state machine: `Probe → Refine { strategy } → Done`.
+//!
+//! [`Solver::ask`] hands out trials and [`Solver::tell`] takes their results; nothing else
+//! moves the machine. Every transition is in [`Solver::tell`] (probe complete → classify,
+//! select, refine; budget spent and nothing pending → done) and [`Solver::ask`] (which
+//! component proposes). Trials may be pending in any number and told in any order.
+//!
+//! The whole state serializes ([`Solver::snapshot`] / [`Solver::restore`]), RNG streams
+//! included, so a restored solver's next `ask()` is bit-identical to the one that never
+//! stopped. A [`RunArtifact`] can also be resumed by replaying its trials
+//! ([`Solver::from_artifact`]).
+
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use crate::artifact::{RunArtifact, TrialRecord, TrialStatus};
+use crate::classify::{self, Classification, Landscape};
+use crate::config::{Params, SolverConfig, StrategyChoice};
+use crate::error::Error;
+use crate::probe;
+use crate::rng::{Rng, Stream};
+use crate::space::{self, Encoding};
+use crate::strategies::{Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED};
+
+/// Version of the snapshot format written by [`Solver::snapshot`].
+pub const STATE_VERSION: u32 = 1;
+
+/// Where the run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum Phase {
+    /// Handing out the scrambled Sobol design.
+    Probe,
+    /// Classified; the chosen strategy refines.
+    Refine {
+        /// The refining strategy.
+        strategy: Method,
+    },
+    /// The whole budget is handed out and every trial is told.
+    Done,
+}
+
+/// Which component proposed a trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// The scrambled Sobol probe.
+    Sobol,
+    /// Bounded Nelder–Mead.
+    NelderMead,
+    /// Multivariate TPE.
+    Tpe,
+    /// Uniform random search.
+    Random,
+}
+
+impl Method {
+    /// The name used in configs and artifacts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Sobol => "sobol",
+            Method::NelderMead => "nelder_mead",
+            Method::Tpe => "tpe",
+            Method::Random => "random",
+        }
+    }
+}
+
+/// The pipeline stage a trial belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Part of the probe.
+    Probe,
+    /// Proposed by the refining strategy.
+    Refine,
+}
+
+/// A trial handed out by [`Solver::ask`]: evaluate `params`, then [`Solver::tell`] the `id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    /// Identifier to pass back to `tell`; trials are numbered from 0 in the order asked.
+    pub id: u64,
+    /// Parameter values, in space order.
+    pub params: Params,
+    /// Probe or refine.
+    pub stage: Stage,
+    /// The component that proposed it.
+    pub method: Method,
+}
+
+/// The result of evaluating a trial.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The objective value (lower is better). NaN or infinite values are recorded as failed.
+    Value(f64),
+    /// The evaluation failed; the trial counts as the worst seen.
+    Failed {
+        /// Why, if known (kept in the artifact).
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct State {
+    state_version: u32,
+    engine_version: String,
+    config: SolverConfig,
+    phase: Phase,
+    /// Sobol points planned for the probe (after warm-start points are counted).
+    probe_planned: u64,
+    /// How many of the planned probe trials have been told.
+    probe_told: u64,
+    scramble: u32,
+    trials: Vec<TrialRecord>,
+    /// Unit-cube point of every trial, by id.
+    units: Vec<Vec<f64>>,
+    pending: BTreeSet<u64>,
+    told: u64,
+    best: Option<u64>,
+    classification: Option<Classification>,
+    strategy: Option<Strategy>,
+}
+
+/// The ask/tell optimizer.
+#[derive(Debug, Clone)]
+pub struct Solver {
+    state: State,
+    encoding: Encoding,
+}
+
+impl Solver {
+    /// Validates `config` and creates a solver ready to `ask`.
+    pub fn new(config: SolverConfig) -> Result<Self, Error> {
+        config.validate()?;
+        let encoding = Encoding::new(&config.space);
+        let planned = probe::planned_size(&config).saturating_sub(config.warm_start.len() as u64);
+        let scramble = Rng::new(config.seed, Stream::Probe).next_u64() as u32;
+        let mut solver = Self {
+            state: State {
+                state_version: STATE_VERSION,
+                engine_version: crate::VERSION.to_string(),
+                config,
+                phase: Phase::Probe,
+                probe_planned: planned,
+                probe_told: 0,
+                scramble,
+                trials: Vec::new(),
+                units: Vec::new(),
+                pending: BTreeSet::new(),
+                told: 0,
+                best: None,
+                classification: None,
+                strategy: None,
+            },
+            encoding,
+        };
+        if planned == 0 {
+            solver.enter_refine();
+        }
+        Ok(solver)
+    }
+
+    /// Parses JSON config text, validates it and creates a solver.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        Self::new(SolverConfig::from_json(text)?)
+    }
+
+    /// The next trial to evaluate, or `None` once the whole budget has been handed out.
+    #[cfg_attr(feature = "tracing", tracing::instrument(level = "debug", skip(self), fields(id = self.state.trials.len())))]
+    pub fn ask(&mut self) -> Option<Trial> {
+        let s = &mut self.state;
+        let id = s.trials.len() as u64;
+        if id >= s.config.budget {
+            return None;
+        }
+        let (u, stage, method) = match s.phase {
+            Phase::Probe => (probe::point(id, self.encoding.dim(), s.scramble), Stage::Probe, Method::Sobol),
+            Phase::Refine { strategy } => {
+                let pending: Vec<&[f64]> = s.pending.iter().map(|&p| s.units[p as usize].as_slice()).collect();
+                let ctx = Context { kinds: self.encoding.kinds(), space: &s.config.space, pending: &pending };
+                let u = match s.strategy.as_mut() {
+                    Some(strategy) => strategy.propose(id, &ctx),
+                    None => return None,
+                };
+                (u, Stage::Refine, strategy)
+            }
+            Phase::Done => return None,
+        };
+        let params = space::decode(&s.config.space, &u);
+        s.trials.push(TrialRecord {
+            id,
+            params: params.clone(),
+            status: TrialStatus::Pending,
+            value: None,
+            reason: None,
+            stage,
+            method,
+            asked_after: s.told,
+            told_index: None,
+        });
+        s.units.push(u);
+        s.pending.insert(id);
+        Some(Trial { id, params, stage, method })
+    }
+
+    /// Up to `n` trials at once, for parallel workers (fewer when the budget runs out).
+    pub fn ask_batch(&mut self, n: usize) -> Vec<Trial> {
+        core::iter::from_fn(|| self.ask()).take(n).collect()
+    }
+
+    /// Reports the result of trial `id`. Unknown or already-told ids are an error and leave
+    /// the solver unchanged.
+    #[cfg_attr(feature = "tracing", tracing::instrument(level = "debug", skip(self)))]
+    pub fn tell(&mut self, id: u64, outcome: Outcome) -> Result<(), Error> {
+        let s = &mut self.state;
+        let record = match s.trials.get(id as usize) {
+            None => return Err(Error::UnknownTrial { id, issued: s.trials.len() as u64 }),
+            Some(r) if r.status != TrialStatus::Pending => return Err(Error::AlreadyTold { id }),
+            Some(_) => &mut s.trials[id as usize],
+        };
+        let score = match outcome {
+            Outcome::Value(v) if v.is_finite() => {
+                record.status = TrialStatus::Completed;
+                record.value = Some(v);
+                v
+            }
+            Outcome::Value(v) => {
+                record.status = TrialStatus::Failed;
+                record.reason = Some(format!("objective returned {v}"));
+                FAILED
+            }
+            Outcome::Failed { reason } => {
+                record.status = TrialStatus::Failed;
+                record.reason = reason;
+                FAILED
+            }
+        };
+        record.told_index = Some(s.told);
+        let stage = record.stage;
+        s.told += 1;
+        s.pending.remove(&id);
+        if score != FAILED && s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| score < bv)) {
+            s.best = Some(id);
+        }
+        if stage == Stage::Probe && id < s.probe_planned {
+            s.probe_told += 1;
+        }
+        match s.phase {
+            Phase::Probe if s.probe_told == s.probe_planned => self.enter_refine(),
+            Phase::Probe => {}
+            Phase::Refine { .. } | Phase::Done => {
+                if let Some(strategy) = s.strategy.as_mut() {
+                    strategy.observe(id, &s.units[id as usize], score);
+                }
+            }
+        }
+        self.finish_if_done();
+        Ok(())
+    }
+
+    /// Shorthand for `tell(id, Outcome::Value(value))`.
+    pub fn tell_value(&mut self, id: u64, value: f64) -> Result<(), Error> {
+        self.tell(id, Outcome::Value(value))
+    }
+
+    /// Shorthand for `tell(id, Outcome::Failed { reason })`.
+    pub fn tell_failed(&mut self, id: u64, reason: impl Into<String>) -> Result<(), Error> {
+        self.tell(id, Outcome::Failed { reason: Some(reason.into()) })
+    }
+
+    /// Probe complete: classify, select the strategy, and hand it everything seen so far.
+    fn enter_refine(&mut self) {
+        let s = &mut self.state;
+        let warm: Vec<Point> = s
+            .config
+            .warm_start
+            .iter()
+            .map(|o| Point { u: space::encode(&s.config.space, &o.params), f: o.value })
+            .collect();
+        let score_of = |r: &TrialRecord| if r.status == TrialStatus::Completed { r.value.unwrap_or(FAILED) } else { FAILED };
+        let probe_points: Vec<Point> = warm
+            .iter()
+            .cloned()
+            .chain(s.trials[..s.probe_planned as usize].iter().map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }))
+            .collect();
+        let (pts, vals): (Vec<Vec<f64>>, Vec<f64>) = probe_points.into_iter().map(|p| (p.u, p.f)).unzip();
+        let classification =
+            classify::classify(&pts, &vals, self.encoding.categorical_count(), s.config.classifier.threshold);
+        let method = match s.config.strategy {
+            StrategyChoice::Auto => match classification.label {
+                Landscape::Smooth => Method::NelderMead,
+                Landscape::Rugged => Method::Tpe,
+            },
+            StrategyChoice::NelderMead => Method::NelderMead,
+            StrategyChoice::Tpe => Method::Tpe,
+            StrategyChoice::Random => Method::Random,
+        };
+        // Everything told so far, in trial order (a deterministic order whatever the tells).
+        let history: Vec<Point> = warm
+            .into_iter()
+            .chain(
+                s.trials
+                    .iter()
+                    .filter(|r| r.status != TrialStatus::Pending)
+                    .map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }),
+            )
+            .collect();
+        let seed = s.config.seed;
+        s.strategy = Some(match method {
+            Method::NelderMead => Strategy::NelderMead(NelderMead::new(self.encoding.dim(), &history, seed)),
+            Method::Random => Strategy::Random(RandomSearch::new(seed)),
+            Method::Tpe | Method::Sobol => Strategy::Tpe(Tpe::new(&history, seed)),
+        });
+        s.classification = Some(classification);
+        s.phase = Phase::Refine { strategy: method };
+    }
+
+    fn finish_if_done(&mut self) {
+        let s = &mut self.state;
+        if s.trials.len() as u64 >= s.config.budget && s.pending.is_empty() && !matches!(s.phase, Phase::Probe) {
+            s.phase = Phase::Done;
+        }
+    }
+
+    /// The current phase.
+    pub fn phase(&self) -> Phase {
+        self.state.phase
+    }
+
+    /// The config the solver runs (validated).
+    pub fn config(&self) -> &SolverConfig {
+        &self.state.config
+    }
+
+    /// The classification, once the probe is complete.
+    pub fn classification(&self) -> Option<&Classification> {
+        self.state.classification.as_ref()
+    }
+
+    /// The best completed trial so far (lowest value; the earliest on ties).
+    pub fn best(&self) -> Option<&TrialRecord> {
+        self.state.best.map(|id| &self.state.trials[id as usize])
+    }
+
+    /// Every trial handed out, by id.
+    pub fn trials(&self) -> &[TrialRecord] {
+        &self.state.trials
+    }
+
+    /// Ids of trials handed out and not yet told, in increasing order.
+    pub fn pending(&self) -> impl Iterator<Item = u64> + '_ {
+        self.state.pending.iter().copied()
+    }
+
+    /// Number of trials handed out.
+    pub fn issued(&self) -> u64 {
+        self.state.trials.len() as u64
+    }
+
+    /// Number of trials told.
+    pub fn told(&self) -> u64 {
+        self.state.told
+    }
+
+    /// Whether the budget is spent and every trial is told.
+    pub fn is_done(&self) -> bool {
+        self.state.phase == Phase::Done
+    }
+
+    /// The run so far as an artifact (see `contracts/artifact.schema.json`).
+    pub fn artifact(&self) -> RunArtifact {
+        let s = &self.state;
+        RunArtifact {
+            schema_version: crate::artifact::SCHEMA_VERSION,
+            engine_version: crate::VERSION.to_string(),
+            config: s.config.clone(),
+            phase: s.phase,
+            classification: s.classification.clone(),
+            best: self.best().cloned(),
+            trials: s.trials.clone(),
+        }
+    }
+
+    /// The whole state as JSON: [`Solver::restore`] continues bit-identically.
+    pub fn snapshot(&self) -> String {
+        // Plain data with string keys and finite floats: serialization cannot fail.
+        serde_json::to_string(&self.state).unwrap_or_default()
+    }
+
+    /// Restores a solver from [`Solver::snapshot`] text.
+    pub fn restore(text: &str) -> Result<Self, Error> {
+        let state: State = serde_json::from_str(text).map_err(|e| Error::json("solver state", e, text))?;
+        if state.state_version != STATE_VERSION {
+            return Err(Error::Resume {
+                reason: format!("state version {} is not supported (this engine reads version {STATE_VERSION})", state.state_version),
+            });
+        }
+        state.config.validate()?;
+        let encoding = Encoding::new(&state.config.space);
+        let solver = Self { state, encoding };
+        solver.check_consistent()?;
+        Ok(solver)
+    }
+
+    /// Structural checks on a restored state, so that a damaged file is an error, not a panic.
+    fn check_consistent(&self) -> Result<(), Error> {
+        let s = &self.state;
+        let d = self.encoding.dim();
+        let n = s.trials.len();
+        let bad = |what: &str| Err(Error::Resume { reason: format!("the state is damaged: {what}") });
+        if s.units.len() != n || s.units.iter().any(|u| u.len() != d) {
+            return bad("trial points do not match the space");
+        }
+        if n as u64 > s.config.budget || s.probe_planned > s.config.budget {
+            return bad("more trials than the budget");
+        }
+        if s.trials.iter().enumerate().any(|(i, t)| t.id != i as u64) {
+            return bad("trial ids are not consecutive");
+        }
+        let pending = s.trials.iter().filter(|t| t.status == TrialStatus::Pending).count();
+        if pending != s.pending.len() || s.pending.iter().any(|&p| p as usize >= n) {
+            return bad("pending trials do not match the trial list");
+        }
+        if s.best.is_some_and(|b| b as usize >= n) || s.strategy.as_ref().is_some_and(|st| !st.is_consistent(d)) {
+            return bad("the strategy state does not match the space");
+        }
+        Ok(())
+    }
+
+    /// Rebuilds a solver from an artifact by replaying its asks and tells in their recorded
+    /// order. The result is the same state as the run that wrote the artifact, pending trials
+    /// included; a trial that does not replay identically is an error.
+    pub fn from_artifact(artifact: &RunArtifact) -> Result<Self, Error> {
+        let mut solver = Self::new(artifact.config.clone())?;
+        let mut tells: Vec<&TrialRecord> = artifact.trials.iter().filter(|t| t.told_index.is_some()).collect();
+        tells.sort_by_key(|t| t.told_index);
+        let mut next_tell = tells.iter().peekable();
+        let mismatch = |reason: String| Error::Resume { reason };
+        for (i, record) in artifact.trials.iter().enumerate() {
+            while solver.told() < record.asked_after {
+                let t = next_tell
+                    .next()
+                    .ok_or_else(|| mismatch(format!("trial {} was asked after {} tells, but fewer are recorded", record.id, record.asked_after)))?;
+                solver.replay_tell(t)?;
+            }
+            let trial = solver.ask().ok_or_else(|| mismatch(format!("trial {} is beyond the budget", record.id)))?;
+            if trial.id != i as u64 || record.id != trial.id || trial.params != record.params {
+                return Err(mismatch(format!(
+                    "trial {} does not replay identically (the artifact was written by another engine version or edited)",
+                    record.id
+                )));
+            }
+        }
+        for t in next_tell {
+            solver.replay_tell(t)?;
+        }
+        Ok(solver)
+    }
+
+    fn replay_tell(&mut self, t: &TrialRecord) -> Result<(), Error> {
+        let outcome = match (t.status, t.value) {
+            (TrialStatus::Completed, Some(v)) => Outcome::Value(v),
+            (TrialStatus::Failed, _) => Outcome::Failed { reason: t.reason.clone() },
+            _ => return Err(Error::Resume { reason: format!("trial {} has a tell index but no result", t.id) }),
+        };
+        self.tell(t.id, outcome)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Param, Space};
+
+    fn config(budget: u64) -> SolverConfig {
+        let space = Space::new().with("x", Param::float(-2.0, 2.0)).with("y", Param::float(-2.0, 2.0));
+        SolverConfig::new(space, budget, 42)
+    }
+
+    #[test]
+    fn unknown_and_repeated_tells_are_errors_that_change_nothing() {
+        let mut s = Solver::new(config(10)).unwrap_or_else(|e| panic!("{e}"));
+        let t = s.ask().unwrap_or_else(|| panic!("a trial"));
+        let before = s.snapshot();
+        assert!(matches!(s.tell(5, Outcome::Value(1.0)), Err(Error::UnknownTrial { id: 5, issued: 1 })));
+        assert_eq!(s.snapshot(), before);
+        assert!(s.tell_value(t.id, 1.0).is_ok());
+        let before = s.snapshot();
+        assert!(matches!(s.tell_value(t.id, 2.0), Err(Error::AlreadyTold { id: 0 })));
+        assert_eq!(s.snapshot(), before);
+    }
+
+    #[test]
+    fn budget_bounds_asks_and_done_needs_every_tell() {
+        let mut s = Solver::new(config(5)).unwrap_or_else(|e| panic!("{e}"));
+        let trials = s.ask_batch(10);
+        assert_eq!(trials.len(), 5);
+        assert!(s.ask().is_none());
+        for t in trials.iter().rev() {
+            assert!(!s.is_done());
+            s.tell_value(t.id, 1.0).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!(s.is_done());
+    }
+
+    #[test]
+    fn non_finite_values_are_recorded_as_failed() {
+        let mut s = Solver::new(config(3)).unwrap_or_else(|e| panic!("{e}"));
+        let t = s.ask().unwrap_or_else(|| panic!("a trial"));
+        s.tell_value(t.id, f64::NAN).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.trials()[0].status, TrialStatus::Failed);
+        assert!(s.best().is_none());
+        assert!(s.snapshot().len() > 10, "a failed trial still serializes");
+    }
+}

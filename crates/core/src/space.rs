@@ -1,0 +1,198 @@
+//! Encoding of the search space into the unit cube.
+//!
+//! Strategies work on points `u ∈ [0, 1]^D`, one coordinate per parameter, and never see
+//! parameter values. This module maps between the two: floats linearly or on a log scale,
+//! integers as equal-width cells (rounded at evaluation), choices as `k` equal cells in the
+//! listed order. Decoding is total: any `u` (even out of range) gives legal values.
+
+use alloc::vec::Vec;
+
+use crate::config::{Param, Params, Space, Value};
+
+/// How a strategy should treat one coordinate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum DimKind {
+    /// A real-valued parameter.
+    Continuous,
+    /// An integer parameter with this many levels.
+    Integer { levels: f64 },
+    /// A categorical parameter with this many options.
+    Categorical { k: usize },
+}
+
+/// The encoded view of a validated [`Space`].
+#[derive(Debug, Clone)]
+pub(crate) struct Encoding {
+    kinds: Vec<DimKind>,
+}
+
+impl Encoding {
+    pub(crate) fn new(space: &Space) -> Self {
+        let kinds = space
+            .iter()
+            .map(|(_, p)| match p {
+                Param::Float { .. } => DimKind::Continuous,
+                Param::Int { low, high, .. } => DimKind::Integer { levels: high - low + 1.0 },
+                Param::Choice { choices } => DimKind::Categorical { k: choices.len() },
+            })
+            .collect();
+        Self { kinds }
+    }
+
+    pub(crate) fn dim(&self) -> usize {
+        self.kinds.len()
+    }
+
+    pub(crate) fn kinds(&self) -> &[DimKind] {
+        &self.kinds
+    }
+
+    /// Number of categorical coordinates.
+    pub(crate) fn categorical_count(&self) -> usize {
+        self.kinds.iter().filter(|k| matches!(k, DimKind::Categorical { .. })).count()
+    }
+}
+
+/// Clamps to the unit interval (NaN goes to the middle, so decoding stays total).
+pub(crate) fn clamp_unit(u: f64) -> f64 {
+    if u.is_nan() {
+        0.5
+    } else {
+        u.clamp(0.0, 1.0)
+    }
+}
+
+fn cell(u: f64, cells: f64) -> f64 {
+    libm::floor(clamp_unit(u) * cells).min(cells - 1.0)
+}
+
+fn log_int_range(low: f64, high: f64) -> (f64, f64) {
+    (libm::log(low - 0.5), libm::log(high + 0.5))
+}
+
+/// The value of one parameter at unit coordinate `u`.
+pub(crate) fn decode_one(param: &Param, u: f64) -> Value {
+    let u = clamp_unit(u);
+    match param {
+        Param::Float { low, high, log } => {
+            let x = if u <= 0.0 {
+                *low
+            } else if u >= 1.0 {
+                *high
+            } else if *log {
+                let (a, b) = (libm::log(*low), libm::log(*high));
+                libm::exp(a + u * (b - a))
+            } else {
+                low + u * (high - low)
+            };
+            Value::Float(x.clamp(*low, *high))
+        }
+        Param::Int { low, high, log } => {
+            let x = if *log {
+                let (a, b) = log_int_range(*low, *high);
+                libm::round(libm::exp(a + u * (b - a)))
+            } else {
+                low + cell(u, high - low + 1.0)
+            };
+            Value::Int(x.clamp(*low, *high) as i64)
+        }
+        Param::Choice { choices } => {
+            let i = cell(u, choices.len() as f64) as usize;
+            choices[i.min(choices.len() - 1)].clone()
+        }
+    }
+}
+
+/// The unit coordinate of a legal value (the centre of its cell for ints and choices).
+pub(crate) fn encode_one(param: &Param, v: &Value) -> f64 {
+    let u = match param {
+        Param::Float { low, high, log } => {
+            let x = v.as_f64().unwrap_or(*low);
+            if *log {
+                (libm::log(x) - libm::log(*low)) / (libm::log(*high) - libm::log(*low))
+            } else {
+                (x - low) / (high - low)
+            }
+        }
+        Param::Int { low, high, log } => {
+            let x = v.as_f64().unwrap_or(*low);
+            if *log {
+                let (a, b) = log_int_range(*low, *high);
+                // Centre of the log-cell that rounds to x.
+                let lo = libm::log((x - 0.5).max(low - 0.5));
+                let hi = libm::log((x + 0.5).min(high + 0.5));
+                (0.5 * (lo + hi) - a) / (b - a)
+            } else {
+                (x - low + 0.5) / (high - low + 1.0)
+            }
+        }
+        Param::Choice { choices } => {
+            let i = choices.iter().position(|c| c.same_as(v)).unwrap_or(0);
+            (i as f64 + 0.5) / choices.len() as f64
+        }
+    };
+    clamp_unit(u)
+}
+
+/// Decodes a whole point into named parameter values.
+pub(crate) fn decode(space: &Space, u: &[f64]) -> Params {
+    space.iter().zip(u).map(|((name, p), &x)| (name.into(), decode_one(p, x))).collect()
+}
+
+/// Encodes validated parameter values into a unit point.
+pub(crate) fn encode(space: &Space, params: &Params) -> Vec<f64> {
+    space
+        .iter()
+        .map(|(name, p)| params.get(name).map_or(0.5, |v| encode_one(p, v)))
+        .collect()
+}
+
+/// Moves integer and categorical coordinates to the centre of their cell, so that two
+/// points that decode to the same values are also equal in the encoding.
+pub(crate) fn snap(space: &Space, u: &mut [f64]) {
+    for ((_, p), x) in space.iter().zip(u.iter_mut()) {
+        if !matches!(p, Param::Float { .. }) {
+            *x = encode_one(p, &decode_one(p, *x));
+        } else {
+            *x = clamp_unit(*x);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_cells_are_equal_width_and_round_trip() {
+        let p = Param::int(1, 4);
+        let vals: Vec<_> = [0.0, 0.24, 0.26, 0.5, 0.74, 0.99, 1.0].iter().map(|&u| decode_one(&p, u)).collect();
+        assert_eq!(vals, [1, 1, 2, 3, 3, 4, 4].map(Value::Int).to_vec());
+        for i in 1..=4 {
+            assert_eq!(decode_one(&p, encode_one(&p, &Value::Int(i))), Value::Int(i));
+        }
+    }
+
+    #[test]
+    fn log_scales_round_trip() {
+        let f = Param::log_float(1e-4, 10.0);
+        let Value::Float(x) = decode_one(&f, 0.5) else { panic!("float expected") };
+        assert!((x - libm::sqrt(1e-3)).abs() < 1e-12);
+        let li = Param::Int { low: 1.0, high: 1000.0, log: true };
+        for i in [1, 2, 3, 10, 999, 1000] {
+            assert_eq!(decode_one(&li, encode_one(&li, &Value::Int(i))), Value::Int(i), "{i}");
+        }
+    }
+
+    #[test]
+    fn decoding_is_total_and_in_bounds() {
+        let p = Param::log_float(0.5, 2.0);
+        for u in [f64::NAN, -3.0, 0.0, 1.0, 7.0] {
+            let x = decode_one(&p, u).as_f64().unwrap_or(f64::NAN);
+            assert!((0.5..=2.0).contains(&x), "{u} -> {x}");
+        }
+        let c = Param::choice(["a", "b", "c"]);
+        assert_eq!(decode_one(&c, 1.0), Value::from("c"));
+        assert_eq!(decode_one(&c, 0.34), Value::from("b"));
+    }
+}

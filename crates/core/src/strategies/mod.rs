@@ -1,0 +1,79 @@
+//! Refinement strategies, as one closed, serde-tagged enum.
+//!
+//! A strategy sees only unit-cube points and scores (lower is better; a failed trial scores
+//! [`FAILED`]). The solver calls [`Strategy::propose`] for every refine-phase `ask` and
+//! [`Strategy::observe`] for every `tell` that arrives once the strategy exists. Adding a
+//! strategy means adding one variant and one file.
+
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Space;
+use crate::space::DimKind;
+
+pub(crate) mod nelder_mead;
+pub(crate) mod random;
+pub(crate) mod tpe;
+
+pub(crate) use nelder_mead::NelderMead;
+pub(crate) use random::RandomSearch;
+pub(crate) use tpe::Tpe;
+
+/// Score of a failed trial: worse than any finite value, and still serializable.
+pub(crate) const FAILED: f64 = f64::MAX;
+
+/// What the solver tells a strategy when it proposes.
+pub(crate) struct Context<'a> {
+    /// How each coordinate is to be treated.
+    pub kinds: &'a [DimKind],
+    /// The space, to snap integer and categorical coordinates to their cells.
+    pub space: &'a Space,
+    /// Unit points of trials handed out and not yet told (most recent last).
+    pub pending: &'a [&'a [f64]],
+}
+
+/// A completed observation in the unit cube.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Point {
+    pub u: Vec<f64>,
+    pub f: f64,
+}
+
+/// The refining strategy and its whole state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Strategy {
+    NelderMead(NelderMead),
+    Tpe(Tpe),
+    Random(RandomSearch),
+}
+
+impl Strategy {
+    /// Next point to evaluate as trial `id`.
+    pub(crate) fn propose(&mut self, id: u64, ctx: &Context<'_>) -> Vec<f64> {
+        match self {
+            Strategy::NelderMead(s) => s.propose(id, ctx),
+            Strategy::Tpe(s) => s.propose(ctx),
+            Strategy::Random(s) => s.propose(ctx),
+        }
+    }
+
+    /// Result of trial `id` at `u`.
+    pub(crate) fn observe(&mut self, id: u64, u: &[f64], f: f64) {
+        match self {
+            Strategy::NelderMead(s) => s.observe(id, u, f),
+            Strategy::Tpe(s) => s.observe(u, f),
+            Strategy::Random(_) => {}
+        }
+    }
+
+    /// Checks the dimensions of a restored state so later steps cannot index out of range.
+    pub(crate) fn is_consistent(&self, dim: usize) -> bool {
+        match self {
+            Strategy::NelderMead(s) => s.is_consistent(dim),
+            Strategy::Tpe(s) => s.is_consistent(dim),
+            Strategy::Random(_) => true,
+        }
+    }
+}

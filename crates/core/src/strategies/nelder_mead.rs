@@ -1,0 +1,423 @@
+//! Bounded Nelder–Mead with adaptive coefficients and restarts: the smooth-landscape strategy.
+//!
+//! The simplex lives in the unit cube; every trial point is projected onto the bounds
+//! (clamped per coordinate). Integer parameters are rounded when decoded, choices are read as
+//! equal cells in their listed order (ordinal; the classifier sends categorical spaces to TPE,
+//! so this only matters when Nelder–Mead is forced).
+//!
+//! **Initial simplex.** The best probe point is vertex 0. Further vertices are taken greedily
+//! from the best half of the probe while each adds a direction well away from the span of the
+//! previous edges (so the simplex is not flat), and their values are reused: no evaluation is
+//! spent on them. Missing vertices are axis steps of 0.1 from vertex 0.
+//!
+//! **Coefficients.** Gao & Han (2012): reflection 1, expansion `1 + 2/n`, contraction
+//! `0.75 − 1/(2n)`, shrink `1 − 1/n` for dimension `n ≥ 2` (the classic 1, 2, ½, ½ in 1-D).
+//!
+//! **Restarts.** When the simplex collapses (diameter below 1e-7 or values all equal) or stalls
+//! (no improvement of its best vertex in `10 + 4n` iterations) the method restarts, cycling
+//! through: around the best point with step 0.1 (re-expand), around a fresh uniform point with
+//! step 0.2 (a new basin), around the best point with step 0.02 (polish).
+//!
+//! **Several trials in flight.** Nelder–Mead is sequential: each step needs the value of the
+//! previous point. While its own point is pending, further asks get *satellite* points,
+//! Gaussian perturbations of the best point seen, scaled by the simplex size. Satellites never
+//! change the simplex, so the method stays exactly Nelder–Mead whatever the order of tells; a
+//! satellite that beats everything becomes the centre of the next restart.
+//!
+//! # References
+//! - J. A. Nelder, R. Mead (1965), "A simplex method for function minimization".
+//! - F. Gao, L. Han (2012), "Implementing the Nelder-Mead simplex algorithm with adaptive
+//!   parameters", Computational Optimization and Applications 51.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Context, Point};
+use crate::rng::{Rng, Stream};
+
+/// Step of the axis simplex built when the probe cannot supply vertices.
+const INITIAL_STEP: f64 = 0.1;
+/// Diameter (max-norm) under which the simplex counts as collapsed.
+const MIN_DIAMETER: f64 = 1e-7;
+
+/// The inner step of the method: what the pending point is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+enum Step {
+    /// Evaluating the remaining vertices of a new simplex, first to last.
+    Init { todo: Vec<Vec<f64>> },
+    /// Evaluating the reflection of the worst vertex through the centroid.
+    Reflect { centroid: Vec<f64>, x: Vec<f64> },
+    /// Reflection beat the best vertex; evaluating the expansion point.
+    Expand { reflected: Point, x: Vec<f64> },
+    /// Reflection fell between second-worst and worst; evaluating the outside contraction.
+    ContractOutside { reflected: Point, x: Vec<f64> },
+    /// Reflection was no better than the worst; evaluating the inside contraction.
+    ContractInside { x: Vec<f64> },
+    /// Shrinking towards the best vertex: `done` are evaluated, `todo` remain.
+    Shrink { done: Vec<Point>, todo: Vec<Vec<f64>> },
+}
+
+/// Bounded, restarting Nelder–Mead state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct NelderMead {
+    dim: usize,
+    /// Evaluated vertices, sorted best first at the start of each iteration.
+    simplex: Vec<Point>,
+    step: Step,
+    /// Trial id of the point the method waits for.
+    awaiting: Option<u64>,
+    /// Best point seen by this strategy, satellites and probe included.
+    best: Option<Point>,
+    /// Value of the simplex's best vertex at the last improvement, and iterations since.
+    last_improvement: f64,
+    stall: u32,
+    restarts: u32,
+    restart_rng: Rng,
+    satellite_rng: Rng,
+}
+
+impl NelderMead {
+    /// Starts from the completed probe points (`history`, in trial order).
+    pub(crate) fn new(dim: usize, history: &[Point], seed: u64) -> Self {
+        let mut sorted: Vec<&Point> = history.iter().collect();
+        sorted.sort_by(|a, b| a.f.total_cmp(&b.f));
+        let mut nm = Self {
+            dim,
+            simplex: Vec::new(),
+            step: Step::Init { todo: Vec::new() },
+            awaiting: None,
+            best: sorted.first().map(|p| (*p).clone()),
+            last_improvement: f64::INFINITY,
+            stall: 0,
+            restarts: 0,
+            restart_rng: Rng::new(seed, Stream::Restart),
+            satellite_rng: Rng::new(seed, Stream::Parallel),
+        };
+        match sorted.first() {
+            None => {
+                let centre = vec![0.5; dim];
+                nm.step = Step::Init { todo: axis_simplex(&centre, INITIAL_STEP) };
+            }
+            Some(best) => {
+                let pool = &sorted[..sorted.len().div_ceil(2).max(1)];
+                let mut vertices = well_spread_vertices(pool, dim);
+                let missing = dim + 1 - vertices.len();
+                let axes = axis_simplex(&best.u, INITIAL_STEP);
+                // Axis vertices fill the directions the probe could not supply.
+                let todo: Vec<Vec<f64>> = axes[1..].iter().skip(dim - missing).cloned().collect();
+                nm.simplex.append(&mut vertices);
+                nm.step = Step::Init { todo };
+                nm.begin_if_ready();
+            }
+        }
+        nm
+    }
+
+    fn coefficients(&self) -> (f64, f64, f64, f64) {
+        let n = self.dim as f64;
+        if self.dim < 2 {
+            (1.0, 2.0, 0.5, 0.5)
+        } else {
+            (1.0, 1.0 + 2.0 / n, 0.75 - 1.0 / (2.0 * n), 1.0 - 1.0 / n)
+        }
+    }
+
+    pub(crate) fn propose(&mut self, id: u64, _ctx: &Context<'_>) -> Vec<f64> {
+        if self.awaiting.is_some() {
+            return self.satellite();
+        }
+        self.awaiting = Some(id);
+        match &self.step {
+            Step::Init { todo } | Step::Shrink { todo, .. } => todo.first().cloned().unwrap_or_else(|| vec![0.5; self.dim]),
+            Step::Reflect { x, .. } | Step::Expand { x, .. } | Step::ContractOutside { x, .. } | Step::ContractInside { x } => {
+                x.clone()
+            }
+        }
+    }
+
+    pub(crate) fn observe(&mut self, id: u64, u: &[f64], f: f64) {
+        if self.best.as_ref().is_none_or(|b| f < b.f) {
+            self.best = Some(Point { u: u.to_vec(), f });
+        }
+        if self.awaiting != Some(id) {
+            return; // a satellite or a late probe result: it never moves the simplex
+        }
+        self.awaiting = None;
+        self.advance(Point { u: u.to_vec(), f });
+    }
+
+    /// The one place where every transition of the method is taken.
+    fn advance(&mut self, p: Point) {
+        let (_, expansion, contraction, shrink) = self.coefficients();
+        let n = self.dim;
+        let step = core::mem::replace(&mut self.step, Step::Init { todo: Vec::new() });
+        match step {
+            Step::Init { mut todo } => {
+                todo.remove(0);
+                self.simplex.push(p);
+                self.step = Step::Init { todo };
+                self.begin_if_ready();
+            }
+            Step::Reflect { centroid, .. } => {
+                let (best, second_worst, worst) = (self.simplex[0].f, self.simplex[n - 1].f, self.simplex[n].f);
+                if p.f < best {
+                    let x = project(&along(&centroid, &p.u, expansion));
+                    self.step = Step::Expand { reflected: p, x };
+                } else if p.f < second_worst {
+                    self.replace_worst(p);
+                } else if p.f < worst {
+                    let x = project(&along(&centroid, &p.u, contraction));
+                    self.step = Step::ContractOutside { reflected: p, x };
+                } else {
+                    let x = project(&along(&centroid, &self.simplex[n].u, contraction));
+                    self.step = Step::ContractInside { x };
+                }
+            }
+            Step::Expand { reflected, .. } => self.replace_worst(if p.f < reflected.f { p } else { reflected }),
+            Step::ContractOutside { reflected, .. } => {
+                if p.f <= reflected.f {
+                    self.replace_worst(p);
+                } else {
+                    self.start_shrink(shrink);
+                }
+            }
+            Step::ContractInside { .. } => {
+                if p.f < self.simplex[n].f {
+                    self.replace_worst(p);
+                } else {
+                    self.start_shrink(shrink);
+                }
+            }
+            Step::Shrink { mut done, mut todo } => {
+                todo.remove(0);
+                done.push(p);
+                if todo.is_empty() {
+                    self.simplex.truncate(1);
+                    self.simplex.append(&mut done);
+                    self.iterate();
+                } else {
+                    self.step = Step::Shrink { done, todo };
+                }
+            }
+        }
+    }
+
+    fn replace_worst(&mut self, p: Point) {
+        self.simplex[self.dim] = p;
+        self.iterate();
+    }
+
+    fn start_shrink(&mut self, delta: f64) {
+        let x0 = self.simplex[0].u.clone();
+        let todo = self.simplex[1..].iter().map(|v| project(&along(&x0, &v.u, delta))).collect();
+        self.step = Step::Shrink { done: Vec::new(), todo };
+    }
+
+    fn begin_if_ready(&mut self) {
+        if matches!(&self.step, Step::Init { todo } if todo.is_empty()) {
+            self.last_improvement = f64::INFINITY;
+            self.stall = 0;
+            self.iterate();
+        }
+    }
+
+    /// Sorts the simplex, restarts if it collapsed or stalled, else proposes a reflection.
+    fn iterate(&mut self) {
+        self.simplex.sort_by(|a, b| a.f.total_cmp(&b.f));
+        let best = self.simplex[0].f;
+        if best < self.last_improvement - 1e-12 * (1.0 + libm::fabs(best)) {
+            self.last_improvement = best;
+            self.stall = 0;
+        } else {
+            self.stall += 1;
+        }
+        let flat = self.simplex[self.dim].f - best <= 1e-14 * (1.0 + libm::fabs(best));
+        let stall_limit = 10 + 4 * self.dim as u32;
+        if self.diameter() < MIN_DIAMETER || flat || self.stall >= stall_limit {
+            self.restart();
+            return;
+        }
+        let n = self.dim;
+        let mut centroid = vec![0.0; n];
+        for v in &self.simplex[..n] {
+            for (c, x) in centroid.iter_mut().zip(&v.u) {
+                *c += x / n as f64;
+            }
+        }
+        let x = project(&along(&centroid, &self.simplex[n].u, -1.0));
+        self.step = Step::Reflect { centroid, x };
+    }
+
+    fn restart(&mut self) {
+        self.restarts += 1;
+        let (centre, step, known) = match self.restarts % 3 {
+            1 => (self.best_point().u, 0.1, true),
+            2 => ((0..self.dim).map(|_| self.restart_rng.uniform()).collect(), 0.2, false),
+            _ => (self.best_point().u, 0.02, true),
+        };
+        let mut vertices = axis_simplex(&centre, step);
+        self.simplex.clear();
+        if known {
+            // The centre is the best point: its value is already known.
+            self.simplex.push(self.best_point());
+            vertices.remove(0);
+        }
+        self.step = Step::Init { todo: vertices };
+        self.begin_if_ready();
+    }
+
+    fn best_point(&self) -> Point {
+        self.best.clone().or_else(|| self.simplex.first().cloned()).unwrap_or(Point { u: vec![0.5; self.dim], f: super::FAILED })
+    }
+
+    fn diameter(&self) -> f64 {
+        let x0 = &self.simplex[0].u;
+        self.simplex[1..]
+            .iter()
+            .flat_map(|v| v.u.iter().zip(x0).map(|(a, b)| libm::fabs(a - b)))
+            .fold(0.0, f64::max)
+    }
+
+    fn satellite(&mut self) -> Vec<f64> {
+        let centre = self.best_point().u;
+        let scale = if self.simplex.len() > 1 { self.diameter() } else { INITIAL_STEP };
+        let sigma = 0.5 * scale.max(0.01);
+        let moved: Vec<f64> = centre.iter().map(|&c| c + sigma * self.satellite_rng.normal()).collect();
+        project(&moved)
+    }
+
+    pub(crate) fn is_consistent(&self, dim: usize) -> bool {
+        let ok = |u: &Vec<f64>| u.len() == dim;
+        let step_ok = match &self.step {
+            Step::Init { todo } => todo.iter().all(ok) && self.simplex.len() + todo.len() == dim + 1,
+            Step::Shrink { done, todo } => {
+                todo.iter().all(ok) && done.iter().all(|p| ok(&p.u)) && self.simplex.len() == dim + 1
+            }
+            Step::Reflect { centroid, x } => ok(centroid) && ok(x) && self.simplex.len() == dim + 1,
+            Step::Expand { reflected, x } | Step::ContractOutside { reflected, x } => {
+                ok(&reflected.u) && ok(x) && self.simplex.len() == dim + 1
+            }
+            Step::ContractInside { x } => ok(x) && self.simplex.len() == dim + 1,
+        };
+        self.dim == dim && step_ok && self.simplex.iter().all(|p| ok(&p.u)) && self.best.as_ref().is_none_or(|p| ok(&p.u))
+    }
+}
+
+/// `from + t·(to − from)`: reflection is `t = −1` about the centroid, and so on.
+fn along(from: &[f64], to: &[f64], t: f64) -> Vec<f64> {
+    from.iter().zip(to).map(|(a, b)| a + t * (b - a)).collect()
+}
+
+/// Projection onto the unit cube.
+fn project(u: &[f64]) -> Vec<f64> {
+    u.iter().map(|&x| crate::space::clamp_unit(x)).collect()
+}
+
+/// `centre` and one step along each axis (away from the nearer face, so no vertex is clipped).
+fn axis_simplex(centre: &[f64], step: f64) -> Vec<Vec<f64>> {
+    let mut out = vec![centre.to_vec()];
+    for i in 0..centre.len() {
+        let mut v = centre.to_vec();
+        v[i] = if centre[i] + step <= 1.0 { centre[i] + step } else { centre[i] - step };
+        out.push(v);
+    }
+    out
+}
+
+/// Greedy choice of simplex vertices from good points: vertex 0 is the best; a point joins
+/// when the part of its edge orthogonal to the edges chosen so far keeps at least a third of
+/// its length (Gram–Schmidt), so the simplex is far from flat.
+fn well_spread_vertices(pool: &[&Point], dim: usize) -> Vec<Point> {
+    let Some(first) = pool.first() else { return Vec::new() };
+    let mut chosen = vec![(*first).clone()];
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    for p in &pool[1..] {
+        if chosen.len() == dim + 1 {
+            break;
+        }
+        let mut e: Vec<f64> = p.u.iter().zip(&first.u).map(|(a, b)| a - b).collect();
+        let len = norm(&e);
+        if len < 1e-9 {
+            continue;
+        }
+        for b in &basis {
+            let dot: f64 = e.iter().zip(b).map(|(x, y)| x * y).sum();
+            for (x, y) in e.iter_mut().zip(b) {
+                *x -= dot * y;
+            }
+        }
+        let rest = norm(&e);
+        if rest >= len / 3.0 {
+            basis.push(e.iter().map(|x| x / rest).collect());
+            chosen.push((*p).clone());
+        }
+    }
+    chosen
+}
+
+fn norm(v: &[f64]) -> f64 {
+    libm::sqrt(v.iter().map(|x| x * x).sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::space::DimKind;
+
+    fn run(f: impl Fn(&[f64]) -> f64, dim: usize, evals: u64) -> f64 {
+        let space = crate::config::Space::new();
+        let kinds = vec![DimKind::Continuous; dim];
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
+        let start: Vec<Point> =
+            (0..(2 * dim as u64 + 4)).map(|i| crate::probe::point(i, dim, 5)).map(|u| Point { f: f(&u), u }).collect();
+        let mut nm = NelderMead::new(dim, &start, 1);
+        let mut best = f64::INFINITY;
+        for id in 0..evals {
+            let u = nm.propose(id, &ctx);
+            let y = f(&u);
+            best = best.min(y);
+            nm.observe(id, &u, y);
+        }
+        best
+    }
+
+    #[test]
+    fn converges_on_a_shifted_sphere() {
+        let best = run(|u| u.iter().map(|x| (x - 0.37) * (x - 0.37)).sum(), 4, 300);
+        assert!(best < 1e-8, "{best}");
+    }
+
+    #[test]
+    fn finds_a_minimum_on_the_boundary() {
+        let best = run(|u| u.iter().map(|x| (x + 0.2) * (x + 0.2)).sum(), 3, 200);
+        assert!((best - 3.0 * 0.04).abs() < 1e-6, "{best}");
+    }
+
+    #[test]
+    fn satellites_leave_the_simplex_alone() {
+        let dim = 2;
+        let space = crate::config::Space::new();
+        let kinds = vec![DimKind::Continuous; dim];
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
+        let f = |u: &[f64]| u[0] * u[0] + u[1] * u[1];
+        let mut a = NelderMead::new(dim, &[], 3);
+        let mut b = a.clone();
+        for id in 0..20 {
+            let u = a.propose(id, &ctx);
+            a.observe(id, &u, f(&u));
+        }
+        // b has a satellite in flight for each of its own points, told first.
+        let mut id = 0;
+        for _ in 0..20 {
+            let own = b.propose(id, &ctx);
+            let sat = b.propose(id + 1, &ctx);
+            b.observe(id + 1, &sat, f(&sat) + 1.0);
+            b.observe(id, &own, f(&own));
+            id += 2;
+        }
+        assert_eq!(a.simplex, b.simplex);
+    }
+}

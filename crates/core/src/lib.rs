@@ -45,6 +45,7 @@ extern crate alloc;
 pub mod artifact;
 pub mod classify;
 pub mod config;
+pub mod contracts;
 pub mod error;
 mod machine;
 pub mod probe;

@@ -3,11 +3,19 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
 CORE_FEATURES := --features arqonhpo-core/schema
 
-.PHONY: test test-rust nostd contracts
+.PHONY: test demo test-rust nostd contracts
+
+## Everything CI runs: Rust tests (core, CLI, C ABI), the no_std build, Python tests, drift checks.
 test: test-rust nostd
 
+# ---------------------------------------------------------------------------------------------
+# Rust (core engine)
+# ---------------------------------------------------------------------------------------------
 test-rust:
 	$(CARGO) test --workspace --all-targets $(CORE_FEATURES)
 	$(CARGO) test --workspace --doc $(CORE_FEATURES)
@@ -18,3 +26,15 @@ nostd:
 # Regenerates contracts/ (schemas and golden runs); the drift test checks they are committed.
 contracts:
 	$(CARGO) run -q -p arqonhpo-core --features schema --bin gen-contracts
+
+# ---------------------------------------------------------------------------------------------
+# Python package (bindings/python)
+# ---------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# CLI (crates/cli)
+# ---------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# C ABI (crates/ffi)
+# ---------------------------------------------------------------------------------------------

@@ -1,23 +1,31 @@
 //! Classify: is the landscape smooth or rugged, judged from the probe results.
 //!
-//! Three features of the probe are computed, each scale-free (they use ranks of the values,
-//! so any monotone transform of the objective gives the same answer):
+//! Four features of the probe are computed, each scale-free:
 //!
+//! - **roughness**: the probe ends with *twins*, points at distance 0.02 from some Sobol
+//!   points ([`crate::probe::Layout`]). The median value change across a twin pair divided by
+//!   the interquartile range of all probe values is about `0.02·|∇f| / IQR` — a few hundredths
+//!   — on a smooth landscape, and far more where ripples or noise live at small scales.
+//!   Scattered points alone cannot see this: a rippled function with a strong global trend
+//!   looks like a bowl from 20 points.
 //! - **fdc**: fitness–distance correlation, the Spearman correlation between a point's
-//!   distance to the best probe point and its value. Near 1 on a single smooth basin,
-//!   near 0 on multimodal or noisy landscapes (Jones & Forrest 1995).
+//!   distance to the best probe point and its value. Near 1 on a single basin, near 0 on
+//!   multimodal or noisy landscapes (Jones & Forrest 1995).
 //! - **quad_q2**: leave-one-out R² of a separable quadratic model of the value ranks
 //!   (`1, x_d, x_d²` per dimension, ridge-regularised), computed exactly from the hat matrix.
-//!   High when a smooth bowl explains the ranks; low or negative when it does not.
+//!   High when a smooth bowl explains the ranks; low or negative when it does not. It needs
+//!   `4·D + 4` points (twice the coefficients), which is why the probe's default floor is that.
 //! - **top_dispersion**: mean pairwise distance among the best fifth of the points divided
-//!   by the mean pairwise distance among all of them. Small when the good points gather in one
-//!   region, near 1 when they are scattered.
+//!   by the mean pairwise distance among all of them (used only when there are no twins).
 //!
-//! The smoothness score is `0.4·fdc + 0.4·max(q2, 0) + 0.2·(1 − top_dispersion)`, clipped to
-//! `[0, 1]`. The landscape is *smooth* when the score reaches the threshold and the space has
-//! no categorical parameter (a landscape over unordered options is piecewise by nature, and
-//! simplex moves have no meaning there). The features, the score, the threshold, the label and
-//! a one-line reason are recorded in the run artifact.
+//! Ranks make fdc and q2 invariant to monotone transforms of the objective.
+//! The smoothness score is `0.5·s(roughness) + 0.25·fdc⁺ + 0.25·q2⁺`, where `s` is 1 at
+//! roughness ≤ 0.03, 0 at ≥ 0.15 and linear between (q2 falls back to fdc when absent; with no
+//! twins, `0.4·fdc⁺ + 0.4·q2⁺ + 0.2·(1 − top_dispersion)⁺`). The landscape is *smooth* when
+//! the score reaches the threshold and the space has no categorical parameter (a landscape
+//! over unordered options is piecewise by nature, and simplex moves have no meaning there).
+//! The features, the score, the threshold, the label and a one-line reason are recorded in the
+//! run artifact.
 //!
 //! # References
 //! - T. Jones, S. Forrest (1995), "Fitness distance correlation as a measure of problem
@@ -56,9 +64,13 @@ pub struct Features {
     pub n_points: u64,
     /// Spearman correlation of distance-to-best with value.
     pub fdc: f64,
-    /// Leave-one-out R² of the separable quadratic fit of value ranks (absent when there
-    /// are too few points for the fit or more than 32 dimensions).
+    /// Leave-one-out R² of the separable quadratic fit of value ranks (absent with fewer than
+    /// `4·D + 4` points, where the fit is too unstable, or more than 32 dimensions; the score
+    /// then counts `fdc` in its place).
     pub quad_q2: Option<f64>,
+    /// Median value change across the probe's twin pairs divided by the interquartile range
+    /// of the probe values (absent when the probe has no complete pair).
+    pub roughness: Option<f64>,
     /// Spread of the best fifth of the points relative to the spread of all points.
     pub top_dispersion: f64,
     /// Number of categorical parameters in the space.
@@ -82,7 +94,13 @@ pub struct Classification {
 }
 
 /// Classifies from unit points and values (`f64::MAX` marks a failed trial).
-pub(crate) fn classify(points: &[Vec<f64>], values: &[f64], categorical: usize, threshold: f64) -> Classification {
+pub(crate) fn classify(
+    points: &[Vec<f64>],
+    values: &[f64],
+    pairs: &[(usize, usize)],
+    categorical: usize,
+    threshold: f64,
+) -> Classification {
     let n = points.len();
     let ranks = ranks(values);
     let best = (0..n).min_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b))).unwrap_or(0);
@@ -95,12 +113,19 @@ pub(crate) fn classify(points: &[Vec<f64>], values: &[f64], categorical: usize, 
     };
     let quad_q2 = quadratic_q2(points, &ranks).map(|q| q.max(-1.0));
     let top_dispersion = top_dispersion(points, &ranks);
+    let roughness = roughness(values, pairs);
 
-    let score = (0.4 * fdc.max(0.0) + 0.4 * quad_q2.unwrap_or(fdc).max(0.0) + 0.2 * (1.0 - top_dispersion).max(0.0)).clamp(0.0, 1.0);
-    let features = Features { n_points: n as u64, fdc, quad_q2, top_dispersion, categorical: categorical as u64 };
+    let q2_or_fdc = quad_q2.unwrap_or(fdc).max(0.0);
+    let score = match roughness {
+        Some(r) => 0.5 * local_smoothness(r) + 0.25 * fdc.max(0.0) + 0.25 * q2_or_fdc,
+        None => 0.4 * fdc.max(0.0) + 0.4 * q2_or_fdc + 0.2 * (1.0 - top_dispersion).max(0.0),
+    }
+    .clamp(0.0, 1.0);
+    let features = Features { n_points: n as u64, fdc, quad_q2, roughness, top_dispersion, categorical: categorical as u64 };
 
     let q2_text = quad_q2.map_or(String::from("n/a"), |q| format!("{q:.2}"));
-    let measured = format!("fdc {fdc:.2}, quadratic q2 {q2_text}, top dispersion {top_dispersion:.2}");
+    let rough_text = roughness.map_or(String::from("n/a"), |r| format!("{r:.3}"));
+    let measured = format!("fdc {fdc:.2}, quadratic q2 {q2_text}, roughness {rough_text}, top dispersion {top_dispersion:.2}");
     let (label, reason) = if n < 3 {
         (Landscape::Rugged, format!("only {n} probe results; too few to judge, assuming rugged"))
     } else if categorical > 0 {
@@ -176,6 +201,35 @@ fn mean_pairwise(points: &[&Vec<f64>]) -> f64 {
     }
 }
 
+/// Roughness at or below which the landscape is locally smooth, and at or above which it is
+/// not; linear in between.
+const SMOOTH_ROUGHNESS: f64 = 0.03;
+const ROUGH_ROUGHNESS: f64 = 0.15;
+
+fn local_smoothness(roughness: f64) -> f64 {
+    ((ROUGH_ROUGHNESS - roughness) / (ROUGH_ROUGHNESS - SMOOTH_ROUGHNESS)).clamp(0.0, 1.0)
+}
+
+/// Median `|f(twin) − f(base)|` over complete pairs, relative to the values' interquartile
+/// range: about `TWIN_STEP · |∇f| / IQR` on a smooth landscape, much more on a rippled or noisy one.
+fn roughness(values: &[f64], pairs: &[(usize, usize)]) -> Option<f64> {
+    use crate::strategies::FAILED;
+    let mut jumps: Vec<f64> = pairs
+        .iter()
+        .filter(|&&(a, b)| values[a] != FAILED && values[b] != FAILED)
+        .map(|&(a, b)| libm::fabs(values[a] - values[b]))
+        .collect();
+    if jumps.is_empty() {
+        return None;
+    }
+    let mut finite: Vec<f64> = values.iter().copied().filter(|&v| v != FAILED).collect();
+    finite.sort_by(f64::total_cmp);
+    jumps.sort_by(f64::total_cmp);
+    let quantile = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q) as usize];
+    let (iqr, jump) = (quantile(&finite, 0.75) - quantile(&finite, 0.25), quantile(&jumps, 0.5));
+    Some(if iqr > 0.0 { (jump / iqr).min(10.0) } else if jump > 0.0 { 10.0 } else { 0.0 })
+}
+
 fn top_dispersion(points: &[Vec<f64>], ranks: &[f64]) -> f64 {
     let n = points.len();
     if n < 4 {
@@ -198,7 +252,8 @@ fn quadratic_q2(points: &[Vec<f64>], y: &[f64]) -> Option<f64> {
     let n = points.len();
     let d = points.first()?.len();
     let p = 2 * d + 1;
-    if d > MAX_QUAD_DIM || n < p + 3 {
+    // Below 2p + 2 points the leave-one-out fit is too unstable to mean anything.
+    if d > MAX_QUAD_DIM || n < 2 * p + 2 {
         return None;
     }
     let row = |x: &[f64]| -> Vec<f64> {
@@ -298,7 +353,7 @@ mod tests {
     fn sphere_is_smooth_and_rastrigin_is_rugged() {
         let sphere = |x: &[f64]| x.iter().map(|v| (v - 0.3) * (v - 0.3)).sum::<f64>();
         let (p, v) = sample(sphere, 20, 3);
-        let c = classify(&p, &v, 0, DEFAULT_THRESHOLD);
+        let c = classify(&p, &v, &[], 0, DEFAULT_THRESHOLD);
         assert_eq!(c.label, Landscape::Smooth, "{}", c.reason);
         assert!(c.features.fdc > 0.8);
 
@@ -311,14 +366,14 @@ mod tests {
                 .sum::<f64>()
         };
         let (p, v) = sample(rastrigin, 20, 3);
-        let c = classify(&p, &v, 0, DEFAULT_THRESHOLD);
+        let c = classify(&p, &v, &[], 0, DEFAULT_THRESHOLD);
         assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
     }
 
     #[test]
     fn categorical_spaces_are_rugged_whatever_the_score() {
         let (p, v) = sample(|x| x[0], 20, 2);
-        let c = classify(&p, &v, 1, 0.0);
+        let c = classify(&p, &v, &[], 1, 0.0);
         assert_eq!(c.label, Landscape::Rugged);
         assert!(c.reason.contains("categorical"));
     }

@@ -71,8 +71,8 @@ pub struct ProbeConfig {
     /// Fraction of the budget spent on the Sobol probe (0 < fraction ≤ 1). Default 0.2.
     #[serde(default = "default_probe_fraction")]
     pub fraction: f64,
-    /// Floor on the probe size. Default (when absent): `2 * dimensions + 4`, enough for the
-    /// classifier's quadratic fit.
+    /// Floor on the probe size. Default (when absent): `4 * dimensions + 4`, enough points for
+    /// the classifier's quadratic fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_points: Option<u64>,
 }

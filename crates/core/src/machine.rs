@@ -182,7 +182,10 @@ impl Solver {
             return None;
         }
         let (u, stage, method) = match s.phase {
-            Phase::Probe => (probe::point(id, self.encoding.dim(), s.scramble), Stage::Probe, Method::Sobol),
+            Phase::Probe => {
+                let layout = probe::Layout::new(s.probe_planned);
+                (layout.point(id, self.encoding.categorical_mask(), s.scramble), Stage::Probe, Method::Sobol)
+            }
             Phase::Refine { strategy } => {
                 let pending: Vec<&[f64]> = s.pending.iter().map(|&p| s.units[p as usize].as_slice()).collect();
                 let ctx = Context { kinds: self.encoding.kinds(), space: &s.config.space, pending: &pending };
@@ -292,8 +295,13 @@ impl Solver {
             .chain(s.trials[..s.probe_planned as usize].iter().map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }))
             .collect();
         let (pts, vals): (Vec<Vec<f64>>, Vec<f64>) = probe_points.into_iter().map(|p| (p.u, p.f)).unzip();
+        let offset = warm.len();
+        let pairs: Vec<(usize, usize)> = probe::Layout::new(s.probe_planned)
+            .pairs()
+            .map(|(twin, base)| (offset + twin as usize, offset + base as usize))
+            .collect();
         let classification =
-            classify::classify(&pts, &vals, self.encoding.categorical_count(), s.config.classifier.threshold);
+            classify::classify(&pts, &vals, &pairs, self.encoding.categorical_count(), s.config.classifier.threshold);
         let method = match s.config.strategy {
             StrategyChoice::Auto => match classification.label {
                 Landscape::Smooth => Method::NelderMead,

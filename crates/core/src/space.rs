@@ -24,6 +24,7 @@ pub(crate) enum DimKind {
 #[derive(Debug, Clone)]
 pub(crate) struct Encoding {
     kinds: Vec<DimKind>,
+    categorical: Vec<bool>,
 }
 
 impl Encoding {
@@ -35,8 +36,14 @@ impl Encoding {
                 Param::Int { low, high, .. } => DimKind::Integer { levels: high - low + 1.0 },
                 Param::Choice { choices } => DimKind::Categorical { k: choices.len() },
             })
-            .collect();
-        Self { kinds }
+            .collect::<Vec<_>>();
+        let categorical = kinds.iter().map(|k| matches!(k, DimKind::Categorical { .. })).collect();
+        Self { kinds, categorical }
+    }
+
+    /// Which coordinates are categorical.
+    pub(crate) fn categorical_mask(&self) -> &[bool] {
+        &self.categorical
     }
 
     pub(crate) fn dim(&self) -> usize {
@@ -49,7 +56,7 @@ impl Encoding {
 
     /// Number of categorical coordinates.
     pub(crate) fn categorical_count(&self) -> usize {
-        self.kinds.iter().filter(|k| matches!(k, DimKind::Categorical { .. })).count()
+        self.categorical.iter().filter(|&&c| c).count()
     }
 }
 

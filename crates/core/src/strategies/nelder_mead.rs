@@ -13,6 +13,12 @@
 //! **Coefficients.** Gao & Han (2012): reflection 1, expansion `1 + 2/n`, contraction
 //! `0.75 − 1/(2n)`, shrink `1 − 1/n` for dimension `n ≥ 2` (the classic 1, 2, ½, ½ in 1-D).
 //!
+//! **Reshaping.** In a curved valley the simplex flattens (loses a dimension) and then crawls
+//! with tiny steps. When its flatness — `|det(edges)| / Π|edge|`, 1 for orthogonal edges and 0
+//! for a flat simplex — falls below 1e-3, it is rebuilt as an axis simplex of the same size
+//! around its best vertex (in the spirit of Kelley's oriented restarts), at the cost of `n`
+//! evaluations.
+//!
 //! **Restarts.** When the simplex collapses (diameter below 1e-7 or values all equal) or stalls
 //! (no improvement of its best vertex in `10 + 4n` iterations) the method restarts, cycling
 //! through: around the best point with step 0.1 (re-expand), around a fresh uniform point with
@@ -41,6 +47,8 @@ use crate::rng::{Rng, Stream};
 const INITIAL_STEP: f64 = 0.1;
 /// Diameter (max-norm) under which the simplex counts as collapsed.
 const MIN_DIAMETER: f64 = 1e-7;
+/// Flatness under which the simplex is rebuilt at its current size.
+const MIN_FLATNESS: f64 = 1e-3;
 
 /// The inner step of the method: what the pending point is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -240,6 +248,10 @@ impl NelderMead {
             self.restart();
             return;
         }
+        if self.dim >= 2 && self.flatness() < MIN_FLATNESS {
+            self.reshape();
+            return;
+        }
         let n = self.dim;
         let mut centroid = vec![0.0; n];
         for v in &self.simplex[..n] {
@@ -267,6 +279,42 @@ impl NelderMead {
         }
         self.step = Step::Init { todo: vertices };
         self.begin_if_ready();
+    }
+
+    /// Rebuilds a flattened simplex as an axis simplex of the same size around its best vertex.
+    fn reshape(&mut self) {
+        let best = self.simplex[0].clone();
+        let mut vertices = axis_simplex(&best.u, self.diameter());
+        vertices.remove(0);
+        self.simplex.clear();
+        self.simplex.push(best);
+        self.step = Step::Init { todo: vertices };
+        self.begin_if_ready();
+    }
+
+    /// `|det(E)| / Π|e_i|` for the edge vectors `e_i = x_i − x_0`, via Gram–Schmidt.
+    fn flatness(&self) -> f64 {
+        let x0 = &self.simplex[0].u;
+        let mut basis: Vec<Vec<f64>> = Vec::with_capacity(self.dim);
+        let mut ratio = 1.0;
+        for v in &self.simplex[1..] {
+            let mut e: Vec<f64> = v.u.iter().zip(x0).map(|(a, b)| a - b).collect();
+            let len = norm(&e);
+            if len == 0.0 {
+                return 0.0;
+            }
+            for b in &basis {
+                let dot: f64 = e.iter().zip(b).map(|(x, y)| x * y).sum();
+                e.iter_mut().zip(b).for_each(|(x, y)| *x -= dot * y);
+            }
+            let rest = norm(&e);
+            ratio *= rest / len;
+            if rest == 0.0 {
+                return 0.0;
+            }
+            basis.push(e.iter().map(|x| x / rest).collect());
+        }
+        ratio
     }
 
     fn best_point(&self) -> Point {

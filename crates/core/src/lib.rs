@@ -47,6 +47,7 @@ pub mod classify;
 pub mod config;
 pub mod contracts;
 pub mod error;
+pub mod journal;
 mod machine;
 pub mod probe;
 mod rng;
@@ -57,6 +58,7 @@ pub use artifact::{RunArtifact, TrialRecord, TrialStatus};
 pub use classify::{Classification, Features, Landscape};
 pub use config::{ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice, Value};
 pub use error::{ConfigIssue, Error};
+pub use journal::{Event as JournalEvent, Replay};
 pub use machine::{Method, Outcome, Phase, Solver, Stage, Trial, STATE_VERSION};
 
 /// Version of this engine.

@@ -1,0 +1,36 @@
+"""ArqonHPO: a probe-gated hyperparameter optimizer with a Rust core.
+
+A scrambled Sobol probe samples the space, a classifier reads the landscape from it (smooth
+or rugged), and the rest of the budget is refined by Nelder–Mead (smooth) or TPE (rugged).
+
+    >>> import arqonhpo as aq
+    >>> solver = aq.ArqonSolver({"x": aq.Float(-5.0, 5.0)}, budget=30, seed=0)
+    >>> while (trial := solver.ask()) is not None:
+    ...     solver.tell(trial, (trial.params["x"] - 1.0) ** 2)
+    >>> solver.best.value < 0.01
+    True
+"""
+
+from ._core import ENGINE_VERSION, ArqonError, ConfigError, ResumeError, Trial, TrialError
+from ._minimize import MinimizeResult, minimize
+from ._solver import ArqonSolver, Choice, Classification, Float, Int, ParamValue, TrialResult
+
+__version__ = ENGINE_VERSION
+
+__all__ = [
+    "ArqonSolver",
+    "Float",
+    "Int",
+    "Choice",
+    "Trial",
+    "TrialResult",
+    "Classification",
+    "ParamValue",
+    "minimize",
+    "MinimizeResult",
+    "ArqonError",
+    "ConfigError",
+    "TrialError",
+    "ResumeError",
+    "__version__",
+]

@@ -1,0 +1,251 @@
+"""``minimize``: the ask/tell loop run for the user, sequentially or with parallel workers.
+
+The loop only schedules: it asks the solver for trials, hands them to the objective (in this
+thread, a thread pool or a process pool), and tells the results back as they arrive. Every
+optimization decision stays in the engine.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Protocol, Union
+
+from ._solver import ArqonSolver, Classification, ParamValue, SpaceSpec, TrialResult
+
+__all__ = ["minimize", "MinimizeResult"]
+
+
+@dataclass(frozen=True)
+class MinimizeResult:
+    """What ``minimize`` found, and the full record of how."""
+
+    best_params: Optional[Dict[str, ParamValue]]
+    """Parameters of the best completed trial (None if every trial failed)."""
+    best_value: Optional[float]
+    """Its objective value."""
+    best: Optional[TrialResult]
+    trials: List[TrialResult]
+    """Every trial handed out, by id (pending ones only after an interruption)."""
+    artifact: Dict[str, Any]
+    """The run artifact (``contracts/artifact.schema.json``); ``ArqonSolver.from_artifact`` resumes it."""
+    classification: Optional[Classification]
+    strategy: Optional[str]
+    """The refining strategy the engine selected."""
+    interrupted: bool
+    """True when a KeyboardInterrupt stopped the run early (finished trials are all kept)."""
+    solver: ArqonSolver
+    """The solver, to continue the run or inspect it."""
+
+    @property
+    def n_failed(self) -> int:
+        """Number of trials recorded as failed."""
+        return sum(1 for t in self.trials if t.status == "failed")
+
+
+class _Progress(Protocol):
+    def update(self, n: int) -> None: ...
+    def set_postfix_str(self, s: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class _PlainProgress:
+    """A dependency-free progress line on stderr, used when neither tqdm nor rich is installed."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.postfix, self.last = total, 0, "", 0.0
+
+    def update(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last > 0.1 or self.done >= self.total:
+            self.last = now
+            sys.stderr.write(f"\rarqonhpo {self.done}/{self.total} {self.postfix}")
+            sys.stderr.flush()
+
+    def set_postfix_str(self, s: str) -> None:
+        self.postfix = s
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+class _RichProgress:
+    def __init__(self, total: int) -> None:
+        from rich.progress import Progress  # optional extra
+
+        self.progress = Progress(transient=False)
+        self.progress.start()
+        self.task = self.progress.add_task("arqonhpo", total=total)
+
+    def update(self, n: int) -> None:
+        self.progress.advance(self.task, n)
+
+    def set_postfix_str(self, s: str) -> None:
+        self.progress.update(self.task, description=f"arqonhpo {s}")
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+def _progress_bar(total: int) -> _Progress:
+    try:
+        from tqdm.auto import tqdm  # optional extra
+
+        bar: _Progress = tqdm(total=total, desc="arqonhpo", unit="trial")
+        return bar
+    except ImportError:
+        pass
+    try:
+        return _RichProgress(total)
+    except ImportError:
+        return _PlainProgress(total)
+
+
+def _evaluate(objective: Callable[..., Any], params: Dict[str, ParamValue]) -> float:
+    return float(objective(**params))
+
+
+def minimize(
+    objective: Callable[..., float],
+    space: SpaceSpec,
+    budget: int,
+    seed: int = 0,
+    *,
+    strategy: str = "auto",
+    n_workers: int = 1,
+    executor: Union[str, cf.Executor] = "thread",
+    progress: Optional[bool] = None,
+    raise_on_error: bool = False,
+    solver: Optional[ArqonSolver] = None,
+    **solver_options: Any,
+) -> MinimizeResult:
+    """Minimizes ``objective(**params)`` over ``space`` in ``budget`` trials.
+
+    - ``n_workers > 1`` evaluates trials in parallel: ``executor="thread"`` (default),
+      ``"process"`` (the objective must be picklable), or any ``concurrent.futures.Executor``.
+      With one worker the run is fully deterministic for a given seed.
+    - ``progress``: a progress bar (tqdm or rich when installed, else a plain line); on by
+      default when stderr is a terminal.
+    - An exception raised by the objective records the trial as failed (with the exception as
+      the reason) and the run goes on; ``raise_on_error=True`` records it and re-raises.
+    - KeyboardInterrupt stops the run cleanly: finished trials are told and kept, and the
+      result has ``interrupted=True`` (unfinished trials stay pending in the artifact).
+    - ``solver`` continues an existing solver instead of creating one (``space``, ``budget``
+      and ``seed`` are then ignored); other keyword arguments go to ``ArqonSolver``.
+    """
+    if not callable(objective):
+        raise TypeError(f"objective must be callable, got {type(objective).__name__}")
+    if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
+        raise ValueError(f"n_workers must be a positive integer, got {n_workers!r}")
+    if solver is None:
+        solver = ArqonSolver(space, budget, seed, strategy=strategy, **solver_options)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    bar = _progress_bar(int(solver.config["budget"])) if progress else None
+    if bar is not None:
+        bar.update(solver.n_told)
+
+    interrupted = False
+    try:
+        if n_workers == 1 and not isinstance(executor, cf.Executor):
+            interrupted = _run_sequential(objective, solver, bar, raise_on_error)
+        else:
+            interrupted = _run_parallel(objective, solver, bar, raise_on_error, n_workers, executor)
+    finally:
+        if bar is not None:
+            bar.close()
+
+    best = solver.best
+    return MinimizeResult(
+        best_params=None if best is None else best.params,
+        best_value=None if best is None else best.value,
+        best=best,
+        trials=solver.trials,
+        artifact=solver.artifact(),
+        classification=solver.classification,
+        strategy=solver.strategy,
+        interrupted=interrupted,
+        solver=solver,
+    )
+
+
+def _report(solver: ArqonSolver, bar: Optional[_Progress]) -> None:
+    if bar is None:
+        return
+    bar.update(1)
+    best = solver.best
+    if best is not None:
+        bar.set_postfix_str(f"best={best.value:.6g} {solver.phase}:{solver.strategy or 'sobol'}")
+
+
+def _run_sequential(objective: Callable[..., Any], solver: ArqonSolver, bar: Optional[_Progress], raise_on_error: bool) -> bool:
+    while (trial := solver.ask()) is not None:
+        try:
+            value = _evaluate(objective, trial.params)
+        except KeyboardInterrupt:
+            return True
+        except Exception as exc:
+            solver.tell(trial, failed=True, reason=f"{type(exc).__name__}: {exc}")
+            _report(solver, bar)
+            if raise_on_error:
+                raise
+            continue
+        solver.tell(trial, value)
+        _report(solver, bar)
+    return False
+
+
+def _run_parallel(
+    objective: Callable[..., Any],
+    solver: ArqonSolver,
+    bar: Optional[_Progress],
+    raise_on_error: bool,
+    n_workers: int,
+    executor: Union[str, cf.Executor],
+) -> bool:
+    own = not isinstance(executor, cf.Executor)
+    if isinstance(executor, cf.Executor):
+        pool = executor
+    elif executor == "thread":
+        pool = cf.ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="arqonhpo")
+    elif executor == "process":
+        pool = cf.ProcessPoolExecutor(max_workers=n_workers)
+    else:
+        raise ValueError(f"executor must be 'thread', 'process' or a concurrent.futures.Executor, got {executor!r}")
+
+    in_flight: Dict[cf.Future[float], int] = {}
+    error: Optional[BaseException] = None
+    try:
+        while True:
+            while error is None and len(in_flight) < n_workers and (trial := solver.ask()) is not None:
+                in_flight[pool.submit(_evaluate, objective, trial.params)] = trial.id
+            if not in_flight:
+                return False
+            done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                trial_id = in_flight.pop(future)
+                exc = future.exception()
+                if exc is None:
+                    solver.tell(trial_id, future.result())
+                else:
+                    solver.tell(trial_id, failed=True, reason=f"{type(exc).__name__}: {exc}")
+                    if raise_on_error and error is None:
+                        error = exc
+                _report(solver, bar)
+            if error is not None and not in_flight:
+                raise error
+    except KeyboardInterrupt:
+        for future in in_flight:
+            future.cancel()
+        # Keep whatever finished while we were stopping; the rest stay pending.
+        for future, trial_id in list(in_flight.items()):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                solver.tell(trial_id, future.result())
+        return True
+    finally:
+        if own:
+            pool.shutdown(wait=False, cancel_futures=True)

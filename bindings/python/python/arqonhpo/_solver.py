@@ -1,0 +1,408 @@
+"""The Python face of the engine: space helpers, ``ArqonSolver`` and its result types.
+
+Everything here translates: Python values into the engine's JSON config, and the engine's
+records into dataclasses. Suggestions, phases, classification and resume are all decided by
+the Rust core (``arqonhpo._core``), so every front gives bit-identical runs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+
+from . import _core
+from ._core import ConfigError, Trial
+
+__all__ = [
+    "Float",
+    "Int",
+    "Choice",
+    "ArqonSolver",
+    "TrialResult",
+    "Classification",
+    "ParamValue",
+]
+
+ParamValue = Union[float, int, str, bool]
+SpaceSpec = Mapping[str, Union["Float", "Int", "Choice", Mapping[str, Any]]]
+
+
+def _real(field_name: str, value: Any) -> float:
+    """A real number from a float, int or numpy scalar (never bool or str)."""
+    if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__"):
+        raise TypeError(f"{field_name} must be a real number, got {type(value).__name__} ({value!r})")
+    return float(value)
+
+
+def _integer(field_name: str, value: Any) -> int:
+    """An integer from an int or numpy integer (never bool, and never a float)."""
+    if isinstance(value, bool):
+        raise TypeError(f"{field_name} must be an integer, got bool ({value!r})")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{field_name} must be an integer, got {type(value).__name__} ({value!r})") from None
+
+
+def _option(field_name: str, value: Any) -> ParamValue:
+    """A choice option as a plain Python value (numpy scalars are unwrapped)."""
+    if isinstance(value, (bool, str)):
+        return str(value) if isinstance(value, str) else bool(value)
+    if type(value).__name__ == "bool_":  # numpy.bool_
+        return bool(value)
+    if hasattr(value, "__index__"):
+        return operator.index(value)
+    if isinstance(value, float) or hasattr(value, "__float__"):
+        return float(value)
+    raise TypeError(f"{field_name} must hold strings, numbers or booleans, got {type(value).__name__} ({value!r})")
+
+
+@dataclass(frozen=True)
+class Float:
+    """A real parameter in ``[low, high]``; ``log=True`` searches ``ln(x)`` uniformly."""
+
+    low: float
+    high: float
+    log: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "low", _real("Float.low", self.low))
+        object.__setattr__(self, "high", _real("Float.high", self.high))
+        object.__setattr__(self, "log", _flag("Float.log", self.log))
+
+    def to_config(self) -> Dict[str, Any]:
+        """The engine's JSON form of this parameter."""
+        return {"type": "float", "low": self.low, "high": self.high, "log": self.log}
+
+
+@dataclass(frozen=True)
+class Int:
+    """An integer parameter in ``[low, high]`` (both inclusive); ``log=True`` for a log scale."""
+
+    low: int
+    high: int
+    log: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "low", _integer("Int.low", self.low))
+        object.__setattr__(self, "high", _integer("Int.high", self.high))
+        object.__setattr__(self, "log", _flag("Int.log", self.log))
+
+    def to_config(self) -> Dict[str, Any]:
+        """The engine's JSON form of this parameter."""
+        return {"type": "int", "low": self.low, "high": self.high, "log": self.log}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of a list of unordered options (strings, numbers or booleans)."""
+
+    choices: Sequence[ParamValue]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.choices, (str, bytes)) or not hasattr(self.choices, "__iter__"):
+            raise TypeError(f"Choice.choices must be a list of options, got {type(self.choices).__name__} ({self.choices!r})")
+        options = tuple(_option(f"Choice.choices[{i}]", c) for i, c in enumerate(self.choices))
+        object.__setattr__(self, "choices", options)
+
+    def to_config(self) -> Dict[str, Any]:
+        """The engine's JSON form of this parameter."""
+        return {"type": "choice", "choices": list(self.choices)}
+
+
+def _flag(field_name: str, value: Any) -> bool:
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    raise TypeError(f"{field_name} must be True or False, got {type(value).__name__} ({value!r})")
+
+
+@dataclass(frozen=True)
+class TrialResult:
+    """A trial as recorded by the engine."""
+
+    id: int
+    params: Dict[str, ParamValue]
+    status: str
+    """``"pending"``, ``"completed"`` or ``"failed"``."""
+    value: Optional[float]
+    reason: Optional[str]
+    phase: str
+    """``"probe"`` or ``"refine"``."""
+    strategy: str
+    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"`` or ``"random"``."""
+    asked_after: int
+    told_index: Optional[int]
+
+    @classmethod
+    def _from_record(cls, record: Mapping[str, Any]) -> "TrialResult":
+        return cls(
+            id=record["id"],
+            params=dict(record["params"]),
+            status=record["status"],
+            value=record.get("value"),
+            reason=record.get("reason"),
+            phase=record["stage"],
+            strategy=record["method"],
+            asked_after=record["asked_after"],
+            told_index=record.get("told_index"),
+        )
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The landscape verdict made after the probe, with the features behind it."""
+
+    label: str
+    """``"smooth"`` or ``"rugged"``."""
+    score: float
+    threshold: float
+    features: Dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+def _space_config(space: SpaceSpec) -> Dict[str, Any]:
+    if not isinstance(space, Mapping):
+        raise TypeError(f"space must be a dict of name -> Float/Int/Choice, got {type(space).__name__}")
+    out: Dict[str, Any] = {}
+    for name, param in space.items():
+        if not isinstance(name, str):
+            raise TypeError(f"space keys must be parameter names (str), got {type(name).__name__} ({name!r})")
+        if isinstance(param, (Float, Int, Choice)):
+            out[name] = param.to_config()
+        elif isinstance(param, Mapping):
+            out[name] = dict(param)
+        else:
+            raise TypeError(
+                f"space[{name!r}] must be arqonhpo.Float, Int or Choice (or a config dict), got {type(param).__name__} ({param!r})"
+            )
+    return out
+
+
+def _plain(value: Any, path: str) -> Any:
+    """Turns config data into JSON-ready values: numpy scalars unwrapped, non-finite numbers
+    reported (JSON cannot carry them to the engine, which would reject them anyway)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, (str, bool, int)) or value is None:
+        return value
+    if type(value).__name__ == "bool_":
+        return bool(value)
+    if hasattr(value, "__index__"):
+        return operator.index(value)
+    if isinstance(value, float) or hasattr(value, "__float__"):
+        x = float(value)
+        if not math.isfinite(x):
+            raise _config_error(path, f"must be a finite number, got {x}")
+        return x
+    if hasattr(value, "item"):
+        return _plain(value.item(), path)
+    raise TypeError(f"{path} must be a number, string, boolean, list or dict, got {type(value).__name__} ({value!r})")
+
+
+def _config_error(path: str, message: str) -> ConfigError:
+    err = ConfigError(f"invalid configuration (1 problem):\n  - {path}: {message}")
+    err.issues = [(path, message)]  # type: ignore[attr-defined]
+    return err
+
+
+def _config_text(config: Mapping[str, Any]) -> str:
+    return json.dumps(_plain(config, ""))
+
+
+class ArqonSolver:
+    """Probe-gated ask/tell optimizer (lower values are better).
+
+    ``ArqonSolver(space, budget, seed)`` probes the space with a scrambled Sobol design,
+    classifies the landscape (smooth or rugged) and refines with Nelder–Mead or TPE. Ask for
+    trials, evaluate them, tell the results, in any order and with any number pending.
+    One solver may be shared by several threads.
+    """
+
+    __slots__ = ("_solver",)
+
+    def __init__(
+        self,
+        space: SpaceSpec,
+        budget: int,
+        seed: int = 0,
+        *,
+        strategy: str = "auto",
+        probe_fraction: Optional[float] = None,
+        probe_min_points: Optional[int] = None,
+        threshold: Optional[float] = None,
+        warm_start: Optional[Sequence[Any]] = None,
+    ) -> None:
+        config: Dict[str, Any] = {
+            "seed": _integer("seed", seed),
+            "budget": _integer("budget", budget),
+            "space": _space_config(space),
+        }
+        if not isinstance(strategy, str):
+            raise TypeError(f"strategy must be one of {', '.join(_core.STRATEGIES)}, got {type(strategy).__name__} ({strategy!r})")
+        config["strategy"] = strategy
+        probe: Dict[str, Any] = {}
+        if probe_fraction is not None:
+            probe["fraction"] = _real("probe_fraction", probe_fraction)
+        if probe_min_points is not None:
+            probe["min_points"] = _integer("probe_min_points", probe_min_points)
+        if probe:
+            config["probe"] = probe
+        if threshold is not None:
+            config["classifier"] = {"threshold": _real("threshold", threshold)}
+        if warm_start:
+            config["warm_start"] = [_observation(i, o) for i, o in enumerate(warm_start)]
+        self._solver = _core.Solver(_config_text(config))
+
+    @classmethod
+    def from_config(cls, config: Union[Mapping[str, Any], str, "os.PathLike[str]"]) -> "ArqonSolver":
+        """A solver from a config dict, JSON text, or the path of a JSON file.
+
+        Accepts the engine's config (``contracts/config.schema.json``) and the arqonhpo 0.3
+        format (``{"seed", "budget", "bounds": {name: {"min", "max", "scale"}}}``).
+        """
+        if isinstance(config, Mapping):
+            text = _config_text(config)
+        elif isinstance(config, str) and config.lstrip().startswith("{"):
+            text = config
+        elif isinstance(config, (str, os.PathLike)):
+            text = Path(config).read_text(encoding="utf-8")
+        else:
+            raise TypeError(f"config must be a dict, JSON text or a path, got {type(config).__name__}")
+        return cls._wrap(_core.Solver(text))
+
+    @classmethod
+    def _wrap(cls, solver: _core.Solver) -> "ArqonSolver":
+        self = cls.__new__(cls)
+        self._solver = solver
+        return self
+
+    # -- ask / tell ---------------------------------------------------------------------------
+
+    def ask(self) -> Optional[Trial]:
+        """The next trial to evaluate, or None once the whole budget has been handed out."""
+        return self._solver.ask()
+
+    def ask_batch(self, n: int) -> List[Trial]:
+        """Up to ``n`` trials at once, for parallel workers (fewer near the end of the budget)."""
+        return self._solver.ask_batch(n)
+
+    def tell(
+        self, trial: Union[Trial, int], value: Optional[float] = None, *, failed: bool = False, reason: Optional[str] = None
+    ) -> None:
+        """Reports a result: ``tell(trial, value)``, or ``tell(trial, failed=True, reason=...)``.
+
+        ``trial`` is the Trial or its id. NaN and infinite values are recorded as failed.
+        Raises TrialError for an unknown or already-told id; the solver is then unchanged.
+        """
+        self._solver.tell(trial, value, failed=failed, reason=reason)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    @property
+    def best(self) -> Optional[TrialResult]:
+        """The best completed trial (lowest value), or None."""
+        record = self._solver.best
+        return None if record is None else TrialResult._from_record(record)
+
+    @property
+    def trials(self) -> List[TrialResult]:
+        """Every trial handed out, by id."""
+        return [TrialResult._from_record(r) for r in self._solver.trials]
+
+    @property
+    def pending(self) -> List[int]:
+        """Ids of trials handed out and not yet told."""
+        return self._solver.pending
+
+    @property
+    def n_issued(self) -> int:
+        """Number of trials handed out."""
+        return self._solver.issued
+
+    @property
+    def n_told(self) -> int:
+        """Number of trials told."""
+        return self._solver.told
+
+    @property
+    def is_done(self) -> bool:
+        """Whether the budget is spent and every trial told."""
+        return self._solver.is_done
+
+    @property
+    def phase(self) -> str:
+        """``"probe"``, ``"refine"`` or ``"done"``."""
+        return self._solver.phase
+
+    @property
+    def strategy(self) -> Optional[str]:
+        """The refining strategy once the probe is classified, else None."""
+        return self._solver.strategy
+
+    @property
+    def classification(self) -> Optional[Classification]:
+        """The landscape classification (label, score, features, reason) after the probe."""
+        c = self._solver.classification
+        if c is None:
+            return None
+        return Classification(label=c["label"], score=c["score"], threshold=c["threshold"], features=c["features"], reason=c["reason"])
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """The validated config the solver runs (engine format)."""
+        result: Dict[str, Any] = json.loads(self._solver.config_json())
+        return result
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def artifact(self) -> Dict[str, Any]:
+        """The run so far as a dict matching ``contracts/artifact.schema.json``."""
+        result: Dict[str, Any] = self._solver.artifact()
+        return result
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes the run artifact as JSON; ``ArqonSolver.load(path)`` resumes it exactly."""
+        Path(path).write_text(self._solver.artifact_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Union[str, "os.PathLike[str]"]) -> "ArqonSolver":
+        """Resumes from an artifact written by ``save`` (or the CLI): the trials are replayed,
+        pending ones included, and the next ``ask()`` is the one the saved run would make."""
+        return cls.from_artifact(Path(path).read_text(encoding="utf-8"))
+
+    @classmethod
+    def from_artifact(cls, artifact: Union[Mapping[str, Any], str]) -> "ArqonSolver":
+        """Resumes from an artifact dict or its JSON text."""
+        text = artifact if isinstance(artifact, str) else json.dumps(artifact)
+        return cls._wrap(_core.Solver.from_artifact(text))
+
+    def snapshot(self) -> str:
+        """The complete engine state as JSON text (RNG streams included)."""
+        return self._solver.snapshot()
+
+    @classmethod
+    def restore(cls, snapshot: str) -> "ArqonSolver":
+        """Continues bit-identically from ``snapshot()`` text."""
+        return cls._wrap(_core.Solver.restore(snapshot))
+
+    def __reduce__(self) -> Any:
+        return (self.__class__.restore, (self._solver.snapshot(),))
+
+    def __repr__(self) -> str:
+        return f"ArqonSolver(phase={self.phase!r}, strategy={self.strategy!r}, issued={self.n_issued}, told={self.n_told})"
+
+
+def _observation(i: int, obs: Any) -> Dict[str, Any]:
+    """A warm-start point from ``(params, value)`` or ``{"params": ..., "value": ...}``."""
+    if isinstance(obs, Mapping):
+        return dict(obs)
+    if isinstance(obs, (tuple, list)) and len(obs) == 2:
+        return {"params": dict(obs[0]), "value": obs[1]}
+    raise TypeError(f"warm_start[{i}] must be (params, value) or a dict with params and value, got {obs!r}")

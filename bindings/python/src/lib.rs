@@ -1,0 +1,518 @@
+//! `arqonhpo._core`: the PyO3 skin over `arqonhpo-core`.
+//!
+//! This module only translates: Python values to core types and back, and core [`Error`]s to
+//! Python exceptions ([`map_error`], the one mapping). Every decision (what to suggest, when
+//! the probe ends, which strategy refines, how a resume replays) is made by the core engine.
+//! The pure-Python layer in `python/arqonhpo/` builds the friendly API on top of this module.
+//!
+//! Threading: a [`Solver`] holds the engine in a [`Mutex`], and every engine call releases the
+//! GIL, so one solver can be shared by many Python threads. Panics: every engine call runs
+//! under [`guarded`], which turns a Rust panic into an `ArqonError` instead of letting it
+//! unwind into the interpreter.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Mutex, MutexGuard};
+
+use arqonhpo_core as engine;
+use arqonhpo_core::{Error, Method, Outcome, Params, Phase, Stage, Value};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
+
+/// The exception classes, created once at module import (they need two bases, which
+/// `create_exception!` cannot express).
+struct Exceptions {
+    base: Py<PyType>,
+    config: Py<PyType>,
+    trial: Py<PyType>,
+    resume: Py<PyType>,
+}
+
+static EXCEPTIONS: PyOnceLock<Exceptions> = PyOnceLock::new();
+
+fn exceptions(py: Python<'_>) -> PyResult<&Exceptions> {
+    EXCEPTIONS.get_or_try_init(py, || {
+        let builtins = py.import("builtins")?;
+        let make = |name: &str, bases: Bound<'_, PyTuple>, doc: &str| -> PyResult<Py<PyType>> {
+            let ns = PyDict::new(py);
+            ns.set_item("__module__", "arqonhpo")?;
+            ns.set_item("__doc__", doc)?;
+            // KeyError quotes its message in str(); a readable message matters more.
+            ns.set_item("__str__", builtins.getattr("Exception")?.getattr("__str__")?)?;
+            let ty = builtins.getattr("type")?.call1((name, bases, ns))?;
+            Ok(ty.cast_into::<PyType>()?.unbind())
+        };
+        let exception = builtins.getattr("Exception")?;
+        let base = make(
+            "ArqonError",
+            PyTuple::new(py, [&exception])?,
+            "Base class of every ArqonHPO error. Internal engine failures are raised as this class.",
+        )?;
+        let base_b = base.bind(py).clone().into_any();
+        let two = |other: &str| -> PyResult<Bound<'_, PyTuple>> { PyTuple::new(py, [base_b.clone(), builtins.getattr(other)?]) };
+        let config = make(
+            "ConfigError",
+            two("ValueError")?,
+            "The configuration is invalid. `issues` lists (path, message) pairs, one per problem.",
+        )?;
+        let trial = make(
+            "TrialError",
+            two("KeyError")?,
+            "tell() named a trial id that was never handed out, or one already told. `trial_id` holds the id.",
+        )?;
+        let resume = make(
+            "ResumeError",
+            two("ValueError")?,
+            "A saved state, pickle or artifact could not be resumed.",
+        )?;
+        Ok(Exceptions { base, config, trial, resume })
+    })
+}
+
+/// Builds an exception instance of `ty` with `message` and extra attributes.
+fn raise(py: Python<'_>, ty: &Py<PyType>, message: String, attrs: &[(&str, Bound<'_, PyAny>)]) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let exc = ty.bind(py).call1((message.as_str(),))?;
+        for (name, value) in attrs {
+            exc.setattr(*name, value)?;
+        }
+        Ok(PyErr::from_value(exc))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// The one mapping from core errors to Python exceptions.
+fn map_error(py: Python<'_>, error: Error) -> PyErr {
+    let ex = match exceptions(py) {
+        Ok(ex) => ex,
+        Err(e) => return e,
+    };
+    let message = error.to_string();
+    match error {
+        Error::Config { issues } => {
+            let list: Vec<(String, String)> = issues.into_iter().map(|i| (i.path, i.message)).collect();
+            let attrs = match list.into_pyobject(py) {
+                Ok(l) => vec![("issues", l.into_any())],
+                Err(e) => return e,
+            };
+            raise(py, &ex.config, message, &attrs)
+        }
+        Error::Json { what: "configuration", line, column, .. } => {
+            let issue = vec![("json".to_string(), format!("line {line}, column {column}: {message}"))];
+            let attrs = match issue.into_pyobject(py) {
+                Ok(l) => vec![("issues", l.into_any())],
+                Err(e) => return e,
+            };
+            raise(py, &ex.config, message, &attrs)
+        }
+        Error::Json { .. } | Error::Resume { .. } => raise(py, &ex.resume, message, &[]),
+        Error::UnknownTrial { id, .. } | Error::AlreadyTold { id } => {
+            raise(py, &ex.trial, message, &[("trial_id", id.into_pyobject(py).map(|o| o.into_any()).unwrap_or_else(|_| py.None().into_bound(py)))])
+        }
+        other => raise(py, &ex.base, other.to_string(), &[]),
+    }
+}
+
+/// The message of a caught panic.
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// A caught panic as an `ArqonError`.
+fn panic_error(py: Python<'_>, what: String) -> PyErr {
+    match exceptions(py) {
+        Ok(ex) => raise(
+            py,
+            &ex.base,
+            format!("internal error in the arqonhpo engine: {what}. This is a bug; please report it with the config and seed."),
+            &[],
+        ),
+        Err(e) => e,
+    }
+}
+
+/// Runs engine code, turning a panic into an `ArqonError` (a panic is a bug in the engine;
+/// it must never abort the interpreter or surface as pyo3's `PanicException`).
+fn guarded<T>(py: Python<'_>, f: impl FnOnce() -> T) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_error(py, panic_message(payload)))
+}
+
+/// Like [`guarded`] for engine calls that return a `Result`.
+fn engine_call<T>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error>) -> PyResult<T> {
+    guarded(py, f)?.map_err(|e| map_error(py, e))
+}
+
+fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Int(i) => i.into_pyobject(py)?.into_any(),
+        Value::Float(x) => PyFloat::new(py, *x).into_any(),
+        Value::Str(s) => PyString::new(py, s).into_any(),
+    })
+}
+
+fn params_to_py<'py>(py: Python<'py>, params: &Params) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (name, v) in params.iter() {
+        dict.set_item(name, value_to_py(py, v)?)?;
+    }
+    Ok(dict)
+}
+
+/// Engine data (serde types) to plain Python objects, through JSON text so that key order
+/// (the space order of params) is kept.
+fn serde_to_py<'py, T: serde::Serialize>(py: Python<'py>, data: &T) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(data).map_err(|e| PyValueError::new_err(format!("cannot convert engine data: {e}")))?;
+    py.import(pyo3::intern!(py, "json"))?.call_method1(pyo3::intern!(py, "loads"), (text,))
+}
+
+fn stage_name(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Probe => "probe",
+        Stage::Refine => "refine",
+    }
+}
+
+/// One suggestion to evaluate: `params` holds plain Python values (float, int, str, bool).
+#[pyclass(module = "arqonhpo._core", name = "Trial", frozen)]
+struct Trial {
+    id: u64,
+    params: Py<PyDict>,
+    phase: Py<PyString>,
+    strategy: Py<PyString>,
+}
+
+#[pymethods]
+impl Trial {
+    #[new]
+    fn new(id: u64, params: Bound<'_, PyDict>, phase: Bound<'_, PyString>, strategy: Bound<'_, PyString>) -> Self {
+        Self { id, params: params.unbind(), phase: phase.unbind(), strategy: strategy.unbind() }
+    }
+
+    /// The id to pass back to `tell` (trials are numbered from 0 in the order asked).
+    #[getter]
+    fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Parameter values by name, in space order.
+    #[getter]
+    fn params(&self, py: Python<'_>) -> Py<PyDict> {
+        self.params.clone_ref(py)
+    }
+
+    /// `"probe"` or `"refine"`.
+    #[getter]
+    fn phase(&self, py: Python<'_>) -> Py<PyString> {
+        self.phase.clone_ref(py)
+    }
+
+    /// The component that proposed it: `"sobol"`, `"nelder_mead"`, `"tpe"` or `"random"`.
+    #[getter]
+    fn strategy(&self, py: Python<'_>) -> Py<PyString> {
+        self.strategy.clone_ref(py)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Trial(id={}, params={}, phase={}, strategy={})",
+            self.id,
+            self.params.bind(py).repr()?,
+            self.phase.bind(py).repr()?,
+            self.strategy.bind(py).repr()?
+        ))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let this = slf.get();
+        let args = (this.id, this.params.clone_ref(py), this.phase.clone_ref(py), this.strategy.clone_ref(py));
+        (slf.get_type(), args).into_pyobject(py)
+    }
+}
+
+/// The engine behind `ArqonSolver`: an ask/tell state machine, safe to share between threads.
+#[pyclass(module = "arqonhpo._core", name = "Solver", frozen)]
+struct Solver {
+    inner: Mutex<engine::Solver>,
+}
+
+impl Solver {
+    fn wrap(solver: engine::Solver) -> Self {
+        Self { inner: Mutex::new(solver) }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, engine::Solver> {
+        // Engine code runs under `guarded` while the lock is held, so a panic never unwinds
+        // through the guard; the lock cannot be poisoned in practice.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` on the engine with the GIL released and panics caught.
+    fn with<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut engine::Solver) -> T + Send) -> PyResult<T> {
+        py.detach(|| {
+            let mut solver = self.lock();
+            catch_unwind(AssertUnwindSafe(|| f(&mut solver))).map_err(panic_message)
+        })
+        .map_err(|what| panic_error(py, what))
+    }
+
+    /// Like [`Solver::with`] for engine calls that return a `Result`.
+    fn try_with<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut engine::Solver) -> Result<T, Error> + Send) -> PyResult<T> {
+        self.with(py, f)?.map_err(|e| map_error(py, e))
+    }
+}
+
+fn trial_to_py(py: Python<'_>, trial: engine::Trial) -> PyResult<Trial> {
+    Ok(Trial {
+        id: trial.id,
+        params: params_to_py(py, &trial.params)?.unbind(),
+        phase: PyString::intern(py, stage_name(trial.stage)).unbind(),
+        strategy: PyString::intern(py, trial.method.as_str()).unbind(),
+    })
+}
+
+/// The id named by `tell`'s first argument: a `Trial` or an integer (numpy integers too).
+fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
+    if let Ok(t) = trial.cast::<Trial>() {
+        return Ok(t.get().id);
+    }
+    if trial.is_instance_of::<PyBool>() || trial.is_instance_of::<PyFloat>() {
+        return Err(type_error("trial", "a Trial or an integer trial id", trial));
+    }
+    let index = trial.call_method0("__index__").map_err(|_| type_error("trial", "a Trial or an integer trial id", trial))?;
+    match index.extract::<u64>() {
+        Ok(id) => Ok(id),
+        // Negative or huge: no such trial was ever handed out.
+        Err(_) => {
+            let ex = exceptions(py)?;
+            Err(raise(
+                py,
+                &ex.trial,
+                format!("unknown trial id {index}: trial ids are the non-negative integers handed out by ask()"),
+                &[("trial_id", index)],
+            ))
+        }
+    }
+}
+
+fn type_error(what: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
+    let type_name = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+    PyTypeError::new_err(format!("{what} must be {expected}, got {type_name} ({})", got.repr().map(|r| r.to_string()).unwrap_or_default()))
+}
+
+/// A real number from Python: float, int or anything with `__float__`/`__index__` (numpy
+/// scalars), but not `bool` or `str`.
+fn real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if value.is_instance_of::<PyBool>() || value.is_instance_of::<PyString>() {
+        return Err(type_error(what, "a real number", value));
+    }
+    if let Ok(f) = value.cast::<PyFloat>() {
+        return Ok(f.value());
+    }
+    if value.is_instance_of::<PyInt>() || value.hasattr("__index__")? || value.hasattr("__float__")? {
+        return value.extract::<f64>().map_err(|_| type_error(what, "a real number", value));
+    }
+    Err(type_error(what, "a real number", value))
+}
+
+fn phase_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Probe => "probe",
+        Phase::Refine { .. } => "refine",
+        Phase::Done => "done",
+    }
+}
+
+#[pymethods]
+impl Solver {
+    /// Creates a solver from JSON config text (validated by the engine).
+    #[new]
+    fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
+        let text = config_json.to_string();
+        let solver = py.detach(|| catch_unwind(AssertUnwindSafe(|| engine::Solver::from_json(&text))).map_err(panic_message));
+        match solver {
+            Ok(Ok(s)) => Ok(Self::wrap(s)),
+            Ok(Err(e)) => Err(map_error(py, e)),
+            Err(what) => Err(panic_error(py, what)),
+        }
+    }
+
+    /// Restores a solver from `snapshot()` text; the next `ask()` is bit-identical.
+    #[staticmethod]
+    fn restore(py: Python<'_>, snapshot: &str) -> PyResult<Self> {
+        engine_call(py, || engine::Solver::restore(snapshot)).map(Self::wrap)
+    }
+
+    /// Rebuilds a solver by replaying an artifact's asks and tells (pending trials included).
+    #[staticmethod]
+    fn from_artifact(py: Python<'_>, artifact_json: &str) -> PyResult<Self> {
+        engine_call(py, || {
+            let artifact = engine::RunArtifact::from_json(artifact_json)?;
+            engine::Solver::from_artifact(&artifact)
+        })
+        .map(Self::wrap)
+    }
+
+    /// The next trial to evaluate, or None once the budget is handed out.
+    fn ask(&self, py: Python<'_>) -> PyResult<Option<Trial>> {
+        match self.with(py, |s| s.ask())? {
+            Some(t) => Ok(Some(trial_to_py(py, t)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Up to `n` trials at once (fewer when the budget runs out).
+    fn ask_batch(&self, py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<Vec<Trial>> {
+        if n.is_instance_of::<PyBool>() || !n.hasattr("__index__")? {
+            return Err(type_error("n", "a non-negative integer", n));
+        }
+        let n: i64 = n.call_method0("__index__")?.extract().map_err(|_| PyValueError::new_err(format!("n must be a non-negative integer, got {n}")))?;
+        let n = usize::try_from(n).map_err(|_| PyValueError::new_err(format!("n must be a non-negative integer, got {n}")))?;
+        self.with(py, |s| s.ask_batch(n))?.into_iter().map(|t| trial_to_py(py, t)).collect()
+    }
+
+    /// Reports a trial's result: a value (lower is better), or `failed=True` with an optional
+    /// reason. NaN and infinite values are recorded as failed.
+    #[pyo3(signature = (trial, value=None, *, failed=false, reason=None))]
+    fn tell(&self, py: Python<'_>, trial: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>, failed: bool, reason: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let id = trial_id(py, trial)?;
+        let reason = match reason {
+            None => None,
+            Some(r) if r.is_none() => None,
+            Some(r) => Some(r.cast::<PyString>().map_err(|_| type_error("reason", "a string", r))?.to_str()?.to_string()),
+        };
+        let value = match value {
+            Some(v) if !v.is_none() => Some(real("value", v)?),
+            _ => None,
+        };
+        let outcome = match (value, failed) {
+            (Some(_), true) => return Err(PyValueError::new_err("tell(): pass either a value or failed=True, not both")),
+            (Some(v), false) if reason.is_some() => {
+                let _ = v;
+                return Err(PyValueError::new_err("tell(): reason= is only for failed trials; pass failed=True with it"));
+            }
+            (Some(v), false) => Outcome::Value(v),
+            (None, true) => Outcome::Failed { reason },
+            (None, false) => {
+                return Err(PyTypeError::new_err("tell() needs the objective value, e.g. tell(trial, 0.25), or failed=True for a failed evaluation"))
+            }
+        };
+        self.try_with(py, |s| s.tell(id, outcome))
+    }
+
+    /// The whole state as JSON text; `Solver.restore` continues bit-identically.
+    fn snapshot(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |s| s.snapshot())
+    }
+
+    /// The run artifact as a dict (see contracts/artifact.schema.json).
+    fn artifact<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let artifact = self.with(py, |s| s.artifact())?;
+        serde_to_py(py, &artifact)
+    }
+
+    /// The run artifact as pretty JSON text.
+    fn artifact_json(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |s| s.artifact().to_json())
+    }
+
+    /// The config the solver runs, as JSON text.
+    fn config_json(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |s| s.config().to_json())
+    }
+
+    /// The best completed trial as a dict, or None.
+    #[getter]
+    fn best<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.with(py, |s| s.best().cloned())?.map(|b| serde_to_py(py, &b)).transpose()
+    }
+
+    /// Every trial handed out, as dicts, by id.
+    #[getter]
+    fn trials<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let trials = self.with(py, |s| s.trials().to_vec())?;
+        serde_to_py(py, &trials)
+    }
+
+    /// Ids of trials handed out and not yet told.
+    #[getter]
+    fn pending(&self, py: Python<'_>) -> PyResult<Vec<u64>> {
+        self.with(py, |s| s.pending().collect())
+    }
+
+    /// Number of trials handed out.
+    #[getter]
+    fn issued(&self, py: Python<'_>) -> PyResult<u64> {
+        self.with(py, |s| s.issued())
+    }
+
+    /// Number of trials told.
+    #[getter]
+    fn told(&self, py: Python<'_>) -> PyResult<u64> {
+        self.with(py, |s| s.told())
+    }
+
+    /// Whether the budget is spent and every trial told.
+    #[getter]
+    fn is_done(&self, py: Python<'_>) -> PyResult<bool> {
+        self.with(py, |s| s.is_done())
+    }
+
+    /// `"probe"`, `"refine"` or `"done"`.
+    #[getter]
+    fn phase(&self, py: Python<'_>) -> PyResult<&'static str> {
+        self.with(py, |s| phase_name(s.phase()))
+    }
+
+    /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`), else None.
+    #[getter]
+    fn strategy(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
+        self.with(py, |s| match s.phase() {
+            Phase::Refine { strategy } => Some(strategy.as_str()),
+            // The engine's Done phase does not carry the strategy; the trials record it.
+            Phase::Probe | Phase::Done => s.trials().iter().rev().find(|t| t.stage == Stage::Refine).map(|t| t.method.as_str()),
+        })
+    }
+
+    /// The landscape classification as a dict, once the probe is complete.
+    #[getter]
+    fn classification<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.with(py, |s| s.classification().cloned())?.map(|c| serde_to_py(py, &c)).transpose()
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let snapshot = slf.get().snapshot(py)?;
+        let restore = slf.get_type().getattr("restore")?;
+        (restore, (snapshot,)).into_pyobject(py)
+    }
+}
+
+/// Runs a panicking closure through the same guard as every engine call (tests use it to
+/// prove that a panic becomes an `ArqonError`, not an abort or a `PanicException`).
+#[pyfunction]
+fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
+    guarded(py, || -> () { panic!("deliberate panic for the test suite") })
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let ex = exceptions(py)?;
+    m.add("ArqonError", ex.base.bind(py))?;
+    m.add("ConfigError", ex.config.bind(py))?;
+    m.add("TrialError", ex.trial.bind(py))?;
+    m.add("ResumeError", ex.resume.bind(py))?;
+    m.add_class::<Solver>()?;
+    m.add_class::<Trial>()?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add("ENGINE_VERSION", engine::VERSION)?;
+    m.add("STRATEGIES", ["auto", Method::NelderMead.as_str(), Method::Tpe.as_str(), Method::Random.as_str()])?;
+    Ok(())
+}

@@ -372,7 +372,15 @@ impl SolverConfig {
     }
 
     /// Parses a config from JSON text (no validation; see [`SolverConfig::validate`]).
+    ///
+    /// Configs written for arqonhpo 0.3 (`{"seed", "budget", "bounds": {name: {"min", "max",
+    /// "scale"}}}`) are recognised and converted (see the `legacy` module).
     pub fn from_json(text: &str) -> Result<Self, Error> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::from_json(e, text))?;
+        if crate::legacy::is_legacy(&value) {
+            return crate::legacy::convert(text);
+        }
+        // Parsed again from the text (not the value) so that errors carry line and column.
         serde_json::from_str(text).map_err(|e| Error::from_json(e, text))
     }
 

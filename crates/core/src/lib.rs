@@ -48,6 +48,7 @@ pub mod config;
 pub mod contracts;
 pub mod error;
 pub mod journal;
+mod legacy;
 mod machine;
 pub mod probe;
 mod rng;

@@ -5,19 +5,15 @@
 //! equal cells in their listed order (ordinal; the classifier sends categorical spaces to TPE,
 //! so this only matters when Nelder–Mead is forced).
 //!
-//! **Initial simplex.** The best probe point is vertex 0. Further vertices are taken greedily
-//! from the best half of the probe while each adds a direction well away from the span of the
-//! previous edges (so the simplex is not flat), and their values are reused: no evaluation is
-//! spent on them. Missing vertices are axis steps of 0.1 from vertex 0.
+//! **Initial simplex.** The best probe point is vertex 0 (its value is reused) and the others
+//! are axis steps of 0.1 from it, which costs `n` evaluations. A simplex spanned by other good
+//! probe points would be free, but it is as large as the probe's spacing: on the PID use case
+//! at 80 trials that start gave a median gap to the optimum of 6.1% against 1.5% for the local
+//! axis simplex (20 seeds), and the local start also wins on sphere and Rosenbrock. (It loses
+//! on Ackley, where a wide simplex steps over the ripples.)
 //!
 //! **Coefficients.** Gao & Han (2012): reflection 1, expansion `1 + 2/n`, contraction
 //! `0.75 − 1/(2n)`, shrink `1 − 1/n` for dimension `n ≥ 2` (the classic 1, 2, ½, ½ in 1-D).
-//!
-//! **Reshaping.** In a curved valley the simplex flattens (loses a dimension) and then crawls
-//! with tiny steps. When its flatness — `|det(edges)| / Π|edge|`, 1 for orthogonal edges and 0
-//! for a flat simplex — falls below 1e-3, it is rebuilt as an axis simplex of the same size
-//! around its best vertex (in the spirit of Kelley's oriented restarts), at the cost of `n`
-//! evaluations.
 //!
 //! **Restarts.** When the simplex collapses (diameter below 1e-7 or values all equal) or stalls
 //! (no improvement of its best vertex in `10 + 4n` iterations) the method restarts, cycling
@@ -47,8 +43,6 @@ use crate::rng::{Rng, Stream};
 const INITIAL_STEP: f64 = 0.1;
 /// Diameter (max-norm) under which the simplex counts as collapsed.
 const MIN_DIAMETER: f64 = 1e-7;
-/// Flatness under which the simplex is rebuilt at its current size.
-const MIN_FLATNESS: f64 = 1e-3;
 
 /// The inner step of the method: what the pending point is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,33 +84,29 @@ pub(crate) struct NelderMead {
 impl NelderMead {
     /// Starts from the completed probe points (`history`, in trial order).
     pub(crate) fn new(dim: usize, history: &[Point], seed: u64) -> Self {
-        let mut sorted: Vec<&Point> = history.iter().collect();
-        sorted.sort_by(|a, b| a.f.total_cmp(&b.f));
+        // The earliest of the best, so that ties resolve the same way on every run.
+        let best = history.iter().reduce(|a, b| if b.f < a.f { b } else { a });
         let mut nm = Self {
             dim,
             simplex: Vec::new(),
             step: Step::Init { todo: Vec::new() },
             awaiting: None,
-            best: sorted.first().map(|p| (*p).clone()),
+            best: best.cloned(),
             last_improvement: f64::INFINITY,
             stall: 0,
             restarts: 0,
             restart_rng: Rng::new(seed, Stream::Restart),
             satellite_rng: Rng::new(seed, Stream::Parallel),
         };
-        match sorted.first() {
+        match best {
             None => {
                 let centre = vec![0.5; dim];
                 nm.step = Step::Init { todo: axis_simplex(&centre, INITIAL_STEP) };
             }
             Some(best) => {
-                let pool = &sorted[..sorted.len().div_ceil(2).max(1)];
-                let mut vertices = well_spread_vertices(pool, dim);
-                let missing = dim + 1 - vertices.len();
-                let axes = axis_simplex(&best.u, INITIAL_STEP);
-                // Axis vertices fill the directions the probe could not supply.
-                let todo: Vec<Vec<f64>> = axes[1..].iter().skip(dim - missing).cloned().collect();
-                nm.simplex.append(&mut vertices);
+                let mut todo = axis_simplex(&best.u, INITIAL_STEP);
+                todo.remove(0);
+                nm.simplex.push(best.clone());
                 nm.step = Step::Init { todo };
                 nm.begin_if_ready();
             }
@@ -248,10 +238,6 @@ impl NelderMead {
             self.restart();
             return;
         }
-        if self.dim >= 2 && self.flatness() < MIN_FLATNESS {
-            self.reshape();
-            return;
-        }
         let n = self.dim;
         let mut centroid = vec![0.0; n];
         for v in &self.simplex[..n] {
@@ -279,42 +265,6 @@ impl NelderMead {
         }
         self.step = Step::Init { todo: vertices };
         self.begin_if_ready();
-    }
-
-    /// Rebuilds a flattened simplex as an axis simplex of the same size around its best vertex.
-    fn reshape(&mut self) {
-        let best = self.simplex[0].clone();
-        let mut vertices = axis_simplex(&best.u, self.diameter());
-        vertices.remove(0);
-        self.simplex.clear();
-        self.simplex.push(best);
-        self.step = Step::Init { todo: vertices };
-        self.begin_if_ready();
-    }
-
-    /// `|det(E)| / Π|e_i|` for the edge vectors `e_i = x_i − x_0`, via Gram–Schmidt.
-    fn flatness(&self) -> f64 {
-        let x0 = &self.simplex[0].u;
-        let mut basis: Vec<Vec<f64>> = Vec::with_capacity(self.dim);
-        let mut ratio = 1.0;
-        for v in &self.simplex[1..] {
-            let mut e: Vec<f64> = v.u.iter().zip(x0).map(|(a, b)| a - b).collect();
-            let len = norm(&e);
-            if len == 0.0 {
-                return 0.0;
-            }
-            for b in &basis {
-                let dot: f64 = e.iter().zip(b).map(|(x, y)| x * y).sum();
-                e.iter_mut().zip(b).for_each(|(x, y)| *x -= dot * y);
-            }
-            let rest = norm(&e);
-            ratio *= rest / len;
-            if rest == 0.0 {
-                return 0.0;
-            }
-            basis.push(e.iter().map(|x| x / rest).collect());
-        }
-        ratio
     }
 
     fn best_point(&self) -> Point {
@@ -373,41 +323,6 @@ fn axis_simplex(centre: &[f64], step: f64) -> Vec<Vec<f64>> {
         out.push(v);
     }
     out
-}
-
-/// Greedy choice of simplex vertices from good points: vertex 0 is the best; a point joins
-/// when the part of its edge orthogonal to the edges chosen so far keeps at least a third of
-/// its length (Gram–Schmidt), so the simplex is far from flat.
-fn well_spread_vertices(pool: &[&Point], dim: usize) -> Vec<Point> {
-    let Some(first) = pool.first() else { return Vec::new() };
-    let mut chosen = vec![(*first).clone()];
-    let mut basis: Vec<Vec<f64>> = Vec::new();
-    for p in &pool[1..] {
-        if chosen.len() == dim + 1 {
-            break;
-        }
-        let mut e: Vec<f64> = p.u.iter().zip(&first.u).map(|(a, b)| a - b).collect();
-        let len = norm(&e);
-        if len < 1e-9 {
-            continue;
-        }
-        for b in &basis {
-            let dot: f64 = e.iter().zip(b).map(|(x, y)| x * y).sum();
-            for (x, y) in e.iter_mut().zip(b) {
-                *x -= dot * y;
-            }
-        }
-        let rest = norm(&e);
-        if rest >= len / 3.0 {
-            basis.push(e.iter().map(|x| x / rest).collect());
-            chosen.push((*p).clone());
-        }
-    }
-    chosen
-}
-
-fn norm(v: &[f64]) -> f64 {
-    libm::sqrt(v.iter().map(|x| x * x).sum())
 }
 
 #[cfg(test)]

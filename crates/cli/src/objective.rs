@@ -1,0 +1,170 @@
+//! How a trial reaches the user's program and how its result comes back: placeholder
+//! substitution in the arguments, `ARQON_<NAME>` environment variables, the JSON line on
+//! stdin, and reading the objective value from stdout.
+//!
+//! No shell is involved anywhere: arguments are passed to the program as a vector, so a
+//! choice value such as `"; rm -rf ~"` is just text in one argument.
+
+use arqonhpo_core::{Trial, Value};
+
+/// A parameter value as the program sees it in arguments and environment variables:
+/// numbers in Rust's shortest round-trip form, strings raw (no quotes), booleans as
+/// `true`/`false`.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(x) => x.to_string(),
+        Value::Str(s) => s.clone(),
+    }
+}
+
+/// The environment variable for a parameter: `ARQON_` + the name upper-cased, with every
+/// character other than an ASCII letter or digit replaced by `_` (`learning-rate` →
+/// `ARQON_LEARNING_RATE`).
+pub fn env_name(param: &str) -> String {
+    let mut out = String::from("ARQON_");
+    out.extend(param.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }));
+    out
+}
+
+/// Replaces `{name}` by the trial's value of `name` and `{trial_id}` by its id in one
+/// argument. Other braces are left alone.
+pub fn substitute(arg: &str, trial: &Trial) -> String {
+    if !arg.contains('{') {
+        return arg.to_string();
+    }
+    let mut out = String::with_capacity(arg.len());
+    let mut rest = arg;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let replaced = after.find('}').and_then(|close| {
+            let key = &after[..close];
+            let text = if key == "trial_id" { Some(trial.id.to_string()) } else { trial.params.get(key).map(value_text) };
+            text.map(|t| (t, close))
+        });
+        match replaced {
+            Some((text, close)) => {
+                out.push_str(&text);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The trial as the JSON line written to the program's stdin:
+/// `{"id":3,"params":{...},"stage":"refine","method":"tpe"}`.
+pub fn stdin_json(trial: &Trial) -> String {
+    let line = serde_json::json!({
+        "id": trial.id,
+        "params": trial.params,
+        "stage": trial.stage,
+        "method": trial.method,
+    });
+    format!("{line}\n")
+}
+
+/// The objective read from a program's stdout: `Ok(value)`, or `Err(reason)` when the output
+/// holds no result.
+///
+/// Lines are read from the last one backwards. The first line that is a JSON object with a
+/// `value` field decides (`"value": null` is a failure, with `reason` or `error` as its
+/// reason); otherwise the last number on the last line that has one is the value.
+pub fn parse_output(stdout: &str) -> Result<f64, String> {
+    for line in stdout.lines().rev() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with('{') {
+            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(line) {
+                match map.get("value") {
+                    Some(serde_json::Value::Number(n)) => return n.as_f64().ok_or_else(|| format!("value {n} is not a number")),
+                    Some(serde_json::Value::Null) => {
+                        let why = map.get("reason").or_else(|| map.get("error")).and_then(|r| r.as_str());
+                        return Err(why.map_or_else(|| "the program reported value null".to_string(), str::to_string));
+                    }
+                    Some(other) => return Err(format!("the JSON line's value {other} is not a number")),
+                    None => continue,
+                }
+            }
+        }
+        let number = line
+            .split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | ';' | '(' | ')' | '[' | ']'))
+            .filter_map(|token| token.parse::<f64>().ok())
+            .next_back();
+        if let Some(v) = number {
+            return Ok(v);
+        }
+    }
+    let shown: String = stdout.trim().chars().take(120).collect();
+    if shown.is_empty() {
+        Err("the program printed nothing on stdout; print the objective value as its last number".into())
+    } else {
+        Err(format!("no number in the program's output (print the objective as its last number); output began: {shown:?}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arqonhpo_core::{Method, Params, Stage};
+
+    fn trial() -> Trial {
+        let params = Params::new()
+            .with("lr", Value::Float(0.001))
+            .with("depth", Value::Int(4))
+            .with("kernel", Value::Str("; rm -rf ~ {lr}".into()))
+            .with("use-bias", Value::Bool(true));
+        Trial { id: 7, params, stage: Stage::Refine, method: Method::Tpe }
+    }
+
+    #[test]
+    fn placeholders_are_replaced_once_and_unknown_braces_stay() {
+        let t = trial();
+        assert_eq!(substitute("--lr={lr}", &t), "--lr=0.001");
+        assert_eq!(substitute("{depth}x{depth}", &t), "4x4");
+        assert_eq!(substitute("{kernel}", &t), "; rm -rf ~ {lr}", "values are not substituted again");
+        assert_eq!(substitute("run-{trial_id}.log", &t), "run-7.log");
+        assert_eq!(substitute("{unknown} {", &t), "{unknown} {");
+        assert_eq!(substitute("{use-bias}", &t), "true");
+    }
+
+    #[test]
+    fn env_names_are_upper_case_identifiers() {
+        assert_eq!(env_name("lr"), "ARQON_LR");
+        assert_eq!(env_name("use-bias"), "ARQON_USE_BIAS");
+        assert_eq!(env_name("layer.0"), "ARQON_LAYER_0");
+    }
+
+    #[test]
+    fn stdin_carries_the_whole_trial() {
+        let line = stdin_json(&trial());
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        assert_eq!(v["id"], 7);
+        assert_eq!(v["params"]["kernel"], "; rm -rf ~ {lr}");
+        assert_eq!(v["stage"], "refine");
+        assert_eq!(v["method"], "tpe");
+        assert!(line.ends_with('\n'));
+    }
+
+    #[test]
+    fn the_objective_is_the_last_number_or_a_json_value() {
+        assert_eq!(parse_output("epoch 1 loss 3.5\nloss 0.25\n"), Ok(0.25));
+        assert_eq!(parse_output("val_loss=1e-3, acc=0.9\n"), Ok(0.9));
+        assert_eq!(parse_output("-4\n\n\n"), Ok(-4.0));
+        assert_eq!(parse_output("42\nall done\n"), Ok(42.0));
+        assert_eq!(parse_output("{\"value\": 2.5, \"extra\": 1}\nnoise without numbers"), Ok(2.5));
+        assert_eq!(parse_output("1.0\n{\"value\": null, \"reason\": \"diverged\"}"), Err("diverged".into()));
+        assert!(parse_output("").is_err_and(|e| e.contains("printed nothing")));
+        assert!(parse_output("no numbers here\n").is_err_and(|e| e.contains("no number")));
+        assert!(parse_output("{\"value\": \"low\"}").is_err());
+    }
+}

@@ -1,0 +1,323 @@
+//! `arqonhpo-cli run`: evaluate the user's program once per trial, in parallel if asked,
+//! journaling every ask and tell.
+//!
+//! The main thread owns the solver and the journal; it asks, starts a process per trial, and
+//! tells results as worker threads report them. Which trial comes next, what counts as
+//! pending, and how a journal resumes are all decided in core; this module moves processes
+//! and bytes.
+//!
+//! Each trial's program runs in its own process group, so a timeout (or a second Ctrl-C)
+//! stops the program and everything it started, and the terminal's Ctrl-C reaches only this
+//! process: the first Ctrl-C stops handing out trials and lets the running ones finish; the
+//! second stops them and marks them interrupted in the journal (they stay pending, and
+//! `--resume` evaluates them again).
+
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use arqonhpo_core::journal::Event;
+use arqonhpo_core::{Outcome, Phase, Solver, Trial, TrialRecord, TrialStatus};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use miette::{miette, IntoDiagnostic, Result, WrapErr};
+use wait_timeout::ChildExt;
+
+use crate::cli::RunArgs;
+use crate::journal_file::Journal;
+use crate::objective;
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// The budget is spent and every trial is told.
+    Done,
+    /// Stopped by Ctrl-C / SIGTERM before the end.
+    Interrupted,
+}
+
+/// Result of a trial's process, sent from its worker thread.
+struct Finished {
+    id: u64,
+    result: std::result::Result<f64, String>,
+    /// The process ended by a signal (ours after a second Ctrl-C, or anyone's).
+    by_signal: bool,
+    seconds: f64,
+}
+
+/// Runs the whole loop. `signals` counts Ctrl-C / SIGTERM presses.
+pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(RunEnd, Solver)> {
+    let config = crate::diagnostics::load_config(&args.config)?;
+    let (mut solver, mut journal, mut queue) = open(args, config)?;
+    let budget = solver.config().budget;
+    let progress = progress_bar(budget, show_progress);
+    progress.set_position(solver.told());
+    update_message(&progress, &solver);
+
+    let timeout = args.timeout.map(Duration::from_secs_f64);
+    let (tx, rx) = mpsc::channel::<Finished>();
+    let mut running: BTreeMap<u64, u32> = BTreeMap::new(); // trial id -> process group id
+    let mut stop_requested = 0;
+    let mut killed = false;
+    loop {
+        let presses = signals.load(Ordering::SeqCst);
+        if presses > stop_requested {
+            stop_requested = presses;
+            if presses == 1 {
+                tracing::warn!(
+                    "stopping: no new trials; waiting for {} running trial(s) to finish (Ctrl-C again to stop them)",
+                    running.len()
+                );
+            }
+        }
+        if stop_requested >= 2 && !killed {
+            tracing::warn!("stopping {} running trial(s); they stay pending for --resume", running.len());
+            for &group in running.values() {
+                kill_group(group);
+            }
+            killed = true;
+        }
+        while stop_requested == 0 && running.len() < args.jobs as usize {
+            let trial = match queue.pop_front() {
+                Some(trial) => trial,
+                None => match solver.ask() {
+                    Some(trial) => {
+                        if let Some(j) = journal.as_mut() {
+                            j.append(&Event::ask(&trial))?;
+                        }
+                        trial
+                    }
+                    None => break,
+                },
+            };
+            tracing::debug!(id = trial.id, params = %params_text(&trial), "starting trial");
+            match start(&args.command, &trial, timeout, tx.clone()) {
+                Ok(group) => running.insert(trial.id, group),
+                Err(e) => {
+                    running.values().for_each(|&g| kill_group(g));
+                    return Err(e);
+                }
+            };
+        }
+        if running.is_empty() {
+            break;
+        }
+        let finished = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(f) => f,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Err(miette!("internal error: trial workers disconnected")),
+        };
+        running.remove(&finished.id);
+        if killed && finished.by_signal {
+            let reason = "stopped by Ctrl-C before it finished".to_string();
+            if let Some(j) = journal.as_mut() {
+                j.append(&Event::Interrupted { id: finished.id, reason: reason.clone() })?;
+            }
+            tracing::warn!(id = finished.id, "trial {} {reason}; it stays pending", finished.id);
+            continue;
+        }
+        let outcome = match &finished.result {
+            Ok(v) => Outcome::Value(*v),
+            Err(reason) => Outcome::Failed { reason: Some(reason.clone()) },
+        };
+        solver.tell(finished.id, outcome).map_err(miette::Report::new)?;
+        let record = &solver.trials()[finished.id as usize];
+        if let Some(j) = journal.as_mut() {
+            j.append(&Event::tell(record))?;
+        }
+        progress.set_position(solver.told());
+        update_message(&progress, &solver);
+        log_trial(&progress, record, finished.seconds, &solver);
+    }
+    progress.finish_and_clear();
+    if solver.is_done() {
+        Ok((RunEnd::Done, solver))
+    } else if stop_requested > 0 {
+        Ok((RunEnd::Interrupted, solver))
+    } else {
+        Err(miette!("the run ended before the budget was spent ({} of {budget} trials told)", solver.told()))
+    }
+}
+
+/// Creates the solver (fresh or replayed from the journal) and the queue of pending trials to
+/// evaluate first.
+fn open(args: &RunArgs, config: arqonhpo_core::SolverConfig) -> Result<(Solver, Option<Journal>, VecDeque<Trial>)> {
+    let Some(path) = &args.journal else {
+        return Ok((Solver::new(config).map_err(miette::Report::new)?, None, VecDeque::new()));
+    };
+    if args.resume && path.exists() {
+        let (journal, replay) = Journal::resume(path, &config)?;
+        let solver = replay.solver;
+        let queue: VecDeque<Trial> = solver.pending().map(|id| pending_trial(&solver.trials()[id as usize])).collect();
+        tracing::info!(
+            "resuming {}: {} trial(s) told, {} pending to evaluate again{}",
+            path.display(),
+            solver.told(),
+            queue.len(),
+            if replay.torn_tail { " (a torn last line was dropped)" } else { "" }
+        );
+        return Ok((solver, Some(journal), queue));
+    }
+    let solver = Solver::new(config).map_err(miette::Report::new)?;
+    let journal = Journal::create(path, solver.config())?;
+    Ok((solver, Some(journal), VecDeque::new()))
+}
+
+fn pending_trial(record: &TrialRecord) -> Trial {
+    Trial { id: record.id, params: record.params.clone(), stage: record.stage, method: record.method }
+}
+
+fn params_text(trial: &Trial) -> String {
+    trial.params.iter().map(|(k, v)| format!("{k}={}", objective::value_text(v))).collect::<Vec<_>>().join(" ")
+}
+
+/// Starts the trial's process in its own process group and a worker thread that waits for
+/// it; returns the group id.
+fn start(command: &[String], trial: &Trial, timeout: Option<Duration>, tx: mpsc::Sender<Finished>) -> Result<u32> {
+    let (program, args) = command.split_first().ok_or_else(|| miette!("no command given after `--`"))?;
+    let mut cmd = Command::new(objective::substitute(program, trial));
+    cmd.args(args.iter().map(|a| objective::substitute(a, trial)))
+        .env("ARQON_TRIAL_ID", trial.id.to_string())
+        .envs(trial.params.iter().map(|(k, v)| (objective::env_name(k), objective::value_text(v))))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let mut child = cmd.spawn().into_diagnostic().wrap_err_with(|| {
+        format!("cannot start `{program}` for trial {}; check the command after `--` (it is run directly, without a shell)", trial.id)
+    })?;
+    let group = child.id();
+    let input = objective::stdin_json(trial);
+    let id = trial.id;
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let (result, by_signal) = supervise(&mut child, group, &input, timeout);
+        // The receiver only goes away when the run is over.
+        let _ = tx.send(Finished { id, result, by_signal, seconds: started.elapsed().as_secs_f64() });
+    });
+    Ok(group)
+}
+
+/// Feeds stdin, collects stdout and stderr, enforces the timeout, and turns the exit into a
+/// value or a failure reason. The bool is whether the process ended by a signal other than
+/// the one a timeout sends.
+fn supervise(child: &mut Child, group: u32, input: &str, timeout: Option<Duration>) -> (std::result::Result<f64, String>, bool) {
+    if let Some(mut stdin) = child.stdin.take() {
+        let input = input.to_string();
+        // A program that does not read stdin may close it early; that is fine.
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        });
+    }
+    let stdout = child.stdout.take().map(read_in_thread);
+    let stderr = child.stderr.take().map(read_in_thread);
+    let status = match timeout {
+        Some(limit) => match child.wait_timeout(limit) {
+            Ok(Some(status)) => Ok(status),
+            Ok(None) => {
+                kill_group(group);
+                let _ = child.wait();
+                return (Err(format!("timed out after {} s (--timeout)", limit.as_secs_f64())), false);
+            }
+            Err(e) => Err(e),
+        },
+        None => child.wait(),
+    };
+    // Whatever the program left running in its group would keep the pipes open.
+    let out = collect(stdout, group);
+    let err = collect(stderr, group);
+    let status = match status {
+        Ok(status) => status,
+        Err(e) => return (Err(format!("cannot wait for the program: {e}")), false),
+    };
+    if let Some(signal) = status.signal() {
+        return (Err(format!("killed by signal {signal}{}", stderr_tail(&err))), true);
+    }
+    if !status.success() {
+        let code = status.code().unwrap_or(-1);
+        return (Err(format!("exit status {code}{}", stderr_tail(&err))), false);
+    }
+    (objective::parse_output(&out), false)
+}
+
+fn read_in_thread<R: Read + Send + 'static>(mut pipe: R) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        let _ = tx.send(String::from_utf8_lossy(&bytes).into_owned());
+    });
+    rx
+}
+
+/// The pipe's text; if leftover processes still hold it open a second after the program
+/// exited, they are stopped.
+fn collect(pipe: Option<mpsc::Receiver<String>>, group: u32) -> String {
+    let Some(rx) = pipe else { return String::new() };
+    match rx.recv_timeout(Duration::from_secs(1)) {
+        Ok(text) => text,
+        Err(_) => {
+            kill_group(group);
+            rx.recv().unwrap_or_default()
+        }
+    }
+}
+
+fn stderr_tail(stderr: &str) -> String {
+    match stderr.lines().rev().find(|l| !l.trim().is_empty()) {
+        Some(line) => format!("; stderr: {}", line.trim().chars().take(200).collect::<String>()),
+        None => String::new(),
+    }
+}
+
+fn kill_group(group: u32) {
+    if let Ok(pid) = libc::pid_t::try_from(group) {
+        // SAFETY: kill(2) takes plain integers; a negative pid addresses the process group
+        // this module created for the trial. A group that is already gone is a harmless ESRCH.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+fn progress_bar(budget: u64, show: bool) -> ProgressBar {
+    let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+    let bar = ProgressBar::with_draw_target(Some(budget), target);
+    if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} trials  {msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn phase_text(phase: Phase) -> String {
+    match phase {
+        Phase::Probe => "probe".into(),
+        Phase::Refine { strategy } => format!("refine ({})", strategy.as_str()),
+        Phase::Done => "done".into(),
+    }
+}
+
+fn update_message(bar: &ProgressBar, solver: &Solver) {
+    let best = solver.best().and_then(|b| b.value).map_or_else(|| "-".to_string(), |v| format!("{v:.6e}"));
+    bar.set_message(format!("best {best}  phase {}", phase_text(solver.phase())));
+}
+
+fn log_trial(bar: &ProgressBar, record: &TrialRecord, seconds: f64, solver: &Solver) {
+    let result = match (record.status, record.value, &record.reason) {
+        (TrialStatus::Completed, Some(v), _) => format!("value {v}"),
+        (_, _, Some(reason)) => format!("failed: {reason}"),
+        _ => "failed".into(),
+    };
+    let best = solver.best().and_then(|b| b.value).map_or_else(|| "none yet".to_string(), |v| v.to_string());
+    let told = solver.told();
+    let budget = solver.config().budget;
+    let phase = phase_text(solver.phase());
+    if bar.is_hidden() {
+        tracing::info!("trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}", record.id);
+    } else {
+        bar.suspend(|| tracing::debug!("trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}", record.id));
+    }
+}

@@ -38,3 +38,17 @@ contracts:
 # ---------------------------------------------------------------------------------------------
 # C ABI (crates/ffi)
 # ---------------------------------------------------------------------------------------------
+.PHONY: c-header c-example
+
+# Regenerates crates/ffi/include/arqonhpo.h with cbindgen (tests/header.rs fails on drift).
+c-header:
+	$(CARGO) run -q -p arqonhpo-ffi --example gen_header
+
+# Builds the release library and runs examples/c/tune.c against it (dynamic linking).
+c-example:
+	$(CARGO) build -q --release -p arqonhpo-ffi
+	LIB=$$($(CARGO) metadata --format-version 1 --no-deps | $(PYTHON) -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release; \
+	mkdir -p "$$LIB/c-example" && \
+	$${CC:-cc} -std=c99 -Wall -Wextra -Werror -Icrates/ffi/include examples/c/tune.c \
+		-L"$$LIB" -larqonhpo -Wl,-rpath,"$$LIB" -lm -o "$$LIB/c-example/tune" && \
+	"$$LIB/c-example/tune"

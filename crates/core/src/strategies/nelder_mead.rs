@@ -73,7 +73,8 @@ pub(crate) struct NelderMead {
     awaiting: Option<u64>,
     /// Best point seen by this strategy, satellites and probe included.
     best: Option<Point>,
-    /// Value of the simplex's best vertex at the last improvement, and iterations since.
+    /// Value of the simplex's best vertex at the last improvement (`f64::MAX` before the first:
+    /// the state must hold finite numbers only, as JSON has no infinity), and iterations since.
     last_improvement: f64,
     stall: u32,
     restarts: u32,
@@ -92,7 +93,7 @@ impl NelderMead {
             step: Step::Init { todo: Vec::new() },
             awaiting: None,
             best: best.cloned(),
-            last_improvement: f64::INFINITY,
+            last_improvement: f64::MAX,
             stall: 0,
             restarts: 0,
             restart_rng: Rng::new(seed, Stream::Restart),
@@ -216,7 +217,7 @@ impl NelderMead {
 
     fn begin_if_ready(&mut self) {
         if matches!(&self.step, Step::Init { todo } if todo.is_empty()) {
-            self.last_improvement = f64::INFINITY;
+            self.last_improvement = f64::MAX;
             self.stall = 0;
             self.iterate();
         }

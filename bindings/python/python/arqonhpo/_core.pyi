@@ -2,7 +2,19 @@
 
 from typing import Any, Dict, List, Optional, Sequence, SupportsFloat, SupportsIndex, Tuple, Union, final
 
-ParamValue = Union[float, int, str, bool]
+__all__ = [
+    "ArqonError",
+    "ConfigError",
+    "TrialError",
+    "ResumeError",
+    "Solver",
+    "Trial",
+    "_panic_for_tests",
+    "ENGINE_VERSION",
+    "STRATEGIES",
+]
+
+_ParamValue = Union[float, int, str, bool]
 
 ENGINE_VERSION: str
 STRATEGIES: Sequence[str]
@@ -25,11 +37,11 @@ class ResumeError(ArqonError, ValueError):
 
 @final
 class Trial:
-    def __new__(cls, id: int, params: Dict[str, ParamValue], phase: str, strategy: str) -> Trial: ...
+    def __new__(cls, id: int, params: Dict[str, _ParamValue], phase: str, strategy: str) -> Trial: ...
     @property
     def id(self) -> int: ...
     @property
-    def params(self) -> Dict[str, ParamValue]: ...
+    def params(self) -> Dict[str, _ParamValue]: ...
     @property
     def phase(self) -> str: ...
     @property

@@ -75,7 +75,7 @@ class _PlainProgress:
 
 class _RichProgress:
     def __init__(self, total: int) -> None:
-        from rich.progress import Progress  # optional extra
+        from rich.progress import Progress  # type: ignore[import-not-found,unused-ignore]  # optional extra
 
         self.progress = Progress(transient=False)
         self.progress.start()
@@ -93,7 +93,7 @@ class _RichProgress:
 
 def _progress_bar(total: int) -> _Progress:
     try:
-        from tqdm.auto import tqdm  # optional extra
+        from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]  # optional extra
 
         bar: _Progress = tqdm(total=total, desc="arqonhpo", unit="trial")
         return bar

@@ -32,16 +32,21 @@ ParamValue = Union[float, int, str, bool]
 SpaceSpec = Mapping[str, Union["Float", "Int", "Choice", Mapping[str, Any]]]
 
 
+def _is_numpy_bool(value: Any) -> bool:
+    """numpy's bool scalar (``numpy.bool_``; named ``numpy.bool`` since numpy 2)."""
+    return type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool")
+
+
 def _real(field_name: str, value: Any) -> float:
     """A real number from a float, int or numpy scalar (never bool or str)."""
-    if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__"):
+    if isinstance(value, (bool, str, bytes)) or _is_numpy_bool(value) or not hasattr(value, "__float__"):
         raise TypeError(f"{field_name} must be a real number, got {type(value).__name__} ({value!r})")
     return float(value)
 
 
 def _integer(field_name: str, value: Any) -> int:
     """An integer from an int or numpy integer (never bool, and never a float)."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or _is_numpy_bool(value):
         raise TypeError(f"{field_name} must be an integer, got bool ({value!r})")
     try:
         return operator.index(value)
@@ -53,7 +58,7 @@ def _option(field_name: str, value: Any) -> ParamValue:
     """A choice option as a plain Python value (numpy scalars are unwrapped)."""
     if isinstance(value, (bool, str)):
         return str(value) if isinstance(value, str) else bool(value)
-    if type(value).__name__ == "bool_":  # numpy.bool_
+    if _is_numpy_bool(value):  # numpy.bool_
         return bool(value)
     if hasattr(value, "__index__"):
         return operator.index(value)
@@ -116,7 +121,7 @@ class Choice:
 
 
 def _flag(field_name: str, value: Any) -> bool:
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or _is_numpy_bool(value):
         return bool(value)
     raise TypeError(f"{field_name} must be True or False, got {type(value).__name__} ({value!r})")
 
@@ -192,7 +197,7 @@ def _plain(value: Any, path: str) -> Any:
         return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, (str, bool, int)) or value is None:
         return value
-    if type(value).__name__ == "bool_":
+    if _is_numpy_bool(value):
         return bool(value)
     if hasattr(value, "__index__"):
         return operator.index(value)
@@ -208,7 +213,7 @@ def _plain(value: Any, path: str) -> Any:
 
 def _config_error(path: str, message: str) -> ConfigError:
     err = ConfigError(f"invalid configuration (1 problem):\n  - {path}: {message}")
-    err.issues = [(path, message)]  # type: ignore[attr-defined]
+    err.issues = [(path, message)]
     return err
 
 

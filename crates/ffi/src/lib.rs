@@ -166,7 +166,15 @@ impl From<Error> for Failure {
             Error::Resume { .. } => ArqonStatus::Resume,
             _ => ArqonStatus::Error,
         };
-        Self::new(status, e.to_string())
+        let mut message = e.to_string();
+        // The engine's hint on how to fix it. A JSON error's hint points at a label drawn in
+        // the source text, which C callers do not get; its line and column say enough.
+        if !matches!(e, Error::Json { .. }) {
+            if let Some(help) = miette::Diagnostic::help(&e) {
+                message.push_str(&format!("\nhelp: {help}"));
+            }
+        }
+        Self::new(status, message)
     }
 }
 
@@ -175,7 +183,14 @@ type Outcome<T> = Result<T, Failure>;
 fn set_last_error(message: &str) {
     // A C string cannot hold NUL bytes; show them escaped rather than cutting the message.
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = text);
+    // `try_with` fails only while the thread is being torn down; there is no one to tell then.
+    let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = text);
+}
+
+/// Runs an entry point that returns a library-owned string, so that not even a panic
+/// (impossible today) unwinds into C: the empty string stands in.
+fn static_string(body: impl FnOnce() -> *const c_char) -> *const c_char {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(c"".as_ptr())
 }
 
 /// Runs one entry point: clears the last error, catches panics, and turns a failure into its
@@ -339,9 +354,11 @@ unsafe fn array<'a>(ptr: *mut f64, len: usize, arg: &str) -> Outcome<&'a mut [f6
 #[no_mangle]
 pub extern "C" fn arqon_version() -> *const c_char {
     static VERSION: OnceLock<CString> = OnceLock::new();
-    VERSION
-        .get_or_init(|| CString::new(arqonhpo_core::VERSION).unwrap_or_default())
-        .as_ptr()
+    static_string(|| {
+        VERSION
+            .get_or_init(|| CString::new(arqonhpo_core::VERSION).unwrap_or_default())
+            .as_ptr()
+    })
 }
 
 /// The message of the last failed call on this thread, or `""` when the last call succeeded.
@@ -350,7 +367,11 @@ pub extern "C" fn arqon_version() -> *const c_char {
 /// on the same thread; copy it to keep it. Never NULL. Do not free it.
 #[no_mangle]
 pub extern "C" fn arqon_last_error() -> *const c_char {
-    LAST_ERROR.with(|slot| slot.borrow().as_ptr())
+    static_string(|| {
+        LAST_ERROR
+            .try_with(|slot| slot.borrow().as_ptr())
+            .unwrap_or(c"".as_ptr())
+    })
 }
 
 /// The name of a status code, e.g. `"ARQON_STATUS_UNKNOWN_TRIAL"`, or
@@ -359,11 +380,13 @@ pub extern "C" fn arqon_last_error() -> *const c_char {
 /// Ownership: the returned string is static; do not free it.
 #[no_mangle]
 pub extern "C" fn arqon_status_name(status: c_int) -> *const c_char {
-    usize::try_from(status)
-        .ok()
-        .and_then(|i| ArqonStatus::ALL.get(i))
-        .map_or(c"ARQON_STATUS_<unknown>", |s| s.name())
-        .as_ptr()
+    static_string(|| {
+        usize::try_from(status)
+            .ok()
+            .and_then(|i| ArqonStatus::ALL.get(i))
+            .map_or(c"ARQON_STATUS_<unknown>", |s| s.name())
+            .as_ptr()
+    })
 }
 
 /// Creates a solver from a JSON config (see `contracts/config.schema.json`; configs written

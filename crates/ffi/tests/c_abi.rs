@@ -61,12 +61,21 @@ fn compile(source: &Path, name: &str, link: Link) -> PathBuf {
     let lib = lib_dir();
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let mut cmd = Command::new(&cc);
-    cmd.args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-g", "-O1"])
-        .arg("-I")
-        .arg(crate_dir().join("include"))
-        .arg(source)
-        .arg("-o")
-        .arg(&out);
+    cmd.args([
+        "-std=c99",
+        "-pedantic",
+        "-Wall",
+        "-Wextra",
+        "-Wconversion",
+        "-Werror",
+        "-g",
+        "-O1",
+    ])
+    .arg("-I")
+    .arg(crate_dir().join("include"))
+    .arg(source)
+    .arg("-o")
+    .arg(&out);
     match link {
         Link::Dynamic => {
             cmd.arg(format!("-L{}", lib.display()))
@@ -233,6 +242,49 @@ fn example_and_error_paths_are_clean_under_valgrind() {
         Link::Static,
     );
     assert!(valgrind(&errors).contains("all error paths ok"));
+}
+
+/// The header promises C++ compatibility (`extern "C"` guards); a C++ program using it must
+/// compile, link and call into the library.
+#[test]
+fn header_works_from_cpp() {
+    let source = Path::new(env!("CARGO_TARGET_TMPDIR")).join("header_check.cpp");
+    std::fs::write(
+        &source,
+        "#include \"arqonhpo.h\"\n#include <cstring>\n\
+         int main() {\n\
+             ArqonSolver *s = nullptr;\n\
+             ArqonStatus st = arqon_solver_new(\"{}\", &s);\n\
+             return st == ARQON_STATUS_JSON && s == nullptr && std::strstr(arqon_last_error(), \"budget\") ? 0 : 1;\n\
+         }\n",
+    )
+    .unwrap_or_else(|e| panic!("cannot write {}: {e}", source.display()));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cpp-header-check");
+    let lib = lib_dir();
+    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
+    let result = Command::new(&cxx)
+        .args(["-std=c++11", "-pedantic", "-Wall", "-Wextra", "-Werror"])
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .arg(lib.join("libarqonhpo.a"))
+        .args(NATIVE_STATIC_LIBS)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run the C++ compiler `{cxx}` (install g++ or set CXX): {e}")
+        });
+    assert!(
+        result.status.success(),
+        "compiling the header as C++ failed:\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let run = run(&out, &[], "");
+    assert!(
+        run.status.success(),
+        "the C++ program did not get the expected error for `{{}}`: {run:?}"
+    );
 }
 
 #[test]

@@ -38,7 +38,7 @@ pub enum Command {
     /// Run a program once per trial and tune its output.
     ///
     /// Each trial's parameters reach the program without a shell: `{name}` placeholders in
-    /// ARGS are replaced by values (`{trial_id}` by the trial id), every parameter is set as
+    /// CMD's arguments are replaced by values (`{trial_id}` by the trial id), every parameter is set as
     /// an `ARQON_<NAME>` environment variable (plus `ARQON_TRIAL_ID`), and the trial is
     /// written as one JSON line on the program's stdin. The objective (lower is better) is
     /// the last number the program prints on stdout, or the `value` field of a JSON line.

@@ -1,0 +1,155 @@
+//! `run`: real runs of Python and shell objectives.
+
+use arqonhpo_core::TrialStatus;
+use predicates::prelude::*;
+
+use crate::common::*;
+
+#[test]
+fn every_trial_runs_with_its_params_and_no_shell_sees_them() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(12, 3));
+    let out = cli(d)
+        .args(["run", "--config", "tune.json", "--artifact", "run.json", "--"])
+        .args(objective_args(d))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("trial 11 (12/12)"));
+    let a = artifact(&d.join("run.json"));
+    assert_values_match_params(&a);
+    assert!(a.trials.iter().any(|t| t.params.get("mode") == Some(&"; touch pwned".into())), "the metacharacter options were tried");
+    assert!(!d.join("pwned").exists(), "a choice value reached a shell");
+    // stdout is the best trial as one JSON line.
+    let best: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap_or_default();
+    assert_eq!(best["id"].as_u64(), a.best.as_ref().map(|b| b.id));
+    assert_eq!(best["value"].as_f64(), a.best.as_ref().and_then(|b| b.value));
+}
+
+#[test]
+fn a_json_line_with_value_is_read_and_braces_in_other_args_stay() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(5, 1));
+    let script = "printf 'some log 7\\n{\"value\": %s, \"note\": \"%s\"}\\n' \"$ARQON_X\" \"$1\"";
+    cli(d)
+        .args(["run", "--config", "tune.json", "--artifact", "run.json", "--", "sh", "-c", script, "sh", "{literal} {trial_id}"])
+        .assert()
+        .success();
+    for t in artifact(&d.join("run.json")).trials {
+        assert_eq!(t.value, t.params.get("x").and_then(|v| v.as_f64()), "trial {}", t.id);
+    }
+}
+
+#[test]
+fn parallel_jobs_overlap_and_every_trial_is_told_once() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(9, 5));
+    std::fs::create_dir(d.join("running")).unwrap_or_else(|e| panic!("{e}"));
+    // Each trial marks itself running, waits, and records how many trials run beside it.
+    let script = r#"
+import os, sys, time
+me = os.path.join("running", os.environ["ARQON_TRIAL_ID"])
+open(me, "w").close()
+time.sleep(0.4)
+with open("concurrency.log", "a") as log:
+    log.write(f"{len(os.listdir('running'))}\n")
+os.remove(me)
+print(float(os.environ["ARQON_X"]) ** 2)
+"#;
+    write(d, "par.py", script);
+    cli(d)
+        .args(["run", "--config", "tune.json", "--jobs", "3", "--journal", "run.jsonl", "--artifact", "run.json", "--", "python3", "par.py"])
+        .assert()
+        .success();
+    let seen: Vec<usize> = read(&d.join("concurrency.log")).lines().filter_map(|l| l.parse().ok()).collect();
+    assert_eq!(seen.len(), 9);
+    assert!(seen.iter().all(|&n| (1..=3).contains(&n)), "never more than --jobs at once: {seen:?}");
+    assert!(seen.iter().any(|&n| n >= 2), "trials ran in parallel: {seen:?}");
+    let a = artifact(&d.join("run.json"));
+    assert!(a.trials.iter().all(|t| t.status == TrialStatus::Completed));
+    let tells = tells_per_id(&d.join("run.jsonl"));
+    assert_eq!(tells.len(), 9);
+    assert!(tells.values().all(|&n| n == 1));
+}
+
+#[test]
+fn failures_keep_their_reasons_and_a_timeout_kills_the_whole_process_group() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(8, 9));
+    // By trial id: a crash, garbage output, a hang in a grandchild, or a value.
+    let script = r#"
+import os, subprocess, sys
+i = int(os.environ["ARQON_TRIAL_ID"]) % 4
+if i == 1:
+    print("Traceback: boom", file=sys.stderr)
+    sys.exit(3)
+if i == 2:
+    print("no result here")
+    sys.exit(0)
+if i == 3:
+    subprocess.run(["sleep", "60"])
+print(abs(float(os.environ["ARQON_X"])))
+"#;
+    write(d, "flaky.py", script);
+    cli(d)
+        .args(["run", "--config", "tune.json", "--timeout", "1", "--artifact", "run.json", "--", "python3", "flaky.py"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    let a = artifact(&d.join("run.json"));
+    for t in &a.trials {
+        let reason = t.reason.clone().unwrap_or_default();
+        match t.id % 4 {
+            1 => assert!(reason.starts_with("exit status 3") && reason.contains("Traceback: boom"), "{reason}"),
+            2 => assert!(reason.contains("no number") && reason.contains("no result here"), "{reason}"),
+            3 => assert!(reason.contains("timed out after 1 s"), "{reason}"),
+            _ => assert_eq!(t.status, TrialStatus::Completed),
+        }
+        assert_eq!(t.status == TrialStatus::Failed, t.id % 4 != 0, "trial {}", t.id);
+    }
+}
+
+#[test]
+fn a_run_where_nothing_completes_exits_4_and_a_missing_program_exits_1() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(3, 1));
+    cli(d).args(["run", "--config", "tune.json", "--", "false"]).assert().code(4).stderr(predicate::str::contains("no trial completed"));
+    cli(d)
+        .args(["run", "--config", "tune.json", "--", "./no-such-program"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot start `./no-such-program`"));
+}
+
+#[test]
+fn an_existing_journal_is_never_overwritten_without_resume() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(2, 1));
+    let journal = write(d, "run.jsonl", "precious\n");
+    cli(d)
+        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "echo", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists").and(predicate::str::contains("--resume")));
+    assert_eq!(read(&journal), "precious\n");
+    cli(d).args(["run", "--config", "tune.json", "--resume", "--", "echo", "1"]).assert().code(2);
+}
+
+#[test]
+fn quiet_hides_trial_logs_and_rust_log_overrides_the_flags() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(2, 1));
+    cli(d).args(["-q", "run", "--config", "tune.json", "--", "echo", "1"]).assert().success().stderr(predicate::str::is_empty());
+    cli(d)
+        .env("RUST_LOG", "debug")
+        .args(["-q", "run", "--config", "tune.json", "--", "echo", "1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("DEBUG"));
+}

@@ -11,7 +11,7 @@ CORE_FEATURES := --features arqonhpo-core/schema
 .PHONY: test demo test-rust nostd contracts
 
 ## Everything CI runs: Rust tests (core, CLI, C ABI), the no_std build, Python tests, drift checks.
-test: test-rust nostd
+test: test-rust nostd test-python wheel-check
 
 # ---------------------------------------------------------------------------------------------
 # Rust (core engine)
@@ -30,6 +30,65 @@ contracts:
 # ---------------------------------------------------------------------------------------------
 # Python package (bindings/python)
 # ---------------------------------------------------------------------------------------------
+# The extension is built by maturin, which sets PYO3_BUILD_EXTENSION_MODULE so the wheel does
+# not link libpython; `cargo test --workspace` builds the same crate as a plain cdylib that
+# links libpython, which also succeeds (the crate has no Rust test targets: it is tested from
+# Python). Stamps under .venv keep `make test` incremental: the requirements are reinstalled
+# only when the requirements file changes, the module is rebuilt only when Rust sources change.
+PY_DIR := bindings/python
+PY_REQS := $(PY_DIR)/requirements-dev.txt
+PY_ABS_VENV := $(abspath $(VENV))
+PY_SOURCES := $(shell find crates/core/src crates/core/Cargo.toml $(PY_DIR)/src $(PY_DIR)/Cargo.toml $(PY_DIR)/pyproject.toml Cargo.toml Cargo.lock -type f 2>/dev/null)
+BENCH_VENV := .bench-venv
+
+.PHONY: venv python-dev test-python wheel-check bench-overhead
+
+## The development venv (.venv) with the test requirements.
+venv: $(VENV)/.requirements-stamp
+$(VENV)/.requirements-stamp: $(PY_REQS)
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -r $(PY_REQS)
+	touch $@
+
+## Builds arqonhpo._core (release) and installs the package into .venv in editable mode.
+python-dev: $(VENV)/.python-dev-stamp
+$(VENV)/.python-dev-stamp: $(VENV)/.requirements-stamp $(PY_SOURCES)
+	cd $(PY_DIR) && VIRTUAL_ENV=$(PY_ABS_VENV) PATH="$(PY_ABS_VENV)/bin:$$PATH" maturin develop --release --quiet
+	touch $@
+
+## Python tests (pytest, filterwarnings=error) and the stub check.
+test-python: python-dev
+	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/python -m pytest
+	cd $(PY_DIR)/python && $(PY_ABS_VENV)/bin/python -m mypy.stubtest arqonhpo._core
+
+## Builds the abi3 release wheel and proves it installs and runs in a fresh venv.
+wheel-check: venv
+	rm -rf target/wheel-check && mkdir -p target/wheel-check
+	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/maturin build --release --quiet --out $(abspath target/wheel-check/dist)
+	ls target/wheel-check/dist/arqonhpo-*-cp310-abi3-*.whl
+	$(PYTHON) -m venv target/wheel-check/venv
+	target/wheel-check/venv/bin/python -m pip install --quiet --no-index target/wheel-check/dist/arqonhpo-*.whl
+	cd target/wheel-check && venv/bin/python -c 'import arqonhpo as aq, pathlib; \
+		assert "site-packages" in aq.__file__, aq.__file__; \
+		assert (pathlib.Path(aq.__file__).parent / "py.typed").exists(); \
+		r = aq.minimize(lambda x: (x - 1) ** 2, {"x": aq.Float(-3, 3)}, budget=30, seed=0); \
+		assert r.best_value < 1e-2, r.best_value; print("wheel OK:", aq.__version__, r.best_value)'
+
+## Sim Tuning demo: builds into the venv and tunes a PID controller.
+demo: python-dev
+	$(VPY) examples/python/sim_tuning.py
+
+## Per-trial ask+tell overhead through Python vs Optuna (separate venv; minutes; not in CI).
+bench-overhead: $(BENCH_VENV)/.stamp
+	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/maturin build --release --quiet --out $(abspath target/bench-wheel)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps target/bench-wheel/arqonhpo-*.whl
+	$(BENCH_VENV)/bin/python benchmarks/overhead.py
+$(BENCH_VENV)/.stamp: venv
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet "optuna>=4,<6" "numpy>=1.26,<3"
+	touch $@
 
 # ---------------------------------------------------------------------------------------------
 # CLI (crates/cli)

@@ -93,6 +93,17 @@ $(BENCH_VENV)/.stamp: venv
 # ---------------------------------------------------------------------------------------------
 # CLI (crates/cli)
 # ---------------------------------------------------------------------------------------------
+.PHONY: cli-docs test-cli cli-install-local
+
+## Regenerates the CLI reference (docs/cli-reference.md), man pages and shell completions
+## (crates/cli/assets/); a test in `cargo test -p arqonhpo-cli` fails when they are stale.
+cli-docs:
+	$(CARGO) run -q -p arqonhpo-cli --example gen_cli_docs
+
+## The CLI's own tests (the workspace `test-rust` target runs them too).
+test-cli:
+	$(CARGO) test -p arqonhpo-cli
+
 
 # ---------------------------------------------------------------------------------------------
 # C ABI (crates/ffi)

@@ -93,7 +93,7 @@ $(BENCH_VENV)/.stamp: venv
 # ---------------------------------------------------------------------------------------------
 # CLI (crates/cli)
 # ---------------------------------------------------------------------------------------------
-.PHONY: cli-docs test-cli cli-install-local
+.PHONY: cli-docs test-cli
 
 ## Regenerates the CLI reference (docs/cli-reference.md), man pages and shell completions
 ## (crates/cli/assets/); a test in `cargo test -p arqonhpo-cli` fails when they are stale.

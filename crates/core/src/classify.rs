@@ -2,12 +2,13 @@
 //!
 //! Four features of the probe are computed, each scale-free:
 //!
-//! - **roughness**: the probe ends with *twins*, points at distance 0.02 from some Sobol
-//!   points ([`crate::probe::Layout`]). The median value change across a twin pair divided by
-//!   the interquartile range of all probe values is about `0.02·|∇f| / IQR` — a few hundredths
-//!   — on a smooth landscape, and far more where ripples or noise live at small scales.
-//!   Scattered points alone cannot see this: a rippled function with a strong global trend
-//!   looks like a bowl from 20 points.
+//! - **roughness**: the probe ends with *twins*: for a few Sobol points `x` (sites), the
+//!   points `x + h·d` and `x + 2h·d` with `h` = 0.02 of the unit cube ([`crate::probe::Layout`]).
+//!   The median second difference `|f(x) − 2f(x+h) + f(x+2h)|` over the sites, divided by the
+//!   interquartile range of all probe values, is about `h²·f''/IQR` — thousandths — on a
+//!   smooth landscape whatever its slope, and tenths or more where ripples or noise live at
+//!   small scales. Scattered points alone cannot see this: a rippled function with a strong
+//!   global trend looks like a bowl from 20 points.
 //! - **fdc**: fitness–distance correlation, the Spearman correlation between a point's
 //!   distance to the best probe point and its value. Near 1 on a single basin, near 0 on
 //!   multimodal or noisy landscapes (Jones & Forrest 1995).
@@ -19,9 +20,12 @@
 //!   by the mean pairwise distance among all of them (used only when there are no twins).
 //!
 //! Ranks make fdc and q2 invariant to monotone transforms of the objective.
-//! The smoothness score is `0.5·s(roughness) + 0.25·fdc⁺ + 0.25·q2⁺`, where `s` is 1 at
-//! roughness ≤ 0.03, 0 at ≥ 0.15 and linear between (q2 falls back to fdc when absent; with no
-//! twins, `0.4·fdc⁺ + 0.4·q2⁺ + 0.2·(1 − top_dispersion)⁺`). The landscape is *smooth* when
+//! The smoothness score is `0.6·s(roughness) + 0.2·fdc⁺ + 0.2·q2⁺`, where `s` is 1 at
+//! roughness ≤ 0.02, 0 at ≥ 0.2 and linear between (q2 falls back to fdc when absent; with no
+//! twins, `0.4·fdc⁺ + 0.4·q2⁺ + 0.2·(1 − top_dispersion)⁺`). Local smoothness carries most of
+//! the weight because it is what Nelder–Mead needs: on a smooth landscape with several basins
+//! (Styblinski–Tang, the PID use case) a restarting simplex still beats TPE by orders of
+//! magnitude, while global unimodality alone says nothing about noise. The landscape is *smooth* when
 //! the score reaches the threshold and the space has no categorical parameter (a landscape
 //! over unordered options is piecewise by nature, and simplex moves have no meaning there).
 //! The features, the score, the threshold, the label and a one-line reason are recorded in the
@@ -68,8 +72,8 @@ pub struct Features {
     /// `4·D + 4` points, where the fit is too unstable, or more than 32 dimensions; the score
     /// then counts `fdc` in its place).
     pub quad_q2: Option<f64>,
-    /// Median value change across the probe's twin pairs divided by the interquartile range
-    /// of the probe values (absent when the probe has no complete pair).
+    /// Median second difference across the probe's twin sites divided by the interquartile
+    /// range of the probe values (absent when the probe has no complete site).
     pub roughness: Option<f64>,
     /// Spread of the best fifth of the points relative to the spread of all points.
     pub top_dispersion: f64,
@@ -97,7 +101,7 @@ pub struct Classification {
 pub(crate) fn classify(
     points: &[Vec<f64>],
     values: &[f64],
-    pairs: &[(usize, usize)],
+    sites: &[[usize; 3]],
     categorical: usize,
     threshold: f64,
 ) -> Classification {
@@ -113,11 +117,11 @@ pub(crate) fn classify(
     };
     let quad_q2 = quadratic_q2(points, &ranks).map(|q| q.max(-1.0));
     let top_dispersion = top_dispersion(points, &ranks);
-    let roughness = roughness(values, pairs);
+    let roughness = roughness(values, sites);
 
     let q2_or_fdc = quad_q2.unwrap_or(fdc).max(0.0);
     let score = match roughness {
-        Some(r) => 0.5 * local_smoothness(r) + 0.25 * fdc.max(0.0) + 0.25 * q2_or_fdc,
+        Some(r) => 0.6 * local_smoothness(r) + 0.2 * fdc.max(0.0) + 0.2 * q2_or_fdc,
         None => 0.4 * fdc.max(0.0) + 0.4 * q2_or_fdc + 0.2 * (1.0 - top_dispersion).max(0.0),
     }
     .clamp(0.0, 1.0);
@@ -203,31 +207,38 @@ fn mean_pairwise(points: &[&Vec<f64>]) -> f64 {
 
 /// Roughness at or below which the landscape is locally smooth, and at or above which it is
 /// not; linear in between.
-const SMOOTH_ROUGHNESS: f64 = 0.03;
-const ROUGH_ROUGHNESS: f64 = 0.15;
+const SMOOTH_ROUGHNESS: f64 = 0.02;
+const ROUGH_ROUGHNESS: f64 = 0.2;
 
 fn local_smoothness(roughness: f64) -> f64 {
     ((ROUGH_ROUGHNESS - roughness) / (ROUGH_ROUGHNESS - SMOOTH_ROUGHNESS)).clamp(0.0, 1.0)
 }
 
-/// Median `|f(twin) − f(base)|` over complete pairs, relative to the values' interquartile
-/// range: about `TWIN_STEP · |∇f| / IQR` on a smooth landscape, much more on a rippled or noisy one.
-fn roughness(values: &[f64], pairs: &[(usize, usize)]) -> Option<f64> {
+/// Median `|f(x) − 2f(x+h) + f(x+2h)|` over complete sites, relative to the values'
+/// interquartile range: about `h²·f'' / IQR` on a smooth landscape, much more on a rippled or
+/// noisy one.
+fn roughness(values: &[f64], sites: &[[usize; 3]]) -> Option<f64> {
     use crate::strategies::FAILED;
-    let mut jumps: Vec<f64> = pairs
+    let mut curvature: Vec<f64> = sites
         .iter()
-        .filter(|&&(a, b)| values[a] != FAILED && values[b] != FAILED)
-        .map(|&(a, b)| libm::fabs(values[a] - values[b]))
+        .filter(|site| site.iter().all(|&i| values[i] != FAILED))
+        .map(|&[x, a, b]| libm::fabs(values[x] - 2.0 * values[a] + values[b]))
         .collect();
-    if jumps.is_empty() {
+    if curvature.is_empty() {
         return None;
     }
     let mut finite: Vec<f64> = values.iter().copied().filter(|&v| v != FAILED).collect();
     finite.sort_by(f64::total_cmp);
-    jumps.sort_by(f64::total_cmp);
-    let quantile = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q) as usize];
-    let (iqr, jump) = (quantile(&finite, 0.75) - quantile(&finite, 0.25), quantile(&jumps, 0.5));
-    Some(if iqr > 0.0 { (jump / iqr).min(10.0) } else if jump > 0.0 { 10.0 } else { 0.0 })
+    curvature.sort_by(f64::total_cmp);
+    let (iqr, median) = (quantile(&finite, 0.75) - quantile(&finite, 0.25), quantile(&curvature, 0.5));
+    Some(if iqr > 0.0 { (median / iqr).min(10.0) } else if median > 0.0 { 10.0 } else { 0.0 })
+}
+
+/// Linearly interpolated quantile of sorted, non-empty values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let pos = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (libm::floor(pos) as usize, libm::ceil(pos) as usize);
+    sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 fn top_dispersion(points: &[Vec<f64>], ranks: &[f64]) -> f64 {

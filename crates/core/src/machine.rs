@@ -296,12 +296,10 @@ impl Solver {
             .collect();
         let (pts, vals): (Vec<Vec<f64>>, Vec<f64>) = probe_points.into_iter().map(|p| (p.u, p.f)).unzip();
         let offset = warm.len();
-        let pairs: Vec<(usize, usize)> = probe::Layout::new(s.probe_planned)
-            .pairs()
-            .map(|(twin, base)| (offset + twin as usize, offset + base as usize))
-            .collect();
+        let sites: Vec<[usize; 3]> =
+            probe::Layout::new(s.probe_planned).sites().map(|site| site.map(|i| offset + i as usize)).collect();
         let classification =
-            classify::classify(&pts, &vals, &pairs, self.encoding.categorical_count(), s.config.classifier.threshold);
+            classify::classify(&pts, &vals, &sites, self.encoding.categorical_count(), s.config.classifier.threshold);
         let method = match s.config.strategy {
             StrategyChoice::Auto => match classification.label {
                 Landscape::Smooth => Method::NelderMead,

@@ -4,11 +4,12 @@
 //! scrambling, via `sobol_burley`), which cover the space far more evenly than random points
 //! for the same count. Their results feed the classifier and seed the refining strategy.
 //!
-//! The last few planned probe trials are *twins*: twin `k` sits at distance [`TWIN_STEP`]
-//! from Sobol point `k`, in a direction fixed by the scramble. Scattered points alone cannot
-//! tell a smooth landscape from a rippled or noisy one with a similar global trend; the value
-//! change across each twin pair measures local roughness directly (see [`crate::classify`]).
-//! Categorical coordinates are not moved, so a pair differs only along ordered parameters.
+//! The last few planned probe trials are *twins*: each of the first few Sobol points (a
+//! *site*) gets two, at distances [`TWIN_STEP`] and `2·TWIN_STEP` along one direction fixed by
+//! the scramble. Scattered points alone cannot tell a smooth landscape from a rippled or noisy
+//! one with a similar global trend; the second difference `f(x) − 2 f(x+h) + f(x+2h)` across a
+//! site measures curvature at a small scale directly, and unlike a first difference it does not
+//! grow with the slope (see [`crate::classify`]). Categorical coordinates are not moved.
 //!
 //! # References
 //! - I. M. Sobol' (1967), on the distribution of points in a cube.
@@ -21,53 +22,59 @@ use crate::config::SolverConfig;
 /// Sobol indices supported by `sobol_burley`.
 const MAX_INDEX: u64 = 1 << 16;
 
-/// Distance in the unit cube between a twin and its Sobol point.
+/// Distance in the unit cube between a site's Sobol point and its first twin.
 pub const TWIN_STEP: f64 = 0.02;
 
-/// How the planned probe trials split into Sobol points and twins.
+/// How the planned probe trials split into Sobol points and twin sites.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
     /// Sobol points first.
     pub sobol: u64,
-    /// Then one twin for each of the first `twins` Sobol points.
-    pub twins: u64,
+    /// Then two twins for each of the first `sites` Sobol points.
+    pub sites: u64,
 }
 
 impl Layout {
-    /// Twins take a quarter of a probe of at least 8 trials (3 to 12 of them).
+    /// About a quarter of a probe of at least 8 trials goes to twins: 2 to 6 sites.
     pub fn new(planned: u64) -> Self {
-        let twins = if planned >= 8 { (planned / 4).clamp(3, 12) } else { 0 };
-        Self { sobol: planned - twins, twins }
+        let sites = if planned >= 8 { (planned / 8).clamp(2, 6) } else { 0 };
+        Self { sobol: planned - 2 * sites, sites }
     }
 
     /// The unit point of probe trial `index`. Trials past the plan (asked while the probe's
     /// results are still pending) continue the Sobol sequence.
     pub fn point(&self, index: u64, categorical: &[bool], scramble: u32) -> Vec<f64> {
         let dim = categorical.len();
+        let twins = 2 * self.sites;
         if index < self.sobol {
             return point(index, dim, scramble);
         }
         let k = index - self.sobol;
-        if k >= self.twins {
-            return point(index - self.twins, dim, scramble);
+        if k >= twins {
+            return point(index - twins, dim, scramble);
         }
-        let base = point(k, dim, scramble);
+        let (site, steps) = (k / 2, (k % 2 + 1) as f64);
+        let base = point(site, dim, scramble);
         // A direction from a second, independent scramble: deterministic, no RNG state.
-        let mut dir: Vec<f64> = (0..dim)
-            .map(|d| if categorical[d] { 0.0 } else { point(k, dim, scramble ^ 0x5bd1_e995)[d] - 0.5 })
-            .collect();
+        let other = point(site, dim, scramble ^ 0x5bd1_e995);
+        let mut dir: Vec<f64> = (0..dim).map(|d| if categorical[d] { 0.0 } else { other[d] - 0.5 }).collect();
         let len = libm::sqrt(dir.iter().map(|x| x * x).sum::<f64>());
         if len > 0.0 {
             dir.iter_mut().for_each(|x| *x *= TWIN_STEP / len);
         }
-        let inside = |sign: f64| base.iter().zip(&dir).all(|(b, d)| (0.0..=1.0).contains(&(b + sign * d)));
-        let sign = if inside(1.0) { 1.0 } else { -1.0 };
-        base.iter().zip(&dir).map(|(b, d)| crate::space::clamp_unit(b + sign * d)).collect()
+        // Both twins must fit: a coordinate that would leave the cube steps the other way
+        // (the three points stay collinear and equally spaced).
+        for (d, b) in dir.iter_mut().zip(&base) {
+            if !(0.0..=1.0).contains(&(b + 2.0 * *d)) {
+                *d = -*d;
+            }
+        }
+        base.iter().zip(&dir).map(|(b, d)| crate::space::clamp_unit(b + steps * d)).collect()
     }
 
-    /// `(twin index, Sobol index)` pairs within the planned probe.
-    pub fn pairs(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
-        (0..self.twins).map(move |k| (self.sobol + k, k))
+    /// `(Sobol index, first twin, second twin)` for each site of the planned probe.
+    pub fn sites(&self) -> impl Iterator<Item = [u64; 3]> + '_ {
+        (0..self.sites).map(move |k| [k, self.sobol + 2 * k, self.sobol + 2 * k + 1])
     }
 }
 
@@ -97,19 +104,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn twins_sit_next_to_their_sobol_point() {
-        let layout = Layout::new(16);
-        assert_eq!(layout, Layout { sobol: 12, twins: 4 });
+    fn twins_are_collinear_steps_from_their_site() {
+        let layout = Layout::new(20);
+        assert_eq!(layout, Layout { sobol: 16, sites: 2 });
         let cats = [false, true, false];
-        for (twin, base) in layout.pairs() {
-            let (t, b) = (layout.point(twin, &cats, 7), layout.point(base, &cats, 7));
-            let dist = libm::sqrt(t.iter().zip(&b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>());
-            assert!((dist - TWIN_STEP).abs() < 1e-9 || t.iter().any(|&x| x == 0.0 || x == 1.0), "{dist}");
-            assert_eq!(t[1], b[1], "categorical coordinates stay put");
+        for [base, t1, t2] in layout.sites() {
+            let [b, a, c] = [base, t1, t2].map(|i| layout.point(i, &cats, 7));
+            let dist = |p: &[f64], q: &[f64]| libm::sqrt(p.iter().zip(q).map(|(x, y)| (x - y) * (x - y)).sum::<f64>());
+            assert!((dist(&b, &a) - TWIN_STEP).abs() < 1e-9, "{}", dist(&b, &a));
+            assert!((dist(&b, &c) - 2.0 * TWIN_STEP).abs() < 1e-9, "{}", dist(&b, &c));
+            assert_eq!((a[1], c[1]), (b[1], b[1]), "categorical coordinates stay put");
         }
         // Past the plan the Sobol sequence continues where it stopped.
-        assert_eq!(layout.point(16, &cats, 7), point(12, 3, 7));
-        assert_eq!(Layout::new(7).twins, 0);
+        assert_eq!(layout.point(20, &cats, 7), point(16, 3, 7));
+        assert_eq!(Layout::new(7).sites, 0);
+        assert_eq!(Layout::new(200).sites, 6);
     }
 
     #[test]

@@ -477,7 +477,7 @@ fn validate_param(name: &str, param: &Param, add: &mut impl FnMut(String, String
                 if !v.is_finite() {
                     add(path(field), format!("must be a finite number, got {v}"));
                     finite = false;
-                } else if is_int && (v.fract() != 0.0 || v.abs() > MAX_INT_BOUND) {
+                } else if is_int && (libm::trunc(v) != v || v.abs() > MAX_INT_BOUND) {
                     add(path(field), format!("must be an integer of magnitude at most 2^53, got {v}"));
                     finite = false;
                 }
@@ -519,7 +519,7 @@ pub(crate) fn check_value(param: &Param, v: &Value) -> Result<(), String> {
             None => Err(format!("must be a number, got {v}")),
         },
         Param::Int { low, high, .. } => match v.as_f64() {
-            Some(x) if x.fract() == 0.0 && *low <= x && x <= *high => Ok(()),
+            Some(x) if libm::trunc(x) == x && *low <= x && x <= *high => Ok(()),
             Some(x) => Err(format!("must be an integer within [{low}, {high}], got {x}")),
             None => Err(format!("must be an integer, got {v}")),
         },

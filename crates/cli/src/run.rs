@@ -286,7 +286,7 @@ fn kill_group(group: u32) {
 fn progress_bar(budget: u64, show: bool) -> ProgressBar {
     let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(Some(budget), target);
-    if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} trials  {msg}") {
+    if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} [{bar:24}] {pos}/{len} trials  {wide_msg}") {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
@@ -302,7 +302,7 @@ fn phase_text(phase: Phase) -> String {
 
 fn update_message(bar: &ProgressBar, solver: &Solver) {
     let best = solver.best().and_then(|b| b.value).map_or_else(|| "-".to_string(), |v| format!("{v:.6e}"));
-    bar.set_message(format!("best {best}  phase {}", phase_text(solver.phase())));
+    bar.set_message(format!("best {best} | {}", phase_text(solver.phase())));
 }
 
 fn log_trial(bar: &ProgressBar, record: &TrialRecord, seconds: f64, solver: &Solver) {

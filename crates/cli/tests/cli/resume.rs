@@ -129,7 +129,7 @@ fn a_second_ctrl_c_stops_running_trials_and_marks_them_for_the_resume() {
     let d = dir.path();
     write(d, "tune.json", &config(6, 23));
     write(d, "slow.sh", "sleep \"$1\"\necho \"$ARQON_X\"\n");
-    let mut child = Command::new(bin())
+    let child = Command::new(bin())
         .current_dir(d)
         .args(["run", "--config", "tune.json", "--jobs", "2", "--journal", "run.jsonl", "--", "sh", "slow.sh", "30"])
         .stdout(Stdio::null())
@@ -181,4 +181,23 @@ fn resuming_with_another_config_is_refused() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("different config"));
+}
+
+#[test]
+fn a_journal_damaged_before_its_last_line_is_refused_with_the_line_number() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(4, 1));
+    cli(d).args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "echo", "1"]).assert().success();
+    let text = read(&d.join("run.jsonl"));
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[2] = "{\"event\": \"tell\", \"id\": 0, \"value\": ";
+    let damaged = lines.join("\n") + "\n";
+    write(d, "run.jsonl", &damaged);
+    cli(d)
+        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("journal line 3"));
+    assert_eq!(read(&d.join("run.jsonl")), damaged, "a refused journal is left as it was");
 }

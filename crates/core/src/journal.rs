@@ -108,6 +108,18 @@ impl Event {
 /// parameters; a tell is told; an interruption changes nothing. `Start` is only legal as the
 /// first event ([`replay`] handles it). On error the solver is unchanged.
 pub fn apply(solver: &mut Solver, event: &Event) -> Result<(), Error> {
+    if let Event::Ask { .. } = event {
+        // An ask cannot be taken back, so a mismatch restores a copy taken before it.
+        let before = solver.clone();
+        return apply_unchecked(solver, event).inspect_err(|_| *solver = before);
+    }
+    apply_unchecked(solver, event)
+}
+
+/// [`apply`] without the copy that undoes a mismatched ask: after an error the solver may have
+/// handed out one more trial. [`replay`] uses it (it drops the solver on any error), which
+/// keeps a replay linear in the journal's length.
+fn apply_unchecked(solver: &mut Solver, event: &Event) -> Result<(), Error> {
     match event {
         Event::Start { .. } => Err(Error::Resume { reason: "a start event may only be the first line of the journal".into() }),
         Event::Ask { id, params } => {
@@ -116,17 +128,13 @@ pub fn apply(solver: &mut Solver, event: &Event) -> Result<(), Error> {
                     reason: format!("the journal asks trial {id}, but the next trial to hand out is {}", solver.issued()),
                 });
             }
-            let before = solver.clone();
             match solver.ask() {
                 Some(trial) if trial.params == *params => Ok(()),
-                Some(_) => {
-                    *solver = before;
-                    Err(Error::Resume {
-                        reason: format!(
-                            "trial {id} does not replay identically (the journal was written by another engine version or edited)"
-                        ),
-                    })
-                }
+                Some(_) => Err(Error::Resume {
+                    reason: format!(
+                        "trial {id} does not replay identically (the journal was written by another engine version or edited)"
+                    ),
+                }),
                 None => Err(Error::Resume { reason: format!("trial {id} is beyond the budget of the journal's config") }),
             }
         }
@@ -210,7 +218,7 @@ pub fn replay(text: &str, expected: Option<&SolverConfig>) -> Result<Replay, Err
                 return Err(Error::Resume { reason: format!("journal line {number}: the journal must begin with a start event") })
             }
             (Some(s), event) => {
-                apply(s, event).map_err(at_line)?;
+                apply_unchecked(s, event).map_err(at_line)?;
                 match event {
                     Event::Interrupted { id, .. } => interrupted.push(*id),
                     Event::Tell { id, .. } => interrupted.retain(|i| i != id),

@@ -108,7 +108,7 @@ test-cli:
 # ---------------------------------------------------------------------------------------------
 # C ABI (crates/ffi)
 # ---------------------------------------------------------------------------------------------
-.PHONY: c-header c-example
+.PHONY: c-header c-example c-bench
 
 # Regenerates crates/ffi/include/arqonhpo.h with cbindgen (tests/header.rs fails on drift).
 c-header:
@@ -122,3 +122,7 @@ c-example:
 	$${CC:-cc} -std=c99 -Wall -Wextra -Werror -Icrates/ffi/include examples/c/tune.c \
 		-L"$$LIB" -larqonhpo -Wl,-rpath,"$$LIB" -lm -o "$$LIB/c-example/tune" && \
 	"$$LIB/c-example/tune"
+
+# Criterion: what the C ABI adds per ask+tell (JSON and array forms) and per call (minutes).
+c-bench:
+	$(CARGO) bench -p arqonhpo-ffi --bench abi_overhead

@@ -282,7 +282,7 @@ fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
     if let Ok(t) = trial.cast::<Trial>() {
         return Ok(t.get().id);
     }
-    if trial.is_instance_of::<PyBool>() || trial.is_instance_of::<PyFloat>() {
+    if trial.is_instance_of::<PyBool>() || trial.is_instance_of::<PyFloat>() || is_numpy_bool(trial) {
         return Err(type_error("trial", "a Trial or an integer trial id", trial));
     }
     let index = trial.call_method0("__index__").map_err(|_| type_error("trial", "a Trial or an integer trial id", trial))?;
@@ -301,6 +301,14 @@ fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
     }
 }
 
+/// numpy's boolean scalar, which has `__index__` and `__float__` but is not a number here.
+fn is_numpy_bool(value: &Bound<'_, PyAny>) -> bool {
+    let ty = value.get_type();
+    let module = ty.module().map(|m| m.to_string()).unwrap_or_default();
+    let name = ty.name().map(|n| n.to_string()).unwrap_or_default();
+    module == "numpy" && (name == "bool_" || name == "bool")
+}
+
 fn type_error(what: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
     let type_name = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
     PyTypeError::new_err(format!("{what} must be {expected}, got {type_name} ({})", got.repr().map(|r| r.to_string()).unwrap_or_default()))
@@ -314,6 +322,9 @@ fn real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         return Ok(f.value());
+    }
+    if is_numpy_bool(value) {
+        return Err(type_error(what, "a real number", value));
     }
     if value.is_instance_of::<PyInt>() || value.hasattr("__index__")? || value.hasattr("__float__")? {
         return value.extract::<f64>().map_err(|_| type_error(what, "a real number", value));

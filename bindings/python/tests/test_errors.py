@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Tuple
 
+import numpy as np
 import pytest
 
 import arqonhpo as aq
@@ -140,6 +141,8 @@ def solver() -> aq.ArqonSolver:
         (lambda s: s.tell(1, "0.5"), TypeError, "value must be a real number, got str"),
         (lambda s: s.tell(1, True), TypeError, "value must be a real number, got bool"),
         (lambda s: s.tell(1, [1.0]), TypeError, "value must be a real number, got list"),
+        (lambda s: s.tell(1, np.bool_(True)), TypeError, "value must be a real number"),
+        (lambda s: s.tell(np.bool_(True), 1.0), TypeError, "trial must be a Trial or an integer"),
         (lambda s: s.tell(1, 1.0, failed=True), ValueError, "not both"),
         (lambda s: s.tell(1, 1.0, reason="x"), ValueError, "only for failed"),
         (lambda s: s.tell(1, failed=True, reason=3), TypeError, "reason must be a string"),

@@ -94,12 +94,17 @@ fn a_run_killed_twice_with_sigkill_resumes_to_the_uninterrupted_run() {
     assert_same_trials(&resumed, &expected);
 }
 
-fn interrupt(child: &Child) {
+fn signal(child: &Child, signal: i32) {
     let pid = i32::try_from(child.id()).unwrap_or_else(|e| panic!("{e}"));
     // SAFETY: kill(2) with the pid of a child this test started.
     unsafe {
-        libc::kill(pid, libc::SIGINT);
+        libc::kill(pid, signal);
     }
+}
+
+/// What the terminal sends on Ctrl-C (to this process only: trials run in their own groups).
+fn interrupt(child: &Child) {
+    signal(child, libc::SIGINT);
 }
 
 #[test]
@@ -124,7 +129,7 @@ fn ctrl_c_finishes_the_running_trial_and_exits_130_then_resume_completes() {
 }
 
 #[test]
-fn a_second_ctrl_c_stops_running_trials_and_marks_them_for_the_resume() {
+fn a_second_ctrl_c_or_sigterm_stops_running_trials_and_marks_them_for_the_resume() {
     let dir = workdir();
     let d = dir.path();
     write(d, "tune.json", &config(6, 23));
@@ -144,7 +149,8 @@ fn a_second_ctrl_c_stops_running_trials_and_marks_them_for_the_resume() {
     }
     interrupt(&child);
     std::thread::sleep(Duration::from_millis(300));
-    interrupt(&child);
+    // SIGTERM (e.g. from a job scheduler) counts like a Ctrl-C press.
+    signal(&child, libc::SIGTERM);
     let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
     let events = journal_events(&journal);

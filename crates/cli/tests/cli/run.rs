@@ -52,7 +52,7 @@ fn parallel_jobs_overlap_and_every_trial_is_told_once() {
 import os, sys, time
 me = os.path.join("running", os.environ["ARQON_TRIAL_ID"])
 open(me, "w").close()
-time.sleep(0.4)
+time.sleep(1.0)
 with open("concurrency.log", "a") as log:
     log.write(f"{len(os.listdir('running'))}\n")
 os.remove(me)

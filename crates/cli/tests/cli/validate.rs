@@ -36,7 +36,8 @@ fn every_bad_config_gives_a_labelled_error_and_exit_1() {
         let out = cli(d).args(["validate", &name]).assert().code(1).get_output().clone();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(&format!("[{name}:")), "{what}: the report shows the file's text:\n{stderr}");
-        let labelled = stderr.lines().any(|l| l.contains("╰──") && l.contains(label));
+        // The label marker of miette's unicode theme, or of its ASCII theme.
+        let labelled = stderr.lines().any(|l| (l.contains("╰──") || l.contains("`--")) && l.contains(label));
         assert!(labelled, "{what}: no label containing {label:?}:\n{stderr}");
         assert!(out.stdout.is_empty());
     }

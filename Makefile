@@ -8,7 +8,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 CORE_FEATURES := --features arqonhpo-core/schema
 
-.PHONY: test demo test-rust nostd contracts
+.PHONY: test demo test-rust nostd contracts bench-core fuzz
 
 ## Everything CI runs: Rust tests (core, CLI, C ABI), the no_std build, Python tests, drift checks.
 test: test-rust nostd test-python wheel-check
@@ -16,9 +16,15 @@ test: test-rust nostd test-python wheel-check
 # ---------------------------------------------------------------------------------------------
 # Rust (core engine)
 # ---------------------------------------------------------------------------------------------
+# Benches are compiled here (so they cannot rot) but run only by `make bench-core`.
 test-rust:
-	$(CARGO) test --workspace --all-targets $(CORE_FEATURES)
+	$(CARGO) test --workspace --lib --bins --tests --examples $(CORE_FEATURES)
 	$(CARGO) test --workspace --doc $(CORE_FEATURES)
+	$(CARGO) bench -p arqonhpo-core --no-run
+
+# Criterion: per-trial ask+tell by strategy, dimension and history length (minutes; not in CI).
+bench-core:
+	$(CARGO) bench -p arqonhpo-core --bench ask_tell
 
 nostd:
 	$(CARGO) build -p arqonhpo-core --no-default-features

@@ -1,1 +1,69 @@
-fn main() {}
+//! Per-trial cost of `ask` + `tell` for each refining strategy, by dimension and history length.
+//!
+//! Each benchmark starts from a solver that has already completed `history` trials and times
+//! a batch of [`BATCH`] ask+tell pairs on a fresh clone of it (the clone is not timed), so the
+//! history stays at the stated length. Criterion reports time per batch; divide by [`BATCH`]
+//! (the throughput line gives trials per second). Run with `make bench-core`.
+
+use arqonhpo_core::{Param, Solver, SolverConfig, Space, StrategyChoice};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+
+const BATCH: u64 = 32;
+
+fn objective(x: &[f64]) -> f64 {
+    x.iter().enumerate().map(|(i, v)| (v - 0.1 * i as f64).powi(2)).sum()
+}
+
+fn values(trial: &arqonhpo_core::Trial) -> Vec<f64> {
+    trial.params.iter().map(|(_, v)| v.as_f64().unwrap_or(0.0)).collect()
+}
+
+/// A solver with `history` completed trials, able to hand out `BATCH` more.
+fn warmed(strategy: StrategyChoice, dim: usize, history: u64) -> Solver {
+    let mut space = Space::new();
+    for i in 0..dim {
+        space.push(format!("x{i}"), Param::float(-1.0, 1.0));
+    }
+    let mut config = SolverConfig::new(space, history + BATCH, 7);
+    config.strategy = strategy;
+    // A small probe, so that most of the history is the strategy's own.
+    config.probe.fraction = 0.01;
+    let mut solver = Solver::new(config).unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..history {
+        let Some(t) = solver.ask() else { break };
+        let y = objective(&values(&t));
+        solver.tell_value(t.id, y).unwrap_or_else(|e| panic!("{e}"));
+    }
+    solver
+}
+
+fn ask_tell(c: &mut Criterion) {
+    let histories: &[u64] = if std::env::var_os("ARQON_BENCH_QUICK").is_some() { &[100, 1_000] } else { &[100, 1_000, 10_000] };
+    for (name, strategy) in [("tpe", StrategyChoice::Tpe), ("nelder_mead", StrategyChoice::NelderMead), ("random", StrategyChoice::Random)] {
+        let mut group = c.benchmark_group(format!("ask_tell/{name}"));
+        group.throughput(Throughput::Elements(BATCH));
+        group.sample_size(30);
+        for dim in [2usize, 10, 50] {
+            for &history in histories {
+                let base = warmed(strategy, dim, history);
+                group.bench_with_input(BenchmarkId::new(format!("d{dim}"), history), &base, |b, base| {
+                    b.iter_batched_ref(
+                        || base.clone(),
+                        |solver| {
+                            for _ in 0..BATCH {
+                                let t = solver.ask().unwrap_or_else(|| panic!("budget left"));
+                                let y = objective(&values(&t));
+                                solver.tell_value(t.id, y).unwrap_or_else(|e| panic!("{e}"));
+                            }
+                        },
+                        BatchSize::LargeInput,
+                    );
+                });
+            }
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, ask_tell);
+criterion_main!(benches);

@@ -211,7 +211,7 @@ fn guard(function: &str, body: impl FnOnce() -> Outcome<ArqonStatus>) -> ArqonSt
                 .unwrap_or_else(|| "unknown panic".into());
             set_last_error(&format!(
                 "{function}: internal error ({detail}); this is a bug in ArqonHPO, please report it. \
-                 The solver used by this call cannot be used any more: free it and restore from a snapshot"
+                 If a solver was in use, it refuses further calls: free it and restore it from a snapshot"
             ));
             ArqonStatus::Panic
         }
@@ -248,20 +248,25 @@ unsafe fn input<'a>(ptr: *const c_char, arg: &str) -> Outcome<&'a str> {
     })
 }
 
+fn invalid_handle(handle: *const ArqonSolver) -> Failure {
+    Failure::new(
+        ArqonStatus::InvalidHandle,
+        format!(
+            "solver handle {handle:p} is not a live solver (never created by arqon_solver_new/restore/from_artifact, \
+             or already freed); pass a handle returned by one of those"
+        ),
+    )
+}
+
 /// Looks a handle up in the registry of live solvers.
 fn lookup(handle: *const ArqonSolver) -> Outcome<Arc<ArqonSolver>> {
     if handle.is_null() {
         return Err(Failure::null("solver"));
     }
-    live().get(&(handle as usize)).cloned().ok_or_else(|| {
-        Failure::new(
-            ArqonStatus::InvalidHandle,
-            format!(
-                "solver handle {handle:p} is not a live solver (never created by arqon_solver_new/restore/from_artifact, \
-                 or already freed); pass a handle returned by one of those"
-            ),
-        )
-    })
+    live()
+        .get(&(handle as usize))
+        .cloned()
+        .ok_or_else(|| invalid_handle(handle))
 }
 
 /// Runs `f` on the solver behind `handle`, holding its lock.
@@ -426,9 +431,13 @@ pub unsafe extern "C" fn arqon_solver_free(solver: *mut ArqonSolver) -> ArqonSta
         if solver.is_null() {
             return Ok(ArqonStatus::Ok);
         }
-        lookup(solver)?;
-        live().remove(&(solver as usize));
-        Ok(ArqonStatus::Ok)
+        // One registry operation, so two threads freeing the same handle cannot both succeed.
+        // A call still running on another thread keeps its own reference until it returns.
+        // The solver is dropped after the registry lock is released.
+        let removed = live().remove(&(solver as usize));
+        removed
+            .map(|_| ArqonStatus::Ok)
+            .ok_or_else(|| invalid_handle(solver))
     })
 }
 

@@ -6,6 +6,9 @@
 //! snapshot) and times [`BATCH`] ask+tell pairs. Criterion reports time per batch; the
 //! throughput line gives trials per second. Run with `make c-bench`.
 
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
 use std::ffi::CString;
 use std::ptr;
 

@@ -47,7 +47,12 @@ int main(void) {
         "}";
 
     ArqonSolver *solver = NULL;
-    check(arqon_solver_new(config, &solver), "arqon_solver_new");
+    char *error = NULL; /* on failure: the message, owned by us */
+    if (arqon_solver_new(config, &solver, &error) != ARQON_STATUS_OK) {
+        fprintf(stderr, "invalid config: %s\n", error);
+        arqon_string_free(error);
+        return 1;
+    }
 
     size_t n = 0;
     check(arqon_param_count(solver, &n), "arqon_param_count");

@@ -57,7 +57,7 @@ impl Handle {
     fn restore(state: &CString) -> Self {
         let mut out = ptr::null_mut();
         // SAFETY: valid string and out-pointer.
-        let status = unsafe { arqon_solver_restore(state.as_ptr(), &mut out) };
+        let status = unsafe { arqon_solver_restore(state.as_ptr(), &mut out, ptr::null_mut()) };
         assert_eq!(status, ArqonStatus::Ok);
         Handle(out)
     }

@@ -147,9 +147,13 @@ const char *arqon_status_name(int status);
  * # Safety
  * Ownership: `config_json` is borrowed for the call (NUL-terminated UTF-8). On success
  * `*out_solver` receives a new solver owned by the caller, to be freed with
- * `arqon_solver_free`; on failure it is set to NULL.
+ * `arqon_solver_free`; on failure it is set to NULL. `out_error` may be NULL; otherwise
+ * `*out_error` receives, on failure, a new string owned by the caller holding the message
+ * (the same as `arqon_last_error()`; free with `arqon_string_free`), and NULL on success.
  */
-enum ArqonStatus arqon_solver_new(const char *config_json, struct ArqonSolver **out_solver);
+enum ArqonStatus arqon_solver_new(const char *config_json,
+                                  struct ArqonSolver **out_solver,
+                                  char **out_error);
 
 /**
  * Frees a solver. Passing NULL does nothing and returns `ARQON_STATUS_OK`; a handle that is
@@ -313,9 +317,11 @@ enum ArqonStatus arqon_artifact(const struct ArqonSolver *solver, char **out_jso
  * # Safety
  * Ownership: `artifact_json` is borrowed for the call. On success `*out_solver` receives a
  * new solver owned by the caller (free with `arqon_solver_free`); on failure it is set to NULL.
+ * `out_error` as for `arqon_solver_new`: NULL, or a slot for an owned copy of the message.
  */
 enum ArqonStatus arqon_solver_from_artifact(const char *artifact_json,
-                                            struct ArqonSolver **out_solver);
+                                            struct ArqonSolver **out_solver,
+                                            char **out_error);
 
 /**
  * The whole solver state as JSON, RNG streams included: `arqon_solver_restore` continues
@@ -336,8 +342,11 @@ enum ArqonStatus arqon_snapshot(const struct ArqonSolver *solver, char **out_jso
  * # Safety
  * Ownership: `snapshot_json` is borrowed for the call. On success `*out_solver` receives a
  * new solver owned by the caller (free with `arqon_solver_free`); on failure it is set to NULL.
+ * `out_error` as for `arqon_solver_new`: NULL, or a slot for an owned copy of the message.
  */
-enum ArqonStatus arqon_solver_restore(const char *snapshot_json, struct ArqonSolver **out_solver);
+enum ArqonStatus arqon_solver_restore(const char *snapshot_json,
+                                      struct ArqonSolver **out_solver,
+                                      char **out_error);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -218,6 +218,26 @@ fn guard(function: &str, body: impl FnOnce() -> Outcome<ArqonStatus>) -> ArqonSt
     }
 }
 
+/// Gives a constructor's caller the failure message through its optional `out_error`: an
+/// owned copy, so it outlives later calls and can cross threads.
+///
+/// # Safety
+/// `out_error` must be NULL or valid for writes.
+unsafe fn report_error(out_error: *mut *mut c_char, status: ArqonStatus) -> ArqonStatus {
+    // SAFETY: NULL (nothing to do) or writable, per the caller's contract.
+    if let Some(slot) = unsafe { out_error.as_mut() } {
+        let copy = || LAST_ERROR.try_with(|m| m.borrow().clone().into_raw());
+        *slot = match status {
+            ArqonStatus::Ok => std::ptr::null_mut(),
+            _ => catch_unwind(copy)
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or(std::ptr::null_mut()),
+        };
+    }
+    status
+}
+
 /// Checks an out-pointer and returns it as a reference.
 ///
 /// # Safety
@@ -403,13 +423,16 @@ pub extern "C" fn arqon_status_name(status: c_int) -> *const c_char {
 /// # Safety
 /// Ownership: `config_json` is borrowed for the call (NUL-terminated UTF-8). On success
 /// `*out_solver` receives a new solver owned by the caller, to be freed with
-/// `arqon_solver_free`; on failure it is set to NULL.
+/// `arqon_solver_free`; on failure it is set to NULL. `out_error` may be NULL; otherwise
+/// `*out_error` receives, on failure, a new string owned by the caller holding the message
+/// (the same as `arqon_last_error()`; free with `arqon_string_free`), and NULL on success.
 #[no_mangle]
 pub unsafe extern "C" fn arqon_solver_new(
     config_json: *const c_char,
     out_solver: *mut *mut ArqonSolver,
+    out_error: *mut *mut c_char,
 ) -> ArqonStatus {
-    guard("arqon_solver_new", || {
+    let status = guard("arqon_solver_new", || {
         // SAFETY: checked for NULL; the caller passes a writable pointer.
         let out_solver = unsafe { out(out_solver, "out_solver") }?;
         *out_solver = std::ptr::null_mut();
@@ -417,7 +440,9 @@ pub unsafe extern "C" fn arqon_solver_new(
         let text = unsafe { input(config_json, "config_json") }?;
         *out_solver = register(Solver::from_json(text)?);
         Ok(ArqonStatus::Ok)
-    })
+    });
+    // SAFETY: the caller passes NULL or a writable pointer.
+    unsafe { report_error(out_error, status) }
 }
 
 /// Frees a solver. Passing NULL does nothing and returns `ARQON_STATUS_OK`; a handle that is
@@ -766,12 +791,14 @@ pub unsafe extern "C" fn arqon_artifact(
 /// # Safety
 /// Ownership: `artifact_json` is borrowed for the call. On success `*out_solver` receives a
 /// new solver owned by the caller (free with `arqon_solver_free`); on failure it is set to NULL.
+/// `out_error` as for `arqon_solver_new`: NULL, or a slot for an owned copy of the message.
 #[no_mangle]
 pub unsafe extern "C" fn arqon_solver_from_artifact(
     artifact_json: *const c_char,
     out_solver: *mut *mut ArqonSolver,
+    out_error: *mut *mut c_char,
 ) -> ArqonStatus {
-    guard("arqon_solver_from_artifact", || {
+    let status = guard("arqon_solver_from_artifact", || {
         // SAFETY: checked for NULL; the caller passes a writable pointer.
         let out_solver = unsafe { out(out_solver, "out_solver") }?;
         *out_solver = std::ptr::null_mut();
@@ -780,7 +807,9 @@ pub unsafe extern "C" fn arqon_solver_from_artifact(
         let solver = Solver::from_artifact(&RunArtifact::from_json(text)?)?;
         *out_solver = register(solver);
         Ok(ArqonStatus::Ok)
-    })
+    });
+    // SAFETY: the caller passes NULL or a writable pointer.
+    unsafe { report_error(out_error, status) }
 }
 
 /// The whole solver state as JSON, RNG streams included: `arqon_solver_restore` continues
@@ -811,12 +840,14 @@ pub unsafe extern "C" fn arqon_snapshot(
 /// # Safety
 /// Ownership: `snapshot_json` is borrowed for the call. On success `*out_solver` receives a
 /// new solver owned by the caller (free with `arqon_solver_free`); on failure it is set to NULL.
+/// `out_error` as for `arqon_solver_new`: NULL, or a slot for an owned copy of the message.
 #[no_mangle]
 pub unsafe extern "C" fn arqon_solver_restore(
     snapshot_json: *const c_char,
     out_solver: *mut *mut ArqonSolver,
+    out_error: *mut *mut c_char,
 ) -> ArqonStatus {
-    guard("arqon_solver_restore", || {
+    let status = guard("arqon_solver_restore", || {
         // SAFETY: checked for NULL; the caller passes a writable pointer.
         let out_solver = unsafe { out(out_solver, "out_solver") }?;
         *out_solver = std::ptr::null_mut();
@@ -824,7 +855,9 @@ pub unsafe extern "C" fn arqon_solver_restore(
         let text = unsafe { input(snapshot_json, "snapshot_json") }?;
         *out_solver = register(Solver::restore(text)?);
         Ok(ArqonStatus::Ok)
-    })
+    });
+    // SAFETY: the caller passes NULL or a writable pointer.
+    unsafe { report_error(out_error, status) }
 }
 
 #[cfg(test)]
@@ -858,7 +891,7 @@ mod tests {
         let text = CString::new(config).unwrap_or_default();
         // SAFETY: valid string and out-pointer.
         assert_eq!(
-            unsafe { arqon_solver_new(text.as_ptr(), &mut handle) },
+            unsafe { arqon_solver_new(text.as_ptr(), &mut handle, std::ptr::null_mut()) },
             ArqonStatus::Ok
         );
         let status = guard("arqon_test", || {

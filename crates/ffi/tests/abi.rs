@@ -26,7 +26,7 @@ fn new_solver(config: &str) -> Result<*mut ArqonSolver, (ArqonStatus, String)> {
     let text = c(config);
     let mut solver = ptr::null_mut();
     // SAFETY: valid string and out-pointer.
-    match unsafe { arqon_solver_new(text.as_ptr(), &mut solver) } {
+    match unsafe { arqon_solver_new(text.as_ptr(), &mut solver, ptr::null_mut()) } {
         ArqonStatus::Ok => Ok(solver),
         status => {
             assert!(
@@ -84,7 +84,8 @@ fn malformed_inputs_give_errors_not_panics() {
     );
     let artifact = take_string(artifact);
 
-    type Create = unsafe extern "C" fn(*const c_char, *mut *mut ArqonSolver) -> ArqonStatus;
+    type Create =
+        unsafe extern "C" fn(*const c_char, *mut *mut ArqonSolver, *mut *mut c_char) -> ArqonStatus;
     let inputs: [(&str, &str, Create); 3] = [
         ("config", CONFIG, arqon_solver_new),
         ("snapshot", &state, arqon_solver_restore),
@@ -111,7 +112,7 @@ fn malformed_inputs_give_errors_not_panics() {
             };
             let mut out = ptr::null_mut();
             // SAFETY: valid string and out-pointer.
-            let status = unsafe { create(text.as_ptr(), &mut out) };
+            let status = unsafe { create(text.as_ptr(), &mut out, ptr::null_mut()) };
             tried += 1;
             assert_ne!(
                 status,

@@ -99,8 +99,17 @@ fn compile(source: &Path, name: &str, link: Link) -> PathBuf {
     out
 }
 
+/// A command for a compiled C program. `cargo test` sets `LD_LIBRARY_PATH` to directories
+/// that may hold an older `libarqonhpo.so` (the copy `cargo build` leaves next to `deps/`),
+/// and `LD_LIBRARY_PATH` wins over the rpath; point it at the library under test.
+fn c_program(program: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env("LD_LIBRARY_PATH", lib_dir());
+    cmd
+}
+
 fn run(program: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(program)
+    let mut child = c_program(program)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -135,7 +144,7 @@ fn valgrind(program: &Path) -> String {
         probe.as_ref().is_ok_and(|o| o.status.success()),
         "valgrind is required for this test but was not found on PATH; install it (apt-get install valgrind)"
     );
-    let output = Command::new("valgrind")
+    let output = c_program(Path::new("valgrind"))
         .args([
             "--leak-check=full",
             "--errors-for-leak-kinds=definite,indirect",
@@ -254,7 +263,7 @@ fn header_works_from_cpp() {
         "#include \"arqonhpo.h\"\n#include <cstring>\n\
          int main() {\n\
              ArqonSolver *s = nullptr;\n\
-             ArqonStatus st = arqon_solver_new(\"{}\", &s);\n\
+             ArqonStatus st = arqon_solver_new(\"{}\", &s, nullptr);\n\
              return st == ARQON_STATUS_JSON && s == nullptr && std::strstr(arqon_last_error(), \"budget\") ? 0 : 1;\n\
          }\n",
     )

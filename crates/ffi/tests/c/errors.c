@@ -62,22 +62,38 @@ static void config_errors(void) {
     ArqonSolver *s = (ArqonSolver *)&failures; /* must be overwritten with NULL */
 
     expect("new(bad bounds)",
-           arqon_solver_new("{\"budget\": 10, \"space\": {\"lr\": {\"type\": \"float\", \"low\": 1, \"high\": 0.5}}}", &s),
+           arqon_solver_new("{\"budget\": 10, \"space\": {\"lr\": {\"type\": \"float\", \"low\": 1, \"high\": 0.5}}}", &s, NULL),
            ARQON_STATUS_CONFIG, "space.lr");
     expect_true("failed new sets *out_solver to NULL", s == NULL);
 
-    expect("new(budget 0)", arqon_solver_new("{\"budget\": 0, \"space\": {\"x\": {\"type\": \"float\", \"low\": 0, \"high\": 1}}}", &s),
+    expect("new(budget 0)", arqon_solver_new("{\"budget\": 0, \"space\": {\"x\": {\"type\": \"float\", \"low\": 0, \"high\": 1}}}", &s, NULL),
            ARQON_STATUS_CONFIG, "budget");
-    expect("new(unknown field)", arqon_solver_new("{\"budgte\": 10, \"space\": {}}", &s), ARQON_STATUS_JSON, "budgte");
-    expect("new(syntax)", arqon_solver_new("{\"budget\": 10,\n \"space\": {", &s), ARQON_STATUS_JSON, "line 2");
-    expect("new(NULL config)", arqon_solver_new(NULL, &s), ARQON_STATUS_NULL_POINTER, "config_json");
-    expect("new(NULL out)", arqon_solver_new(CONFIG, NULL), ARQON_STATUS_NULL_POINTER, "out_solver");
-    expect("new(invalid UTF-8)", arqon_solver_new("{\"budget\": 10, \"space\": {\"\xff\": 1}}", &s),
+    expect("new(unknown field)", arqon_solver_new("{\"budgte\": 10, \"space\": {}}", &s, NULL), ARQON_STATUS_JSON, "budgte");
+    expect("new(syntax)", arqon_solver_new("{\"budget\": 10,\n \"space\": {", &s, NULL), ARQON_STATUS_JSON, "line 2");
+    expect("new(NULL config)", arqon_solver_new(NULL, &s, NULL), ARQON_STATUS_NULL_POINTER, "config_json");
+    expect("new(NULL out)", arqon_solver_new(CONFIG, NULL, NULL), ARQON_STATUS_NULL_POINTER, "out_solver");
+    expect("new(invalid UTF-8)", arqon_solver_new("{\"budget\": 10, \"space\": {\"\xff\": 1}}", &s, NULL),
            ARQON_STATUS_INVALID_UTF8, "offset 26");
     expect_true("no solver after errors", s == NULL);
-    expect("restore(garbage)", arqon_solver_restore("not a snapshot", &s), ARQON_STATUS_JSON, "line 1");
-    expect("from_artifact(garbage)", arqon_solver_from_artifact("[]", &s), ARQON_STATUS_JSON, "artifact");
+    expect("restore(garbage)", arqon_solver_restore("not a snapshot", &s, NULL), ARQON_STATUS_JSON, "line 1");
+    expect("from_artifact(garbage)", arqon_solver_from_artifact("[]", &s, NULL), ARQON_STATUS_JSON, "artifact");
     expect("free(NULL)", arqon_solver_free(NULL), ARQON_STATUS_OK, NULL);
+
+    /* The optional out_error receives an owned copy of the message, or NULL on success. */
+    char *error = (char *)"sentinel";
+    expect("new(bad bounds, out_error)",
+           arqon_solver_new("{\"budget\": 10, \"space\": {\"lr\": {\"type\": \"int\", \"low\": 9, \"high\": 2}}}", &s, &error),
+           ARQON_STATUS_CONFIG, "space.lr");
+    expect_true("out_error holds the message", error != NULL && strcmp(error, arqon_last_error()) == 0);
+    arqon_string_free(error);
+    error = (char *)"sentinel";
+    expect("restore(garbage, out_error)", arqon_solver_restore("{", &s, &error), ARQON_STATUS_JSON, "line 1");
+    expect_true("restore's out_error holds the message", error != NULL && strstr(error, "arqon_solver_restore") == error);
+    arqon_string_free(error);
+    error = (char *)"sentinel";
+    expect("new(ok, out_error)", arqon_solver_new(CONFIG, &s, &error), ARQON_STATUS_OK, NULL);
+    expect_true("out_error is NULL on success", error == NULL && s != NULL);
+    expect("free", arqon_solver_free(s), ARQON_STATUS_OK, NULL);
     arqon_string_free(NULL);
 }
 
@@ -93,7 +109,7 @@ static void handle_errors(void) {
     expect("free(foreign pointer)", arqon_solver_free(fake), ARQON_STATUS_INVALID_HANDLE, "not a live solver");
 
     ArqonSolver *gone = NULL;
-    expect("new", arqon_solver_new(CONFIG, &gone), ARQON_STATUS_OK, NULL);
+    expect("new", arqon_solver_new(CONFIG, &gone, NULL), ARQON_STATUS_OK, NULL);
     expect("free", arqon_solver_free(gone), ARQON_STATUS_OK, NULL);
     expect("ask(freed handle)", arqon_ask(gone, &id, &json), ARQON_STATUS_INVALID_HANDLE, "already freed");
     expect("free(freed handle)", arqon_solver_free(gone), ARQON_STATUS_INVALID_HANDLE, "already freed");
@@ -136,8 +152,8 @@ static void trial_errors(ArqonSolver *a, uint64_t pending) {
 
 static void twins(void) {
     ArqonSolver *a = NULL, *b = NULL;
-    expect("new A", arqon_solver_new(CONFIG, &a), ARQON_STATUS_OK, NULL);
-    expect("new B", arqon_solver_new(CONFIG, &b), ARQON_STATUS_OK, NULL);
+    expect("new A", arqon_solver_new(CONFIG, &a, NULL), ARQON_STATUS_OK, NULL);
+    expect("new B", arqon_solver_new(CONFIG, &b, NULL), ARQON_STATUS_OK, NULL);
 
     uint64_t best_id = 0;
     double best_value = 0.0;
@@ -207,7 +223,7 @@ static void mixed_space(void) {
     uint64_t id = 0;
     double buf[2];
     char *json = NULL;
-    expect("new mixed", arqon_solver_new(MIXED, &m), ARQON_STATUS_OK, NULL);
+    expect("new mixed", arqon_solver_new(MIXED, &m, NULL), ARQON_STATUS_OK, NULL);
     expect("ask_array on choices", arqon_ask_array(m, &id, buf, 2), ARQON_STATUS_NOT_NUMERIC, "`kernel` is a choice");
     expect("ask json", arqon_ask(m, &id, &json), ARQON_STATUS_OK, NULL);
     expect_true("first trial is 0 (the failed array ask handed nothing out)", id == 0);
@@ -219,7 +235,7 @@ static void mixed_space(void) {
 /* snapshot/restore and artifact/from_artifact continue exactly like the original. */
 static void resume(void) {
     ArqonSolver *a = NULL;
-    expect("new", arqon_solver_new(CONFIG, &a), ARQON_STATUS_OK, NULL);
+    expect("new", arqon_solver_new(CONFIG, &a, NULL), ARQON_STATUS_OK, NULL);
     uint64_t id = 0;
     char *json = NULL;
     for (int i = 0; i < 9; i++) {
@@ -233,8 +249,8 @@ static void resume(void) {
     expect("snapshot", arqon_snapshot(a, &snapshot), ARQON_STATUS_OK, NULL);
     expect("artifact", arqon_artifact(a, &artifact), ARQON_STATUS_OK, NULL);
     ArqonSolver *r = NULL, *f = NULL;
-    expect("restore", arqon_solver_restore(snapshot, &r), ARQON_STATUS_OK, NULL);
-    expect("from_artifact", arqon_solver_from_artifact(artifact, &f), ARQON_STATUS_OK, NULL);
+    expect("restore", arqon_solver_restore(snapshot, &r, NULL), ARQON_STATUS_OK, NULL);
+    expect("from_artifact", arqon_solver_from_artifact(artifact, &f, NULL), ARQON_STATUS_OK, NULL);
     arqon_string_free(snapshot);
     arqon_string_free(artifact);
 

@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
     }
 
     ArqonSolver *solver = NULL;
-    ArqonStatus status = arqon_solver_new(line, &solver);
+    ArqonStatus status = arqon_solver_new(line, &solver, NULL);
     if (status != ARQON_STATUS_OK) {
         free(line);
         return report(status);

@@ -292,3 +292,32 @@ fn version_is_the_engine_version() {
     let version = unsafe { CStr::from_ptr(arqon_version()) };
     assert_eq!(version.to_str().ok(), Some(arqonhpo_core::VERSION));
 }
+
+/// Configs written for arqonhpo 0.3 (`bounds` with `min`/`max`/`scale`) are accepted, as the
+/// header promises.
+#[test]
+fn legacy_configs_are_accepted() {
+    let legacy = r#"{"seed": 1, "budget": 10, "probe_ratio": 0.2,
+        "bounds": {"lr": {"min": 0.001, "max": 0.1, "scale": "Log"}, "m": {"min": 0, "max": 1, "scale": "Linear"}}}"#;
+    let solver = new_solver(legacy).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut count = 0;
+    // SAFETY: live handle, valid out-pointer.
+    assert_eq!(
+        unsafe { arqon_param_count(solver, &mut count) },
+        ArqonStatus::Ok
+    );
+    assert_eq!(count, 2);
+    let mut values = [0.0; 2];
+    let mut id = 0;
+    // SAFETY: live handle; `values` holds 2 doubles.
+    assert_eq!(
+        unsafe { arqon_ask_array(solver, &mut id, values.as_mut_ptr(), 2) },
+        ArqonStatus::Ok
+    );
+    assert!(
+        (0.001..=0.1).contains(&values[0]) && (0.0..=1.0).contains(&values[1]),
+        "{values:?}"
+    );
+    // SAFETY: live handle, freed once.
+    assert_eq!(unsafe { arqon_solver_free(solver) }, ArqonStatus::Ok);
+}

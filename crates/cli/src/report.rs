@@ -19,8 +19,9 @@ use crate::objective::value_text;
 pub fn load(path: &Path) -> Result<RunArtifact> {
     let text = std::fs::read_to_string(path).into_diagnostic().wrap_err_with(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
-    let first = text.trim_start();
-    if first.starts_with("{\"event\"") {
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let is_journal = serde_json::from_str::<serde_json::Value>(first_line).is_ok_and(|v| v.get("event").is_some());
+    if is_journal {
         return Ok(crate::journal_file::read(path, &text)?.artifact());
     }
     let kind = serde_json::from_str::<serde_json::Value>(&text).ok().map(|v| (v.get("schema_version").is_some(), v.get("state_version").is_some()));

@@ -20,14 +20,16 @@ test: test-rust nostd test-python wheel-check
 test-rust:
 	$(CARGO) test --workspace --lib --bins --tests --examples $(CORE_FEATURES)
 	$(CARGO) test --workspace --doc $(CORE_FEATURES)
-	$(CARGO) bench -p arqonhpo-core --no-run
+	$(CARGO) bench --workspace --no-run
 
 # Criterion: per-trial ask+tell by strategy, dimension and history length (minutes; not in CI).
 bench-core:
 	$(CARGO) bench -p arqonhpo-core --bench ask_tell
 
+# The core builds without std (alloc + libm only), and with its optional tracing spans.
 nostd:
 	$(CARGO) build -p arqonhpo-core --no-default-features
+	$(CARGO) build -p arqonhpo-core --features tracing
 
 # Regenerates contracts/ (schemas and golden runs); the drift test checks they are committed.
 contracts:

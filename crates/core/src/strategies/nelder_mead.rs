@@ -22,8 +22,9 @@
 //!
 //! **Several trials in flight.** Nelder–Mead is sequential: each step needs the value of the
 //! previous point. While its own point is pending, further asks get *satellite* points,
-//! Gaussian perturbations of the best point seen, scaled by the simplex size. Satellites never
-//! change the simplex, so the method stays exactly Nelder–Mead whatever the order of tells; a
+//! Gaussian perturbations of the best point seen, scaled by the simplex size and mirrored
+//! into the cube at its faces. Satellites never change the simplex, so the method stays
+//! exactly Nelder–Mead whatever the order of tells; a
 //! satellite that beats everything becomes the centre of the next restart.
 //!
 //! # References
@@ -284,8 +285,9 @@ impl NelderMead {
         let centre = self.best_point().u;
         let scale = if self.simplex.len() > 1 { self.diameter() } else { INITIAL_STEP };
         let sigma = 0.5 * scale.max(0.01);
-        let moved: Vec<f64> = centre.iter().map(|&c| c + sigma * self.satellite_rng.normal()).collect();
-        project(&moved)
+        // Mirrored at the faces rather than clamped: satellites of a best point in a corner
+        // would otherwise all land on the corner itself.
+        centre.iter().map(|&c| mirror_unit(c + sigma * self.satellite_rng.normal())).collect()
     }
 
     pub(crate) fn is_consistent(&self, dim: usize) -> bool {
@@ -313,6 +315,12 @@ fn along(from: &[f64], to: &[f64], t: f64) -> Vec<f64> {
 /// Projection onto the unit cube.
 fn project(u: &[f64]) -> Vec<f64> {
     u.iter().map(|&x| crate::space::clamp_unit(x)).collect()
+}
+
+/// Folds a coordinate back into the unit interval by reflection at its faces.
+fn mirror_unit(x: f64) -> f64 {
+    let folded = x - 2.0 * libm::floor(x / 2.0);
+    crate::space::clamp_unit(if folded > 1.0 { 2.0 - folded } else { folded })
 }
 
 /// `centre` and one step along each axis (away from the nearer face, so no vertex is clipped).

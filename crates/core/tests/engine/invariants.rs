@@ -180,3 +180,30 @@ proptest! {
         prop_assert_ne!(run(&config), run(&other));
     }
 }
+
+/// Workers asking together must not all get the same point: TPE counts pending trials as
+/// liars, Nelder–Mead hands satellites around its best point while its own point is pending.
+#[test]
+fn trials_in_flight_are_distinct() {
+    for strategy in [StrategyChoice::Tpe, StrategyChoice::NelderMead, StrategyChoice::Random] {
+        let space = Space::new().with("x", Param::float(0.0, 1.0)).with("y", Param::float(0.0, 1.0)).with("n", Param::int(1, 4));
+        let mut config = SolverConfig::new(space, 200, 3);
+        config.strategy = strategy;
+        let mut solver = Solver::new(config).unwrap_or_else(|e| panic!("{e}"));
+        let mut rounds = 0;
+        while solver.issued() < 200 {
+            let batch = solver.ask_batch(8);
+            for (i, a) in batch.iter().enumerate() {
+                for b in &batch[..i] {
+                    assert_ne!(a.params, b.params, "{strategy:?}: trials {} and {} are the same point", a.id, b.id);
+                }
+            }
+            for t in batch {
+                let y = objective(&t.params);
+                solver.tell_value(t.id, y).unwrap_or_else(|e| panic!("{e}"));
+            }
+            rounds += 1;
+        }
+        assert_eq!(rounds, 25);
+    }
+}

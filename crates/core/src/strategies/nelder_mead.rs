@@ -24,8 +24,8 @@
 //! previous point. While its own point is pending, further asks get *satellite* points,
 //! Gaussian perturbations of the best point seen, scaled by the simplex size and mirrored
 //! into the cube at its faces. Satellites never change the simplex, so the method stays
-//! exactly Nelder–Mead whatever the order of tells; a
-//! satellite that beats everything becomes the centre of the next restart.
+//! exactly Nelder–Mead whatever the order of tells; a satellite that beats everything becomes
+//! the centre of the next restart.
 //!
 //! # References
 //! - J. A. Nelder, R. Mead (1965), "A simplex method for function minimization".

@@ -7,7 +7,7 @@
 //! appending again.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use arqonhpo_core::journal::{self, Event, Replay};
@@ -36,6 +36,7 @@ impl Journal {
                 miette!("cannot create the journal {}: {e}", path.display())
             }
         })?;
+        lock(&file, path)?;
         let mut journal = Self { file, path: path.to_path_buf() };
         journal.append(&Event::start(config))?;
         Ok(journal)
@@ -44,15 +45,18 @@ impl Journal {
     /// Replays the journal at `path` (which must have been started with `config`), cuts a torn
     /// last line, and opens it for appending.
     pub fn resume(path: &Path, config: &SolverConfig) -> Result<(Self, Replay)> {
-        let text = std::fs::read_to_string(path).into_diagnostic().wrap_err_with(|| format!("cannot read the journal {}", path.display()))?;
-        let replay = journal::replay(&text, Some(config))
-            .map_err(miette::Report::new)
-            .wrap_err_with(|| format!("cannot resume from the journal {}", path.display()))?;
-        let file = OpenOptions::new()
+        let mut file = OpenOptions::new()
+            .read(true)
             .write(true)
             .open(path)
             .into_diagnostic()
-            .wrap_err_with(|| format!("cannot open the journal {} for writing", path.display()))?;
+            .wrap_err_with(|| format!("cannot open the journal {} for reading and writing", path.display()))?;
+        lock(&file, path)?;
+        let mut text = String::new();
+        file.read_to_string(&mut text).into_diagnostic().wrap_err_with(|| format!("cannot read the journal {}", path.display()))?;
+        let replay = journal::replay(&text, Some(config))
+            .map_err(miette::Report::new)
+            .wrap_err_with(|| format!("cannot resume from the journal {}", path.display()))?;
         let valid = replay.valid_len as u64;
         if valid < text.len() as u64 {
             tracing::warn!("dropping a torn last line from {} (the previous run was killed while writing it)", path.display());
@@ -78,6 +82,28 @@ impl Journal {
             .and_then(|()| self.file.flush())
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot append to the journal {}", self.path.display()))
+    }
+}
+
+/// Takes an exclusive advisory lock on the journal for the life of the process, so that two
+/// runs never append to the same journal (the lock goes away with the process, even after
+/// `kill -9`).
+fn lock(file: &File, path: &Path) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock(2) on a descriptor owned by `file`, which outlives this call.
+    let status = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if status == 0 {
+        return Ok(());
+    }
+    let error = std::io::Error::last_os_error();
+    if error.kind() == std::io::ErrorKind::WouldBlock {
+        Err(miette!(
+            help = "wait for the other run to finish, or stop it, before resuming",
+            "the journal {} is in use by another running arqonhpo-cli",
+            path.display()
+        ))
+    } else {
+        Err(miette!("cannot lock the journal {}: {error}", path.display()))
     }
 }
 

@@ -207,3 +207,35 @@ fn a_journal_damaged_before_its_last_line_is_refused_with_the_line_number() {
         .stderr(predicate::str::contains("journal line 3"));
     assert_eq!(read(&d.join("run.jsonl")), damaged, "a refused journal is left as it was");
 }
+
+#[test]
+fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(3, 1));
+    let mut first = Command::new(bin())
+        .current_dir(d)
+        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "sleep", "5"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for_asks(&d.join("run.jsonl"), 1);
+    cli(d)
+        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("in use by another running arqonhpo-cli"));
+    first.kill().unwrap_or_else(|e| panic!("{e}"));
+    let _ = first.wait();
+    // Once that process is gone (even killed), the journal resumes.
+    cli(d).args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"]).assert().success();
+}
+
+fn wait_for_asks(journal: &Path, asks: usize) {
+    let start = Instant::now();
+    while read_or_empty(journal).matches("\"event\":\"ask\"").count() < asks {
+        assert!(start.elapsed() < Duration::from_secs(30), "no trial started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -2,7 +2,9 @@
 //!
 //! The state file is the core's snapshot ([`Solver::snapshot`]), so each call continues
 //! exactly where the last one stopped. It is replaced atomically (written beside, then
-//! renamed), so a call that is killed leaves the previous state intact.
+//! renamed), so a call that is killed leaves the previous state intact, and every
+//! read-modify-write holds an exclusive lock on `<state>.lock`, so parallel workers that
+//! `tell` at the same moment never lose each other's results.
 
 use std::path::Path;
 
@@ -24,6 +26,7 @@ pub enum Asked {
 /// `ask`: loads (or creates) the state, asks up to `count` trials, prints them as JSON lines
 /// and saves the state.
 pub fn ask(args: &AskArgs, out: &mut impl std::io::Write) -> Result<Asked> {
+    let _lock = lock(&args.state)?;
     let mut solver = if args.state.exists() {
         let solver = load(&args.state)?;
         if let Some(path) = &args.config {
@@ -55,6 +58,7 @@ pub fn ask(args: &AskArgs, out: &mut impl std::io::Write) -> Result<Asked> {
 
 /// `tell`: reports one result and saves the state. A rejected tell leaves the file as it was.
 pub fn tell(args: &TellArgs) -> Result<()> {
+    let _lock = lock(&args.state)?;
     let mut solver = load(&args.state)?;
     let outcome = match args.value {
         Some(v) => Outcome::Value(v),
@@ -68,6 +72,32 @@ pub fn tell(args: &TellArgs) -> Result<()> {
 pub fn load(path: &Path) -> Result<Solver> {
     let text = std::fs::read_to_string(path).into_diagnostic().wrap_err_with(|| format!("cannot read the state file {}", path.display()))?;
     Solver::restore(&text).map_err(|e| diagnostics::file_report(e, &path.display().to_string(), &text))
+}
+
+/// Waits for and takes the exclusive lock of the state file; released when dropped (or when
+/// the process dies).
+fn lock(state: &Path) -> Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let mut name = state.as_os_str().to_owned();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot open the lock file {}", path.display()))?;
+    loop {
+        // SAFETY: flock(2) on a descriptor owned by `file`, which outlives this call.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return Ok(file);
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(miette!("cannot lock {}: {error}", path.display()));
+        }
+    }
 }
 
 fn save(path: &Path, solver: &Solver) -> Result<()> {

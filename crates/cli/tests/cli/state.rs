@@ -93,3 +93,24 @@ fn ask_needs_a_config_once_and_refuses_a_different_one() {
     write(d, "broken.json", "{\"state_version\": 1");
     cli(d).args(["tell", "--state", "broken.json", "--id", "0", "--value", "1"]).assert().code(1).stderr(predicate::str::contains("broken.json"));
 }
+
+#[test]
+fn parallel_workers_telling_at_once_lose_no_result() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(8, 4));
+    cli(d).args(["ask", "--state", "s.json", "--config", "tune.json", "-n", "8"]).assert().success();
+    let workers: Vec<std::process::Child> = (0..8)
+        .map(|id| {
+            std::process::Command::new(bin())
+                .current_dir(d)
+                .args(["tell", "--state", "s.json", "--id", &id.to_string(), "--value", &format!("{}", id * 10)])
+                .spawn()
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    for mut w in workers {
+        assert!(w.wait().is_ok_and(|s| s.success()));
+    }
+    cli(d).args(["report", "s.json"]).assert().success().stdout(predicate::str::contains("8 completed, 0 failed, 0 pending"));
+}

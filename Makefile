@@ -60,7 +60,9 @@ $(VENV)/.requirements-stamp: $(PY_REQS)
 	touch $@
 
 ## Builds arqonhpo._core (release) and installs the package into .venv in editable mode.
+## The stamp skips maturin when no Rust source changed; a missing module forces a rebuild.
 python-dev: $(VENV)/.python-dev-stamp
+	$(VPY) -c 'import arqonhpo._core' 2>/dev/null || { rm -f $<; $(MAKE) --no-print-directory $<; }
 $(VENV)/.python-dev-stamp: $(VENV)/.requirements-stamp $(PY_SOURCES)
 	cd $(PY_DIR) && VIRTUAL_ENV=$(PY_ABS_VENV) PATH="$(PY_ABS_VENV)/bin:$$PATH" maturin develop --release --quiet
 	touch $@

@@ -7,8 +7,8 @@
 //!
 //! Threading: a [`Solver`] holds the engine in a [`Mutex`], and every engine call releases the
 //! GIL, so one solver can be shared by many Python threads. Panics: every engine call runs
-//! under [`guarded`], which turns a Rust panic into an `ArqonError` instead of letting it
-//! unwind into the interpreter.
+//! under `catch_unwind` ([`guarded`], [`Solver::with`], [`detached_call`]), which turns a Rust
+//! panic into an `ArqonError` instead of letting it unwind into the interpreter.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, MutexGuard};
@@ -71,7 +71,12 @@ fn exceptions(py: Python<'_>) -> PyResult<&Exceptions> {
 }
 
 /// Builds an exception instance of `ty` with `message` and extra attributes.
-fn raise(py: Python<'_>, ty: &Py<PyType>, message: String, attrs: &[(&str, Bound<'_, PyAny>)]) -> PyErr {
+fn raise(
+    py: Python<'_>,
+    ty: &Py<PyType>,
+    message: String,
+    attrs: &[(&str, Bound<'_, PyAny>)],
+) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let exc = ty.bind(py).call1((message.as_str(),))?;
         for (name, value) in attrs {
@@ -91,15 +96,24 @@ fn map_error(py: Python<'_>, error: Error) -> PyErr {
     let message = error.to_string();
     match error {
         Error::Config { issues } => {
-            let list: Vec<(String, String)> = issues.into_iter().map(|i| (i.path, i.message)).collect();
+            let list: Vec<(String, String)> =
+                issues.into_iter().map(|i| (i.path, i.message)).collect();
             let attrs = match list.into_pyobject(py) {
                 Ok(l) => vec![("issues", l.into_any())],
                 Err(e) => return e,
             };
             raise(py, &ex.config, message, &attrs)
         }
-        Error::Json { what: "configuration", line, column, .. } => {
-            let issue = vec![("json".to_string(), format!("line {line}, column {column}: {message}"))];
+        Error::Json {
+            what: "configuration",
+            line,
+            column,
+            ..
+        } => {
+            let issue = vec![(
+                "json".to_string(),
+                format!("line {line}, column {column}: {message}"),
+            )];
             let attrs = match issue.into_pyobject(py) {
                 Ok(l) => vec![("issues", l.into_any())],
                 Err(e) => return e,
@@ -107,9 +121,17 @@ fn map_error(py: Python<'_>, error: Error) -> PyErr {
             raise(py, &ex.config, message, &attrs)
         }
         Error::Json { .. } | Error::Resume { .. } => raise(py, &ex.resume, message, &[]),
-        Error::UnknownTrial { id, .. } | Error::AlreadyTold { id } => {
-            raise(py, &ex.trial, message, &[("trial_id", id.into_pyobject(py).map(|o| o.into_any()).unwrap_or_else(|_| py.None().into_bound(py)))])
-        }
+        Error::UnknownTrial { id, .. } | Error::AlreadyTold { id } => raise(
+            py,
+            &ex.trial,
+            message,
+            &[(
+                "trial_id",
+                id.into_pyobject(py)
+                    .map(|o| o.into_any())
+                    .unwrap_or_else(|_| py.None().into_bound(py)),
+            )],
+        ),
         other => raise(py, &ex.base, other.to_string(), &[]),
     }
 }
@@ -142,9 +164,15 @@ fn guarded<T>(py: Python<'_>, f: impl FnOnce() -> T) -> PyResult<T> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_error(py, panic_message(payload)))
 }
 
-/// Like [`guarded`] for engine calls that return a `Result`.
-fn engine_call<T>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error>) -> PyResult<T> {
-    guarded(py, f)?.map_err(|e| map_error(py, e))
+/// Runs a fallible engine call with the GIL released and panics caught (for calls that can
+/// take a while, such as replaying an artifact).
+fn detached_call<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> Result<T, Error> + Send,
+) -> PyResult<T> {
+    py.detach(|| catch_unwind(AssertUnwindSafe(f)).map_err(panic_message))
+        .map_err(|what| panic_error(py, what))?
+        .map_err(|e| map_error(py, e))
 }
 
 fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -167,8 +195,10 @@ fn params_to_py<'py>(py: Python<'py>, params: &Params) -> PyResult<Bound<'py, Py
 /// Engine data (serde types) to plain Python objects, through JSON text so that key order
 /// (the space order of params) is kept.
 fn serde_to_py<'py, T: serde::Serialize>(py: Python<'py>, data: &T) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(data).map_err(|e| PyValueError::new_err(format!("cannot convert engine data: {e}")))?;
-    py.import(pyo3::intern!(py, "json"))?.call_method1(pyo3::intern!(py, "loads"), (text,))
+    let text = serde_json::to_string(data)
+        .map_err(|e| PyValueError::new_err(format!("cannot convert engine data: {e}")))?;
+    py.import(pyo3::intern!(py, "json"))?
+        .call_method1(pyo3::intern!(py, "loads"), (text,))
 }
 
 fn stage_name(stage: Stage) -> &'static str {
@@ -190,8 +220,18 @@ struct Trial {
 #[pymethods]
 impl Trial {
     #[new]
-    fn new(id: u64, params: Bound<'_, PyDict>, phase: Bound<'_, PyString>, strategy: Bound<'_, PyString>) -> Self {
-        Self { id, params: params.unbind(), phase: phase.unbind(), strategy: strategy.unbind() }
+    fn new(
+        id: u64,
+        params: Bound<'_, PyDict>,
+        phase: Bound<'_, PyString>,
+        strategy: Bound<'_, PyString>,
+    ) -> Self {
+        Self {
+            id,
+            params: params.unbind(),
+            phase: phase.unbind(),
+            strategy: strategy.unbind(),
+        }
     }
 
     /// The id to pass back to `tell` (trials are numbered from 0 in the order asked).
@@ -231,7 +271,12 @@ impl Trial {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
         let this = slf.get();
-        let args = (this.id, this.params.clone_ref(py), this.phase.clone_ref(py), this.strategy.clone_ref(py));
+        let args = (
+            this.id,
+            this.params.clone_ref(py),
+            this.phase.clone_ref(py),
+            this.strategy.clone_ref(py),
+        );
         (slf.get_type(), args).into_pyobject(py)
     }
 }
@@ -244,17 +289,25 @@ struct Solver {
 
 impl Solver {
     fn wrap(solver: engine::Solver) -> Self {
-        Self { inner: Mutex::new(solver) }
+        Self {
+            inner: Mutex::new(solver),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, engine::Solver> {
         // Engine code runs under `guarded` while the lock is held, so a panic never unwinds
         // through the guard; the lock cannot be poisoned in practice.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` on the engine with the GIL released and panics caught.
-    fn with<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut engine::Solver) -> T + Send) -> PyResult<T> {
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut engine::Solver) -> T + Send,
+    ) -> PyResult<T> {
         py.detach(|| {
             let mut solver = self.lock();
             catch_unwind(AssertUnwindSafe(|| f(&mut solver))).map_err(panic_message)
@@ -263,7 +316,11 @@ impl Solver {
     }
 
     /// Like [`Solver::with`] for engine calls that return a `Result`.
-    fn try_with<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut engine::Solver) -> Result<T, Error> + Send) -> PyResult<T> {
+    fn try_with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut engine::Solver) -> Result<T, Error> + Send,
+    ) -> PyResult<T> {
         self.with(py, f)?.map_err(|e| map_error(py, e))
     }
 }
@@ -282,10 +339,13 @@ fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
     if let Ok(t) = trial.cast::<Trial>() {
         return Ok(t.get().id);
     }
-    if trial.is_instance_of::<PyBool>() || trial.is_instance_of::<PyFloat>() || is_numpy_bool(trial) {
+    if trial.is_instance_of::<PyBool>() || trial.is_instance_of::<PyFloat>() || is_numpy_bool(trial)
+    {
         return Err(type_error("trial", "a Trial or an integer trial id", trial));
     }
-    let index = trial.call_method0("__index__").map_err(|_| type_error("trial", "a Trial or an integer trial id", trial))?;
+    let index = trial
+        .call_method0("__index__")
+        .map_err(|_| type_error("trial", "a Trial or an integer trial id", trial))?;
     match index.extract::<u64>() {
         Ok(id) => Ok(id),
         // Negative or huge: no such trial was ever handed out.
@@ -310,8 +370,15 @@ fn is_numpy_bool(value: &Bound<'_, PyAny>) -> bool {
 }
 
 fn type_error(what: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
-    let type_name = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-    PyTypeError::new_err(format!("{what} must be {expected}, got {type_name} ({})", got.repr().map(|r| r.to_string()).unwrap_or_default()))
+    let type_name = got
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into());
+    PyTypeError::new_err(format!(
+        "{what} must be {expected}, got {type_name} ({})",
+        got.repr().map(|r| r.to_string()).unwrap_or_default()
+    ))
 }
 
 /// A real number from Python: float, int or anything with `__float__`/`__index__` (numpy
@@ -326,8 +393,13 @@ fn real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
     if is_numpy_bool(value) {
         return Err(type_error(what, "a real number", value));
     }
-    if value.is_instance_of::<PyInt>() || value.hasattr("__index__")? || value.hasattr("__float__")? {
-        return value.extract::<f64>().map_err(|_| type_error(what, "a real number", value));
+    if value.is_instance_of::<PyInt>()
+        || value.hasattr("__index__")?
+        || value.hasattr("__float__")?
+    {
+        return value
+            .extract::<f64>()
+            .map_err(|_| type_error(what, "a real number", value));
     }
     Err(type_error(what, "a real number", value))
 }
@@ -345,25 +417,19 @@ impl Solver {
     /// Creates a solver from JSON config text (validated by the engine).
     #[new]
     fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
-        let text = config_json.to_string();
-        let solver = py.detach(|| catch_unwind(AssertUnwindSafe(|| engine::Solver::from_json(&text))).map_err(panic_message));
-        match solver {
-            Ok(Ok(s)) => Ok(Self::wrap(s)),
-            Ok(Err(e)) => Err(map_error(py, e)),
-            Err(what) => Err(panic_error(py, what)),
-        }
+        detached_call(py, || engine::Solver::from_json(config_json)).map(Self::wrap)
     }
 
     /// Restores a solver from `snapshot()` text; the next `ask()` is bit-identical.
     #[staticmethod]
     fn restore(py: Python<'_>, snapshot: &str) -> PyResult<Self> {
-        engine_call(py, || engine::Solver::restore(snapshot)).map(Self::wrap)
+        detached_call(py, || engine::Solver::restore(snapshot)).map(Self::wrap)
     }
 
     /// Rebuilds a solver by replaying an artifact's asks and tells (pending trials included).
     #[staticmethod]
     fn from_artifact(py: Python<'_>, artifact_json: &str) -> PyResult<Self> {
-        engine_call(py, || {
+        detached_call(py, || {
             let artifact = engine::RunArtifact::from_json(artifact_json)?;
             engine::Solver::from_artifact(&artifact)
         })
@@ -383,20 +449,39 @@ impl Solver {
         if n.is_instance_of::<PyBool>() || !n.hasattr("__index__")? {
             return Err(type_error("n", "a non-negative integer", n));
         }
-        let n: i64 = n.call_method0("__index__")?.extract().map_err(|_| PyValueError::new_err(format!("n must be a non-negative integer, got {n}")))?;
-        let n = usize::try_from(n).map_err(|_| PyValueError::new_err(format!("n must be a non-negative integer, got {n}")))?;
-        self.with(py, |s| s.ask_batch(n))?.into_iter().map(|t| trial_to_py(py, t)).collect()
+        let n: i64 = n.call_method0("__index__")?.extract().map_err(|_| {
+            PyValueError::new_err(format!("n must be a non-negative integer, got {n}"))
+        })?;
+        let n = usize::try_from(n).map_err(|_| {
+            PyValueError::new_err(format!("n must be a non-negative integer, got {n}"))
+        })?;
+        self.with(py, |s| s.ask_batch(n))?
+            .into_iter()
+            .map(|t| trial_to_py(py, t))
+            .collect()
     }
 
     /// Reports a trial's result: a value (lower is better), or `failed=True` with an optional
     /// reason. NaN and infinite values are recorded as failed.
     #[pyo3(signature = (trial, value=None, *, failed=false, reason=None))]
-    fn tell(&self, py: Python<'_>, trial: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>, failed: bool, reason: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    fn tell(
+        &self,
+        py: Python<'_>,
+        trial: &Bound<'_, PyAny>,
+        value: Option<&Bound<'_, PyAny>>,
+        failed: bool,
+        reason: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let id = trial_id(py, trial)?;
         let reason = match reason {
             None => None,
             Some(r) if r.is_none() => None,
-            Some(r) => Some(r.cast::<PyString>().map_err(|_| type_error("reason", "a string", r))?.to_str()?.to_string()),
+            Some(r) => Some(
+                r.cast::<PyString>()
+                    .map_err(|_| type_error("reason", "a string", r))?
+                    .to_str()?
+                    .to_string(),
+            ),
         };
         let value = match value {
             Some(v) if !v.is_none() => Some(real("value", v)?),
@@ -404,8 +489,7 @@ impl Solver {
         };
         let outcome = match (value, failed) {
             (Some(_), true) => return Err(PyValueError::new_err("tell(): pass either a value or failed=True, not both")),
-            (Some(v), false) if reason.is_some() => {
-                let _ = v;
+            (Some(_), false) if reason.is_some() => {
                 return Err(PyValueError::new_err("tell(): reason= is only for failed trials; pass failed=True with it"));
             }
             (Some(v), false) => Outcome::Value(v),
@@ -441,7 +525,9 @@ impl Solver {
     /// The best completed trial as a dict, or None.
     #[getter]
     fn best<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.with(py, |s| s.best().cloned())?.map(|b| serde_to_py(py, &b)).transpose()
+        self.with(py, |s| s.best().cloned())?
+            .map(|b| serde_to_py(py, &b))
+            .transpose()
     }
 
     /// Every trial handed out, as dicts, by id.
@@ -487,14 +573,21 @@ impl Solver {
         self.with(py, |s| match s.phase() {
             Phase::Refine { strategy } => Some(strategy.as_str()),
             // The engine's Done phase does not carry the strategy; the trials record it.
-            Phase::Probe | Phase::Done => s.trials().iter().rev().find(|t| t.stage == Stage::Refine).map(|t| t.method.as_str()),
+            Phase::Probe | Phase::Done => s
+                .trials()
+                .iter()
+                .rev()
+                .find(|t| t.stage == Stage::Refine)
+                .map(|t| t.method.as_str()),
         })
     }
 
     /// The landscape classification as a dict, once the probe is complete.
     #[getter]
     fn classification<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.with(py, |s| s.classification().cloned())?.map(|c| serde_to_py(py, &c)).transpose()
+        self.with(py, |s| s.classification().cloned())?
+            .map(|c| serde_to_py(py, &c))
+            .transpose()
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -509,7 +602,9 @@ impl Solver {
 /// prove that a panic becomes an `ArqonError`, not an abort or a `PanicException`).
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
-    guarded(py, || -> () { panic!("deliberate panic for the test suite") })
+    guarded(py, || -> () {
+        panic!("deliberate panic for the test suite")
+    })
 }
 
 #[pymodule]
@@ -524,6 +619,14 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Trial>()?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("ENGINE_VERSION", engine::VERSION)?;
-    m.add("STRATEGIES", ["auto", Method::NelderMead.as_str(), Method::Tpe.as_str(), Method::Random.as_str()])?;
+    m.add(
+        "STRATEGIES",
+        [
+            "auto",
+            Method::NelderMead.as_str(),
+            Method::Tpe.as_str(),
+            Method::Random.as_str(),
+        ],
+    )?;
     Ok(())
 }

@@ -33,6 +33,15 @@ pub fn load(path: &Path) -> Result<RunArtifact> {
 
 /// `report`: prints the summary and writes the plot if asked.
 pub fn report(args: &ReportArgs, out: &mut impl std::io::Write) -> Result<()> {
+    if let Some(path) = &args.plot {
+        if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+            return Err(miette::miette!(
+                help = "name the plot file with a .svg extension (convert it to PNG with any SVG tool if needed)",
+                "the plot is drawn as SVG, but {} does not end in .svg",
+                path.display()
+            ));
+        }
+    }
     let artifact = load(&args.input)?;
     let text = summary(&artifact, args.top);
     out.write_all(text.as_bytes()).into_diagnostic()?;

@@ -53,6 +53,7 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
     let config = crate::diagnostics::load_config(&args.config)?;
     let (mut solver, mut journal, mut queue) = open(args, config)?;
     let budget = solver.config().budget;
+    tracing::info!("tuning {} parameter(s) over a budget of {budget} trials, {} at a time", solver.config().space.len(), args.jobs);
     let progress = progress_bar(budget, show_progress);
     progress.set_position(solver.told());
     update_message(&progress, &solver);
@@ -67,14 +68,16 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
         if presses > stop_requested {
             stop_requested = presses;
             if presses == 1 {
-                tracing::warn!(
-                    "stopping: no new trials; waiting for {} running trial(s) to finish (Ctrl-C again to stop them)",
-                    running.len()
-                );
+                progress.suspend(|| {
+                    tracing::warn!(
+                        "stopping: no new trials; waiting for {} running trial(s) to finish (Ctrl-C again to stop them)",
+                        running.len()
+                    )
+                });
             }
         }
         if stop_requested >= 2 && !killed {
-            tracing::warn!("stopping {} running trial(s); they stay pending for --resume", running.len());
+            progress.suspend(|| tracing::warn!("stopping {} running trial(s); they stay pending for --resume", running.len()));
             for &group in running.values() {
                 kill_group(group);
             }
@@ -116,7 +119,7 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
             if let Some(j) = journal.as_mut() {
                 j.append(&Event::Interrupted { id: finished.id, reason: reason.clone() })?;
             }
-            tracing::warn!(id = finished.id, "trial {} {reason}; it stays pending", finished.id);
+            progress.suspend(|| tracing::warn!("trial {} {reason}; it stays pending", finished.id));
             continue;
         }
         let outcome = match &finished.result {
@@ -163,6 +166,7 @@ fn open(args: &RunArgs, config: arqonhpo_core::SolverConfig) -> Result<(Solver, 
     }
     let solver = Solver::new(config).map_err(miette::Report::new)?;
     let journal = Journal::create(path, solver.config())?;
+    tracing::info!("journaling to {}{}", path.display(), if args.resume { " (new: nothing to resume yet)" } else { "" });
     Ok((solver, Some(journal), VecDeque::new()))
 }
 

@@ -27,4 +27,6 @@ fn report_reads_artifacts_and_journals_alike_and_draws_the_plot() {
     assert!(svg.starts_with("<svg") && svg.contains("best so far"));
     assert_eq!(svg.matches("<circle").count(), 16);
     cli(d).args(["report", "tune.json"]).assert().code(1).stderr(predicate::str::contains("tune.json"));
+    cli(d).args(["report", "run.json", "--plot", "plot.png"]).assert().code(1).stderr(predicate::str::contains("does not end in .svg"));
+    assert!(!d.join("plot.png").exists());
 }

@@ -14,7 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, MutexGuard};
 
 use arqonhpo_core as engine;
-use arqonhpo_core::{Error, Method, Outcome, Params, Phase, Stage, Value};
+use arqonhpo_core::{Error, Method, Outcome, Phase, Stage, Value};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -184,14 +184,6 @@ fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
     })
 }
 
-fn params_to_py<'py>(py: Python<'py>, params: &Params) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (name, v) in params.iter() {
-        dict.set_item(name, value_to_py(py, v)?)?;
-    }
-    Ok(dict)
-}
-
 /// Engine data (serde types) to plain Python objects, through JSON text so that key order
 /// (the space order of params) is kept.
 fn serde_to_py<'py, T: serde::Serialize>(py: Python<'py>, data: &T) -> PyResult<Bound<'py, PyAny>> {
@@ -199,13 +191,6 @@ fn serde_to_py<'py, T: serde::Serialize>(py: Python<'py>, data: &T) -> PyResult<
         .map_err(|e| PyValueError::new_err(format!("cannot convert engine data: {e}")))?;
     py.import(pyo3::intern!(py, "json"))?
         .call_method1(pyo3::intern!(py, "loads"), (text,))
-}
-
-fn stage_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Probe => "probe",
-        Stage::Refine => "refine",
-    }
 }
 
 /// One suggestion to evaluate: `params` holds plain Python values (float, int, str, bool).
@@ -285,13 +270,51 @@ impl Trial {
 #[pyclass(module = "arqonhpo._core", name = "Solver", frozen)]
 struct Solver {
     inner: Mutex<engine::Solver>,
+    /// Parameter names as Python strings, in space order, made once: every trial's params
+    /// dict reuses them.
+    names: Vec<(String, Py<PyString>)>,
 }
 
 impl Solver {
-    fn wrap(solver: engine::Solver) -> Self {
+    fn wrap(py: Python<'_>, solver: engine::Solver) -> Self {
+        let names = solver
+            .config()
+            .space
+            .iter()
+            .map(|(name, _)| (name.to_string(), PyString::new(py, name).unbind()))
+            .collect();
         Self {
             inner: Mutex::new(solver),
+            names,
         }
+    }
+
+    /// A trial as the Python `Trial` type.
+    fn trial_to_py(&self, py: Python<'_>, trial: engine::Trial) -> PyResult<Trial> {
+        let params = PyDict::new(py);
+        for (i, (name, v)) in trial.params.iter().enumerate() {
+            let value = value_to_py(py, v)?;
+            match self.names.get(i) {
+                Some((cached, key)) if cached == name => params.set_item(key.bind(py), value)?,
+                _ => params.set_item(name, value)?,
+            }
+        }
+        let phase = match trial.stage {
+            Stage::Probe => pyo3::intern!(py, "probe"),
+            Stage::Refine => pyo3::intern!(py, "refine"),
+        };
+        let strategy = match trial.method {
+            Method::Sobol => pyo3::intern!(py, "sobol"),
+            Method::NelderMead => pyo3::intern!(py, "nelder_mead"),
+            Method::Tpe => pyo3::intern!(py, "tpe"),
+            Method::Random => pyo3::intern!(py, "random"),
+        };
+        Ok(Trial {
+            id: trial.id,
+            params: params.unbind(),
+            phase: phase.clone().unbind(),
+            strategy: strategy.clone().unbind(),
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, engine::Solver> {
@@ -323,15 +346,6 @@ impl Solver {
     ) -> PyResult<T> {
         self.with(py, f)?.map_err(|e| map_error(py, e))
     }
-}
-
-fn trial_to_py(py: Python<'_>, trial: engine::Trial) -> PyResult<Trial> {
-    Ok(Trial {
-        id: trial.id,
-        params: params_to_py(py, &trial.params)?.unbind(),
-        phase: PyString::intern(py, stage_name(trial.stage)).unbind(),
-        strategy: PyString::intern(py, trial.method.as_str()).unbind(),
-    })
 }
 
 /// The id named by `tell`'s first argument: a `Trial` or an integer (numpy integers too).
@@ -417,13 +431,13 @@ impl Solver {
     /// Creates a solver from JSON config text (validated by the engine).
     #[new]
     fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
-        detached_call(py, || engine::Solver::from_json(config_json)).map(Self::wrap)
+        detached_call(py, || engine::Solver::from_json(config_json)).map(|s| Self::wrap(py, s))
     }
 
     /// Restores a solver from `snapshot()` text; the next `ask()` is bit-identical.
     #[staticmethod]
     fn restore(py: Python<'_>, snapshot: &str) -> PyResult<Self> {
-        detached_call(py, || engine::Solver::restore(snapshot)).map(Self::wrap)
+        detached_call(py, || engine::Solver::restore(snapshot)).map(|s| Self::wrap(py, s))
     }
 
     /// Rebuilds a solver by replaying an artifact's asks and tells (pending trials included).
@@ -433,13 +447,13 @@ impl Solver {
             let artifact = engine::RunArtifact::from_json(artifact_json)?;
             engine::Solver::from_artifact(&artifact)
         })
-        .map(Self::wrap)
+        .map(|s| Self::wrap(py, s))
     }
 
     /// The next trial to evaluate, or None once the budget is handed out.
     fn ask(&self, py: Python<'_>) -> PyResult<Option<Trial>> {
         match self.with(py, |s| s.ask())? {
-            Some(t) => Ok(Some(trial_to_py(py, t)?)),
+            Some(t) => Ok(Some(self.trial_to_py(py, t)?)),
             None => Ok(None),
         }
     }
@@ -457,7 +471,7 @@ impl Solver {
         })?;
         self.with(py, |s| s.ask_batch(n))?
             .into_iter()
-            .map(|t| trial_to_py(py, t))
+            .map(|t| self.trial_to_py(py, t))
             .collect()
     }
 

@@ -31,6 +31,15 @@ nostd:
 	$(CARGO) build -p arqonhpo-core --no-default-features
 	$(CARGO) build -p arqonhpo-core --features tracing
 
+# Fuzzing (fuzz/README.md): libFuzzer through cargo-fuzz, on the stable toolchain.
+FUZZ_TARGETS ?= config_json ask_tell
+FUZZ_SECONDS ?= 180
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096; \
+	done
+
 # Regenerates contracts/ (schemas and golden runs); the drift test checks they are committed.
 contracts:
 	$(CARGO) run -q -p arqonhpo-core --features schema --bin gen-contracts

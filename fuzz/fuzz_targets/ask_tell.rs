@@ -1,0 +1,119 @@
+//! Random sequences of asks, tells (values, failures, non-finite values, unknown and repeated
+//! ids), snapshots and artifact replays over a random small space. Checks: nothing panics,
+//! every suggestion is inside the space, never more trials than the budget, a rejected tell
+//! changes nothing, and a snapshot or artifact replay resumes to the same state.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use arqonhpo_core::{Outcome, Param, Solver, SolverConfig, Space, StrategyChoice, Value};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Debug, Arbitrary)]
+enum Dim {
+    Float { low: i16, width: u16, log: bool },
+    Int { low: i8, width: u8, log: bool },
+    Choice { k: u8 },
+}
+
+#[derive(Debug, Arbitrary)]
+enum Op {
+    Ask,
+    AskBatch(u8),
+    Tell { pick: u8, value: f64 },
+    TellFailed { pick: u8 },
+    TellUnknown(u64),
+    Snapshot,
+    Replay,
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    dims: Vec<Dim>,
+    budget: u8,
+    seed: u64,
+    strategy: u8,
+    ops: Vec<Op>,
+}
+
+fn space(dims: &[Dim]) -> Space {
+    let mut space = Space::new();
+    for (i, d) in dims.iter().take(8).enumerate() {
+        let p = match *d {
+            Dim::Float { low, width, log } => {
+                let low = if log { f64::from(low.unsigned_abs()) + 0.5 } else { f64::from(low) };
+                Param::Float { low, high: low + f64::from(width) + 1e-3, log }
+            }
+            Dim::Int { low, width, log } => {
+                let low = if log { f64::from(low.unsigned_abs()) + 1.0 } else { f64::from(low) };
+                Param::Int { low, high: low + f64::from(width) + 1.0, log }
+            }
+            Dim::Choice { k } => Param::choice((0..=i64::from(k % 6)).map(Value::Int)),
+        };
+        space.push(format!("p{i}"), p);
+    }
+    space
+}
+
+fuzz_target!(|input: Input| {
+    let mut config = SolverConfig::new(space(&input.dims), u64::from(input.budget), input.seed);
+    config.strategy = match input.strategy % 4 {
+        0 => StrategyChoice::Auto,
+        1 => StrategyChoice::NelderMead,
+        2 => StrategyChoice::Tpe,
+        _ => StrategyChoice::Random,
+    };
+    let Ok(mut solver) = Solver::new(config.clone()) else { return };
+    for op in input.ops.iter().take(300) {
+        match *op {
+            Op::Ask => {
+                if let Some(t) = solver.ask() {
+                    check(&config, &t.params);
+                }
+            }
+            Op::AskBatch(n) => solver.ask_batch(usize::from(n % 8)).iter().for_each(|t| check(&config, &t.params)),
+            Op::Tell { pick, value } => {
+                let pending: Vec<u64> = solver.pending().collect();
+                if let Some(&id) = pending.get(usize::from(pick) % pending.len().max(1)) {
+                    solver.tell(id, Outcome::Value(value)).unwrap_or_else(|e| panic!("tell of a pending trial failed: {e}"));
+                }
+            }
+            Op::TellFailed { pick } => {
+                let pending: Vec<u64> = solver.pending().collect();
+                if let Some(&id) = pending.get(usize::from(pick) % pending.len().max(1)) {
+                    solver.tell(id, Outcome::Failed { reason: None }).unwrap_or_else(|e| panic!("{e}"));
+                }
+            }
+            Op::TellUnknown(id) => {
+                let before = solver.snapshot();
+                let pending = solver.pending().any(|p| p == id);
+                if !pending {
+                    assert!(solver.tell_value(id, 1.0).is_err());
+                    assert_eq!(solver.snapshot(), before, "a rejected tell changed the solver");
+                }
+            }
+            Op::Snapshot => {
+                let restored = Solver::restore(&solver.snapshot()).unwrap_or_else(|e| panic!("restore: {e}"));
+                assert_eq!(restored.snapshot(), solver.snapshot());
+                solver = restored;
+            }
+            Op::Replay => {
+                let replayed = Solver::from_artifact(&solver.artifact()).unwrap_or_else(|e| panic!("replay: {e}"));
+                assert_eq!(replayed.snapshot(), solver.snapshot());
+                solver = replayed;
+            }
+        }
+        assert!(solver.issued() <= config.budget);
+    }
+});
+
+fn check(config: &SolverConfig, params: &arqonhpo_core::Params) {
+    for ((_, p), (_, v)) in config.space.iter().zip(params.iter()) {
+        let ok = match (p, v) {
+            (Param::Float { low, high, .. }, Value::Float(x)) => low <= x && x <= high,
+            (Param::Int { low, high, .. }, Value::Int(x)) => *low <= *x as f64 && *x as f64 <= *high,
+            (Param::Choice { choices }, v) => choices.contains(v),
+            _ => false,
+        };
+        assert!(ok, "{v:?} is outside {p:?}");
+    }
+}

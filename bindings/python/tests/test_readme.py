@@ -15,9 +15,12 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def quick_start() -> str:
-    match = re.search(r"## Quick start \(Python\)\n\n```python\n(.*?)```", README, re.S)
+    """The quick start block followed by every later Python block of the README."""
+    match = re.search(r"## Quick start \(Python\)\n\n```python\n", README)
     assert match, "README has a '## Quick start (Python)' section with a python code block"
-    return match.group(1)
+    blocks = re.findall(r"```python\n(.*?)```", README[match.start() :], re.S)
+    assert len(blocks) >= 2, "the quick start and the API tour"
+    return "\n".join(blocks)
 
 
 def test_readme_quick_start_runs(tmp_path: Path) -> None:
@@ -25,6 +28,8 @@ def test_readme_quick_start_runs(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "rugged tpe"
+    assert "[1, 3]" in lines, "the API tour ran"
+    assert any(line.startswith("[('budget', 'must be at least 1, got 0')") for line in lines)
     saved = json.loads((tmp_path / "run.json").read_text())
     assert saved["phase"] == {"phase": "done"} and len(saved["trials"]) == 60
 

@@ -190,3 +190,8 @@ def test_result_params_are_plain_python(**_: Dict[str, Any]) -> None:
     result = aq.minimize(bowl, SPACE, budget=10, seed=0, progress=False)
     assert result.best_params is not None
     assert {type(v) for v in result.best_params.values()} <= {float, int, str}
+
+
+def test_process_executor_needs_a_picklable_objective() -> None:
+    with pytest.raises(TypeError, match="picklable objective"):
+        aq.minimize(lambda **p: 0.0, SPACE, budget=4, n_workers=2, executor="process", progress=False)

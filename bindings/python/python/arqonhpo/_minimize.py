@@ -8,6 +8,7 @@ optimization decision stays in the engine.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import pickle
 import sys
 import time
 from dataclasses import dataclass
@@ -199,6 +200,17 @@ def _run_sequential(objective: Callable[..., Any], solver: ArqonSolver, bar: Opt
     return False
 
 
+def _check_picklable(objective: Callable[..., Any]) -> None:
+    """A process pool must pickle the objective; say so up front rather than failing every trial."""
+    try:
+        pickle.dumps(objective)
+    except Exception as exc:
+        raise TypeError(
+            f"executor='process' needs a picklable objective (a module-level function), got {objective!r}: {exc}. "
+            "Use executor='thread' for closures and lambdas."
+        ) from exc
+
+
 def _run_parallel(
     objective: Callable[..., Any],
     solver: ArqonSolver,
@@ -213,6 +225,7 @@ def _run_parallel(
     elif executor == "thread":
         pool = cf.ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="arqonhpo")
     elif executor == "process":
+        _check_picklable(objective)
         pool = cf.ProcessPoolExecutor(max_workers=n_workers)
     else:
         raise ValueError(f"executor must be 'thread', 'process' or a concurrent.futures.Executor, got {executor!r}")

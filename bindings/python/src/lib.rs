@@ -104,12 +104,11 @@ fn map_error(py: Python<'_>, error: Error) -> PyErr {
             };
             raise(py, &ex.config, message, &attrs)
         }
+        // Config text (either layout) is the user's input; state and artifact text is saved
+        // state, whose damage is a resume problem.
         Error::Json {
-            what: "configuration",
-            line,
-            column,
-            ..
-        } => {
+            what, line, column, ..
+        } if what.starts_with("configuration") => {
             let issue = vec![(
                 "json".to_string(),
                 format!("line {line}, column {column}: {message}"),

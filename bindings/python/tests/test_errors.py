@@ -35,6 +35,7 @@ CONFIG_CASES: List[Tuple[str, Dict[str, Any], str, str]] = [
     ("log_nonpositive_low", base_config(space={"x": {"type": "float", "low": 0.0, "high": 1.0, "log": True}}), "space.x.low", "low = 0"),
     ("choice_empty", base_config(space={"c": {"type": "choice", "choices": []}}), "space.c.choices", "empty"),
     ("choice_repeated", base_config(space={"c": {"type": "choice", "choices": ["a", "b", "a"]}}), "space.c.choices[2]", '"a"'),
+    ("choice_nan_option", base_config(space={"c": {"type": "choice", "choices": ["a", float("nan")]}}), "space.c.choices[1]", "nan"),
     ("choice_int_float_repeat", base_config(space={"c": {"type": "choice", "choices": [1, 1.0]}}), "space.c.choices[1]", "1"),
     ("probe_fraction_zero", base_config(probe={"fraction": 0.0}), "probe.fraction", "got 0"),
     ("probe_fraction_above_one", base_config(probe={"fraction": 1.5}), "probe.fraction", "1.5"),
@@ -59,6 +60,23 @@ def test_config_errors_name_field_and_value(config: Dict[str, Any], path: str, n
     paths = [p for p, _ in err.issues]
     assert path in paths, f"{path} not in {paths}: {err}"
     assert needle.lower() in str(err).lower(), str(err)
+
+
+LEGACY_CASES: List[Tuple[str, str, str, str]] = [
+    ("bad_scale", '{"budget": 5, "bounds": {"a": {"min": 0, "max": 1, "scale": "Cubic"}}}', "bounds.a.scale", "Cubic"),
+    ("min_above_max", '{"budget": 5, "bounds": {"a": {"min": 2, "max": 1}}}', "space.a", "low = 2"),
+    ("zero_budget", '{"budget": 0, "bounds": {"a": {"min": 0, "max": 1}}}', "budget", "got 0"),
+    ("unknown_field", '{"budget": 5, "bounds": {"a": {"min": 0, "max": 1}}, "probe_rate": 0.2}', "json", "probe_rate"),
+    ("malformed", '{"budget": 5, "bounds": {"a": {"min": 0, "max": }}}', "json", "line 1"),
+]
+
+
+@pytest.mark.parametrize("text,path,needle", [c[1:] for c in LEGACY_CASES], ids=[c[0] for c in LEGACY_CASES])
+def test_legacy_03_config_errors_are_config_errors(text: str, path: str, needle: str) -> None:
+    with pytest.raises(aq.ConfigError) as info:
+        aq.ArqonSolver.from_config(text)
+    assert path in [p for p, _ in info.value.issues], str(info.value)
+    assert needle.lower() in str(info.value).lower(), str(info.value)
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -195,3 +195,19 @@ def test_result_params_are_plain_python(**_: Dict[str, Any]) -> None:
 def test_process_executor_needs_a_picklable_objective() -> None:
     with pytest.raises(TypeError, match="picklable objective"):
         aq.minimize(lambda **p: 0.0, SPACE, budget=4, n_workers=2, executor="process", progress=False)
+
+
+def test_progress_with_rich_when_tqdm_is_missing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("rich")
+    real_import = builtins.__import__
+
+    def no_tqdm(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.split(".")[0] == "tqdm":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    result = aq.minimize(bowl, SPACE, budget=12, seed=0, progress=True)
+    assert len(result.trials) == 12
+    captured = capsys.readouterr()
+    assert "arqonhpo" in captured.err and captured.out == ""

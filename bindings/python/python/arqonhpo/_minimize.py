@@ -76,9 +76,10 @@ class _PlainProgress:
 
 class _RichProgress:
     def __init__(self, total: int) -> None:
-        from rich.progress import Progress  # type: ignore[import-not-found,unused-ignore]  # optional extra
+        from rich.console import Console  # type: ignore[import-not-found,unused-ignore]  # optional extra
+        from rich.progress import Progress  # type: ignore[import-not-found,unused-ignore]
 
-        self.progress = Progress(transient=False)
+        self.progress = Progress(console=Console(stderr=True), transient=False)
         self.progress.start()
         self.task = self.progress.add_task("arqonhpo", total=total)
 

@@ -380,7 +380,17 @@ impl SolverConfig {
         if crate::legacy::is_legacy(&value) {
             return crate::legacy::convert(text);
         }
-        // Parsed again from the text (not the value) so that errors carry line and column.
+        // Parsed again from the text (not the value) so that errors carry line and column,
+        // and (with std) the path of the field, e.g. `space.lr: unknown variant `flot``.
+        #[cfg(feature = "std")]
+        {
+            let mut de = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let path = e.path().to_string();
+                Error::from_json_at(e.into_inner(), text, &path)
+            })
+        }
+        #[cfg(not(feature = "std"))]
         serde_json::from_str(text).map_err(|e| Error::from_json(e, text))
     }
 

@@ -109,6 +109,18 @@ impl Error {
         Self::json("configuration", e, text)
     }
 
+    /// Wraps a JSON error from reading config text at field `path` (`.` when at the root).
+    #[cfg(feature = "std")]
+    pub(crate) fn from_json_at(e: serde_json::Error, text: &str, path: &str) -> Self {
+        let mut err = Self::json("configuration", e, text);
+        if let Error::Json { message, .. } = &mut err {
+            if !path.is_empty() && path != "." {
+                *message = alloc::format!("{path}: {message}");
+            }
+        }
+        err
+    }
+
     /// Wraps a JSON error, computing the byte span from serde_json's line and column.
     pub(crate) fn json(what: &'static str, e: serde_json::Error, text: &str) -> Self {
         let (line, column) = (e.line(), e.column());

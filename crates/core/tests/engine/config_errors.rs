@@ -109,3 +109,13 @@ fn a_failed_tell_changes_nothing() {
     assert!(err.contains("already told"), "{err}");
     assert_eq!(solver.snapshot(), before);
 }
+
+#[test]
+fn type_errors_name_the_field() {
+    let text = r#"{"budget": 5, "space": {"lr": {"type": "flot", "low": 0, "high": 1}}}"#;
+    let err = SolverConfig::from_json(text).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("space.lr.type: unknown variant `flot`"), "{err}");
+    let text = r#"{"budget": "ten", "space": {}}"#;
+    let err = SolverConfig::from_json(text).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("budget: invalid type: string \"ten\""), "{err}");
+}

@@ -241,3 +241,13 @@ def test_from_config_accepts_the_arqonhpo_03_format() -> None:
 def test_warm_start_is_passed_to_the_engine() -> None:
     solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10, seed=0, warm_start=[({"x": 0.5}, 1.0), {"params": {"x": 0.25}, "value": 2.0}])
     assert [o["value"] for o in solver.config["warm_start"]] == [1.0, 2.0]
+
+
+def test_native_solver_pickles_too() -> None:
+    from arqonhpo import _core
+
+    solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10, seed=2)
+    run(solver, 4)
+    native = solver._solver
+    copy = pickle.loads(pickle.dumps(native))
+    assert isinstance(copy, _core.Solver) and copy.snapshot() == native.snapshot()

@@ -110,6 +110,37 @@ $(BENCH_VENV)/.stamp: venv
 	touch $@
 
 # ---------------------------------------------------------------------------------------------
+# Benchmarks (benchmarks/: quality and cost against peers; docs/benchmarks.md)
+# ---------------------------------------------------------------------------------------------
+.PHONY: bench-venv bench bench-quick bench-gate
+BENCH_JOBS ?= 2
+BENCH_WHEEL := target/bench-suite-wheel
+
+## The benchmark venv: the peers pinned in benchmarks/requirements.txt, plus arqonhpo from this
+## checkout as a release wheel (rebuilt each time; cargo skips it when nothing changed).
+bench-venv: $(BENCH_VENV)/.suite-stamp
+	rm -rf $(BENCH_WHEEL)
+	cd $(PY_DIR) && $(abspath $(BENCH_VENV))/bin/maturin build --release --quiet --out $(abspath $(BENCH_WHEEL))
+	$(BENCH_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps $(BENCH_WHEEL)/arqonhpo-*.whl
+$(BENCH_VENV)/.suite-stamp: benchmarks/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements.txt
+	touch $@
+
+## The full matrix: quality (D = 2, 5, 10 at 100·D; use cases), cost, then the page (hours).
+bench: bench-venv
+	$(BENCH_VENV)/bin/python benchmarks/run.py all --profile full --jobs $(BENCH_JOBS)
+
+## The profile published in docs/benchmarks.md (about 45 minutes on 2 cores).
+bench-quick: bench-venv
+	$(BENCH_VENV)/bin/python benchmarks/run.py all --profile quick --jobs $(BENCH_JOBS)
+
+## CI regression gate (seconds): fixed seeds, generous thresholds, in the main .venv.
+bench-gate: python-dev
+	$(VPY) -m pytest -q benchmarks/gate
+
+# ---------------------------------------------------------------------------------------------
 # CLI (crates/cli)
 # ---------------------------------------------------------------------------------------------
 .PHONY: cli-docs test-cli

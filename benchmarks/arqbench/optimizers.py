@@ -1,0 +1,284 @@
+"""One adapter per optimizer: run ``objective`` for exactly ``budget`` evaluations.
+
+Every adapter has the signature ``run(space, objective, budget, seed) -> info`` where
+``objective`` takes a dict of named parameter values and returns a float (lower is better),
+and ``info`` is a dict of extra facts worth recording (ArqonHPO's classification, for
+instance). The evaluations themselves are recorded by the caller's ``objective`` wrapper
+(``Recorder``), so no adapter can misreport its own result.
+
+Settings are each library's defaults unless noted; the notes say what was chosen and why.
+Peers whose package is missing are reported as unavailable, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+import numpy as np
+
+from .space import Param, from_unit
+
+Objective = Callable[[Dict[str, Any]], float]
+
+
+class BudgetExhausted(Exception):
+    """Raised by the recorder when an optimizer asks for more than its budget (callback-driven
+    optimizers such as SciPy's are stopped this way)."""
+
+
+class Recorder:
+    """Wraps an objective: counts evaluations, keeps every value, and times the gaps between
+    evaluations (the optimizer's own cost, objective excluded)."""
+
+    def __init__(self, objective: Objective, budget: int) -> None:
+        self.objective = objective
+        self.budget = budget
+        self.values: List[float] = []
+        self.gaps_ns: List[int] = []
+        self.eval_ns = 0
+        self._last_end = time.perf_counter_ns()
+
+    def start_clock(self) -> None:
+        self._last_end = time.perf_counter_ns()
+
+    def __call__(self, params: Dict[str, Any]) -> float:
+        if len(self.values) >= self.budget:
+            raise BudgetExhausted
+        t0 = time.perf_counter_ns()
+        self.gaps_ns.append(t0 - self._last_end)
+        value = float(self.objective(params))
+        t1 = time.perf_counter_ns()
+        self.eval_ns += t1 - t0
+        self.values.append(value)
+        self._last_end = t1
+        return value
+
+
+# -- ArqonHPO -----------------------------------------------------------------------------------
+
+
+def _arqon(strategy: str) -> Callable[..., Dict[str, Any]]:
+    def run(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+        import arqonhpo as aq
+
+        spec: Dict[str, Any] = {}
+        for p in space:
+            if p.kind == "float":
+                spec[p.name] = aq.Float(p.low, p.high, log=p.log)
+            elif p.kind == "int":
+                spec[p.name] = aq.Int(int(p.low), int(p.high), log=p.log)
+            else:
+                spec[p.name] = aq.Choice(list(p.choices))
+        solver = aq.ArqonSolver(spec, budget=budget, seed=seed, strategy=strategy)
+        while (trial := solver.ask()) is not None:
+            solver.tell(trial, objective(trial.params))
+        c = solver.classification
+        info: Dict[str, Any] = {"refined_by": solver.strategy}
+        if c is not None:
+            info["classification"] = c.label
+            info["score"] = c.score
+        return info
+
+    return run
+
+
+# -- Optuna -------------------------------------------------------------------------------------
+
+
+def _optuna_distributions(space: Sequence[Param]) -> Dict[str, Any]:
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
+    out: Dict[str, Any] = {}
+    for p in space:
+        if p.kind == "float":
+            out[p.name] = FloatDistribution(p.low, p.high, log=p.log)
+        elif p.kind == "int":
+            out[p.name] = IntDistribution(int(p.low), int(p.high), log=p.log)
+        else:
+            out[p.name] = CategoricalDistribution(list(p.choices))
+    return out
+
+
+def _optuna(make_sampler: Callable[[int], Any]) -> Callable[..., Dict[str, Any]]:
+    def run(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
+        dists = _optuna_distributions(space)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # experimental-feature and CMA fallback warnings
+            study = optuna.create_study(direction="minimize", sampler=make_sampler(seed))
+            for _ in range(budget):
+                trial = study.ask(dists)
+                study.tell(trial, objective(trial.params))
+        return {}
+
+    return run
+
+
+def _tpe(seed: int) -> Any:
+    import optuna
+
+    return optuna.samplers.TPESampler(seed=seed)
+
+
+def _tpe_multivariate(seed: int) -> Any:
+    import optuna
+
+    return optuna.samplers.TPESampler(seed=seed, multivariate=True)
+
+
+def _cmaes(seed: int) -> Any:
+    import optuna
+
+    return optuna.samplers.CmaEsSampler(seed=seed)
+
+
+def _random(seed: int) -> Any:
+    import optuna
+
+    return optuna.samplers.RandomSampler(seed=seed)
+
+
+# -- SciPy Nelder-Mead ----------------------------------------------------------------------
+
+
+def scipy_nelder_mead(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+    """SciPy's bounded Nelder-Mead (default coefficients) in the unit cube, restarted from a
+    fresh uniform point whenever it converges before the budget is spent. Integers are rounded
+    and choices read as equal cells, the same encoding ArqonHPO's forced Nelder-Mead uses."""
+    from scipy.optimize import minimize
+
+    rng = np.random.default_rng(seed)
+    d = len(space)
+    restarts = 0
+    try:
+        while True:
+            x0 = rng.random(d)
+            minimize(
+                lambda u: objective(from_unit(space, u)),
+                x0,
+                method="Nelder-Mead",
+                bounds=[(0.0, 1.0)] * d,
+                options={"maxfev": budget, "xatol": 1e-10, "fatol": 1e-14},
+            )
+            restarts += 1
+    except BudgetExhausted:
+        pass
+    return {"restarts": restarts}
+
+
+# -- Nevergrad --------------------------------------------------------------------------------
+
+
+def nevergrad_ngopt(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+    import nevergrad as ng
+
+    params: Dict[str, Any] = {}
+    for p in space:
+        if p.kind == "choice":
+            params[p.name] = ng.p.Choice(list(p.choices))
+        elif p.log:
+            params[p.name] = ng.p.Log(lower=p.low, upper=p.high)
+        else:
+            params[p.name] = ng.p.Scalar(lower=p.low, upper=p.high)
+        if p.kind == "int":
+            params[p.name].set_integer_casting()
+    parametrization = ng.p.Dict(**params)
+    parametrization.random_state = np.random.RandomState(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        opt = ng.optimizers.NGOpt(parametrization=parametrization, budget=budget, num_workers=1)
+        for _ in range(budget):
+            cand = opt.ask()
+            opt.tell(cand, objective(dict(cand.value)))
+    return {}
+
+
+# -- Hyperopt ---------------------------------------------------------------------------------
+
+
+def hyperopt_tpe(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+    from hyperopt import Trials, fmin, hp, tpe
+
+    hspace: Dict[str, Any] = {}
+    for p in space:
+        if p.kind == "choice":
+            hspace[p.name] = hp.choice(p.name, list(p.choices))
+        elif p.kind == "int":
+            if p.log:
+                hspace[p.name] = hp.qloguniform(p.name, math.log(p.low), math.log(p.high), 1)
+            else:
+                hspace[p.name] = hp.uniformint(p.name, p.low, p.high)
+        elif p.log:
+            hspace[p.name] = hp.loguniform(p.name, math.log(p.low), math.log(p.high))
+        else:
+            hspace[p.name] = hp.uniform(p.name, p.low, p.high)
+
+    def fn(args: Dict[str, Any]) -> float:
+        decoded = {}
+        for p in space:
+            v = args[p.name]
+            if p.kind == "int":
+                v = int(min(max(round(v), p.low), p.high))
+            decoded[p.name] = v
+        return objective(decoded)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fmin(fn, hspace, algo=tpe.suggest, max_evals=budget, trials=Trials(), rstate=np.random.default_rng(seed), show_progressbar=False)
+    return {}
+
+
+OPTIMIZERS: Dict[str, Callable[..., Dict[str, Any]]] = {
+    "arqon_auto": _arqon("auto"),
+    "arqon_nelder_mead": _arqon("nelder_mead"),
+    "arqon_tpe": _arqon("tpe"),
+    "arqon_random": _arqon("random"),
+    "optuna_tpe": _optuna(_tpe),
+    "optuna_tpe_mv": _optuna(_tpe_multivariate),
+    "optuna_cmaes": _optuna(_cmaes),
+    "random": _optuna(_random),
+    "scipy_nm": scipy_nelder_mead,
+    "nevergrad_ngopt": nevergrad_ngopt,
+    "hyperopt_tpe": hyperopt_tpe,
+}
+
+LABELS: Dict[str, str] = {
+    "arqon_auto": "ArqonHPO auto",
+    "arqon_nelder_mead": "ArqonHPO forced Nelder–Mead",
+    "arqon_tpe": "ArqonHPO forced TPE",
+    "arqon_random": "ArqonHPO forced random",
+    "optuna_tpe": "Optuna TPE (default)",
+    "optuna_tpe_mv": "Optuna TPE (multivariate)",
+    "optuna_cmaes": "Optuna CMA-ES",
+    "random": "Random search (Optuna)",
+    "scipy_nm": "SciPy Nelder–Mead (bounded, restarts)",
+    "nevergrad_ngopt": "Nevergrad NGOpt",
+    "hyperopt_tpe": "Hyperopt TPE",
+}
+
+#: Optimizers cheap enough per trial to run at D = 10 in the quick profile. Optuna TPE,
+#: Hyperopt and NGOpt (whose meta-model refits a regression every few asks) are left out.
+CHEAP = ("arqon_auto", "arqon_nelder_mead", "arqon_tpe", "arqon_random", "optuna_cmaes", "random", "scipy_nm")
+
+
+def available(name: str) -> Optional[str]:
+    """None if the optimizer can run here, else why not (its package did not import)."""
+    module = {
+        "optuna_tpe": "optuna",
+        "optuna_tpe_mv": "optuna",
+        "optuna_cmaes": "cmaes",
+        "random": "optuna",
+        "scipy_nm": "scipy",
+        "nevergrad_ngopt": "nevergrad",
+        "hyperopt_tpe": "hyperopt",
+    }.get(name, "arqonhpo")
+    try:
+        __import__(module)
+    except Exception as exc:  # any import failure means "not installed cleanly"
+        return f"{module} did not import: {exc}"
+    return None

@@ -1,0 +1,187 @@
+"""The quality matrix: problem x optimizer x seed, each run for its whole budget.
+
+Each run is one task in a process pool (``--jobs``); a finished run is appended to a JSONL
+file at once, so an interrupted run resumes where it stopped and partial results can be
+committed. A record keeps the best-so-far value at log-spaced checkpoints (and at half the
+budget, which gives the 50·D number from the 100·D run), the run's wall time, the time spent
+in the objective, and what the optimizer reported about itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+import numpy as np
+
+from . import problems
+from .optimizers import CHEAP, OPTIMIZERS, Recorder, available
+
+
+@dataclass(frozen=True)
+class Task:
+    problem: str
+    optimizer: str
+    seed: int
+    budget: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.problem}|{self.optimizer}|{self.seed}|{self.budget}"
+
+
+def checkpoints(budget: int) -> List[int]:
+    pts = set(int(x) for x in np.unique(np.round(np.geomspace(1, budget, 40))))
+    pts.update({budget // 2, budget})
+    return sorted(p for p in pts if p >= 1)
+
+
+def run_task(task: Task) -> Dict[str, Any]:
+    """Runs one optimizer on one problem with one seed; never raises (errors are recorded)."""
+    problem = problems.get(task.problem)
+    rec = Recorder(problem.objective, task.budget)
+    record: Dict[str, Any] = asdict(task)
+    record.update(family=problem.family, dim=problem.dim, landscape=problem.landscape, optimum=problem.optimum)
+    t0 = time.perf_counter()
+    try:
+        rec.start_clock()
+        info = OPTIMIZERS[task.optimizer](problem.space, rec, task.budget, task.seed)
+        record["info"] = info
+    except Exception:
+        record["error"] = traceback.format_exc(limit=5)
+    record["seconds"] = time.perf_counter() - t0
+    record["objective_seconds"] = rec.eval_ns / 1e9
+    record["evaluations"] = len(rec.values)
+    if rec.values:
+        best = np.minimum.accumulate(np.asarray(rec.values, dtype=float))
+        record["curve"] = [[n, float(best[min(n, len(best)) - 1])] for n in checkpoints(task.budget)]
+        record["best"] = float(best[-1])
+    if len(rec.values) < task.budget and "error" not in record:
+        record["error"] = f"stopped after {len(rec.values)} of {task.budget} evaluations"
+    return record
+
+
+@dataclass(frozen=True)
+class Group:
+    """Synthetic functions at ``dims`` with a budget of ``per_dim``·D, run by every optimizer
+    (``cheap_only=False``) or only by those in ``optimizers.CHEAP``; ``fixed`` names the
+    fixed-dimension functions (Branin, Hartmann) that run with this group."""
+
+    dims: Sequence[int]
+    per_dim: int
+    cheap_only: bool = False
+    fixed: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    seeds: int
+    groups: Sequence[Group]
+    sim_budget: int
+    sim_seeds: int
+    sklearn_budget: int
+    sklearn_seeds: int
+
+
+PROFILES: Dict[str, Profile] = {
+    "full": Profile("full", 10, (Group((2, 5, 10), 100, False, ("branin", "hartmann3", "hartmann6")),), 200, 10, 100, 10),
+    # What fits in about 45 minutes on 2 shared cores: 100·D at D = 2, 50·D at D = 5 and (cheap
+    # optimizers only) at D = 10, and smaller use-case budgets.
+    "quick": Profile(
+        "quick",
+        10,
+        (Group((2,), 100, False, ("branin",)), Group((5,), 50, False, ("hartmann3", "hartmann6")), Group((10,), 50, True)),
+        100,
+        10,
+        50,
+        5,
+    ),
+    # Checks the pipeline end to end in a minute or two; not a result.
+    "smoke": Profile("smoke", 2, (Group((2,), 20, False, ("branin",)),), 20, 2, 10, 2),
+}
+
+
+def tasks_for(profile: Profile, optimizers: Sequence[str], families: Sequence[str]) -> List[Task]:
+    tasks: List[Task] = []
+    if "synthetic" in families:
+        for g in profile.groups:
+            ids = [pid for pid in problems.synthetic_ids(list(g.dims)) if problems.fixed_name(pid) in (None, *g.fixed)]
+            for pid in ids:
+                d = problems.get(pid).dim
+                for opt in optimizers:
+                    if g.cheap_only and opt not in CHEAP:
+                        continue
+                    tasks += [Task(pid, opt, s, g.per_dim * d) for s in range(profile.seeds)]
+    if "simulation" in families:
+        for pid in problems.simulation_ids():
+            for opt in optimizers:
+                tasks += [Task(pid, opt, s, profile.sim_budget) for s in range(profile.sim_seeds)]
+    if "sklearn" in families:
+        for pid in problems.sklearn_ids():
+            for opt in optimizers:
+                tasks += [Task(pid, opt, s, profile.sklearn_budget) for s in range(profile.sklearn_seeds)]
+    return tasks
+
+
+_COST_HINT = {"optuna_tpe": 8.0, "optuna_tpe_mv": 8.0, "hyperopt_tpe": 6.0, "nevergrad_ngopt": 3.0, "optuna_cmaes": 2.0, "random": 1.5}
+
+
+def _cost(t: Task) -> float:
+    family_cost = {"sklearn": 30.0, "simulation": 1.0}.get(t.problem.partition("/")[0], 0.05)
+    return t.budget * (family_cost + 0.01 * _COST_HINT.get(t.optimizer, 0.3) * t.budget / 100)
+
+
+def load(path: Path) -> List[Dict[str, Any]]:
+    if not path.exists():
+        return []
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError:
+                    continue  # a torn last line from an interrupted run
+    return out
+
+
+def run(
+    profile: Profile,
+    out: Path,
+    jobs: int,
+    optimizers: Optional[Sequence[str]] = None,
+    families: Sequence[str] = ("synthetic", "simulation", "sklearn"),
+    log: Any = print,
+) -> None:
+    names = list(optimizers or OPTIMIZERS)
+    usable = []
+    for n in names:
+        why = available(n)
+        if why:
+            log(f"skipping {n}: {why}")
+        else:
+            usable.append(n)
+    tasks = tasks_for(profile, usable, families)
+    done = {f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}" for r in load(out) if "error" not in r}
+    todo = sorted((t for t in tasks if t.key not in done), key=_cost, reverse=True)
+    log(f"quality[{profile.name}]: {len(tasks)} runs, {len(tasks) - len(todo)} already in {out}, {len(todo)} to go on {jobs} workers")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    ctx = get_context("spawn")
+    with out.open("a", encoding="utf-8") as f, ctx.Pool(jobs, maxtasksperchild=200) as pool:
+        for i, record in enumerate(pool.imap_unordered(run_task, todo, chunksize=1), 1):
+            f.write(json.dumps(record) + "\n")
+            f.flush()
+            if "error" in record:
+                log(f"  error in {record['problem']} {record['optimizer']} seed {record['seed']}: {record['error'].splitlines()[-1]}")
+            if i % 50 == 0 or i == len(todo):
+                el = time.perf_counter() - t0
+                log(f"  {i}/{len(todo)} runs, {el:.0f} s elapsed")

@@ -1,0 +1,232 @@
+"""Statistics of the quality runs: regrets, medians and IQRs, tests, aggregate scores.
+
+- **Regret.** Synthetic functions: ``best - f*`` with the known optimum, reported as
+  ``log10(max(regret, 1e-12))`` (the floor keeps solved runs finite). Simulation and
+  scikit-learn problems have no known optimum: regret is ``best - best known``, the best
+  value any run of any optimizer found on that problem, reported as is.
+- **Win/tie/loss.** Per problem, ArqonHPO ``auto`` against a peer over the seeds: a two-sided
+  Mann–Whitney U test (scipy) at 5%; a significant difference is a win or a loss by the
+  medians, anything else a tie.
+- **Aggregates.** Per family, the mean over problems of the difference of median log10
+  regrets (synthetic; in decades, negative favours ``auto``), and the mean of median regrets
+  normalised by random search's median regret on the same problem (every family; random = 1,
+  best known = 0).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+FLOOR = 1e-12
+ALPHA = 0.05
+
+
+def group_runs(records: Iterable[Dict[str, Any]]) -> Dict[str, Dict[str, List[Dict[str, Any]]]]:
+    """problem -> optimizer -> runs (records with an error are left out)."""
+    out: Dict[str, Dict[str, List[Dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for r in records:
+        if "error" in r or "best" not in r:
+            continue
+        out[r["problem"]][r["optimizer"]].append(r)
+    return out
+
+
+def reference(runs: Dict[str, List[Dict[str, Any]]], optimum: Optional[float]) -> float:
+    if optimum is not None:
+        return optimum
+    return min(r["best"] for rs in runs.values() for r in rs)
+
+
+def regret_at(run: Dict[str, Any], ref: float, n: Optional[int] = None) -> float:
+    if n is None:
+        return max(run["best"] - ref, 0.0)
+    value = run["best"]
+    for k, v in run["curve"]:
+        if k <= n:
+            value = v
+    return max(value - ref, 0.0)
+
+
+def transform(regrets: Sequence[float], log: bool) -> np.ndarray:
+    a = np.asarray(regrets, dtype=float)
+    return np.log10(np.maximum(a, FLOOR)) if log else a
+
+
+def describe(values: np.ndarray) -> Dict[str, float]:
+    q25, med, q75 = np.percentile(values, [25, 50, 75])
+    return {"median": float(med), "q25": float(q25), "q75": float(q75), "n": int(values.size)}
+
+
+def compare(a: np.ndarray, b: np.ndarray) -> Tuple[str, float]:
+    """'win' if ``a`` is significantly lower than ``b``, 'loss' if higher, else 'tie'."""
+    from scipy.stats import mannwhitneyu
+
+    if np.all(a == a[0]) and np.all(b == b[0]) and a[0] == b[0]:
+        return "tie", 1.0
+    p = float(mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    if p >= ALPHA or math.isnan(p):
+        return "tie", p
+    return ("win" if np.median(a) < np.median(b) else "loss"), p
+
+
+def summarize(records: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Per-problem statistics and pairwise comparisons of ``arqon_auto`` with every peer."""
+    grouped = group_runs(records)
+    problems: Dict[str, Any] = {}
+    for pid, runs in sorted(grouped.items()):
+        any_run = next(iter(runs.values()))[0]
+        optimum = any_run.get("optimum")
+        log = optimum is not None
+        ref = reference(runs, optimum)
+        budget = any_run["budget"]
+        entry: Dict[str, Any] = {
+            "family": any_run["family"],
+            "dim": any_run["dim"],
+            "budget": budget,
+            "landscape": any_run.get("landscape", "unknown"),
+            "reference": ref,
+            "log10": log,
+            "optimizers": {},
+        }
+        finals: Dict[str, np.ndarray] = {}
+        for opt, rs in sorted(runs.items()):
+            final = transform([regret_at(r, ref) for r in rs], log)
+            half = transform([regret_at(r, ref, budget // 2) for r in rs], log)
+            finals[opt] = final
+            stats = {"final": describe(final), "half": describe(half), "seconds": float(np.median([r["seconds"] - r["objective_seconds"] for r in rs]))}
+            labels = [r.get("info", {}).get("classification") for r in rs]
+            if any(labels):
+                stats["classified_smooth"] = sum(1 for x in labels if x == "smooth")
+                stats["classified"] = sum(1 for x in labels if x)
+            entry["optimizers"][opt] = stats
+        if "arqon_auto" in finals:
+            entry["vs_auto"] = {}
+            for opt, vals in finals.items():
+                if opt == "arqon_auto":
+                    continue
+                outcome, p = compare(finals["arqon_auto"], vals)
+                entry["vs_auto"][opt] = {"outcome": outcome, "p": p}
+        # Ranks by median final regret (1 = best; ties share the mean rank).
+        meds = {o: s["final"]["median"] for o, s in entry["optimizers"].items()}
+        order = sorted(meds.values())
+        entry["ranks"] = {o: float(np.mean([i + 1 for i, v in enumerate(order) if v == m])) for o, m in meds.items()}
+        problems[pid] = entry
+    return {"problems": problems, "families": families(problems)}
+
+
+def _family_members(problems: Dict[str, Any]) -> Dict[str, List[str]]:
+    fam: Dict[str, List[str]] = defaultdict(list)
+    for pid, e in problems.items():
+        fam[e["family"]].append(pid)
+        if e["family"] == "synthetic":
+            fam[f"synthetic-{e['landscape']}"].append(pid)
+            fam[f"synthetic-d{e['dim']}"].append(pid)
+    fam["all"] = list(problems)
+    return dict(fam)
+
+
+def families(problems: Dict[str, Any]) -> Dict[str, Any]:
+    """Per family: W/T/L of auto against each peer, median-vs-median counts, aggregates."""
+    out: Dict[str, Any] = {}
+    for fam, pids in sorted(_family_members(problems).items()):
+        opts = sorted({o for p in pids for o in problems[p]["optimizers"]})
+        res: Dict[str, Any] = {"problems": len(pids), "vs_auto": {}, "normalized_regret": {}, "mean_rank": {}}
+        for o in opts:
+            norm = []
+            ranks = []
+            for p in pids:
+                e = problems[p]
+                if o not in e["optimizers"] or "random" not in e["optimizers"]:
+                    continue
+                ranks.append(e["ranks"][o])
+                if e["log10"]:
+                    # Back to linear regret for the normalisation.
+                    mine, rnd = 10 ** e["optimizers"][o]["final"]["median"], 10 ** e["optimizers"]["random"]["final"]["median"]
+                else:
+                    mine, rnd = e["optimizers"][o]["final"]["median"], e["optimizers"]["random"]["final"]["median"]
+                if rnd > 0:
+                    norm.append(mine / rnd)
+            if norm:
+                res["normalized_regret"][o] = float(np.mean(norm))
+            if ranks:
+                res["mean_rank"][o] = float(np.mean(ranks))
+        for o in opts:
+            if o == "arqon_auto":
+                continue
+            w = t = l = better = worse = 0
+            decades = []
+            for p in pids:
+                e = problems[p]
+                if o not in e["optimizers"] or "arqon_auto" not in e["optimizers"]:
+                    continue
+                outcome = e["vs_auto"][o]["outcome"]
+                w, t, l = w + (outcome == "win"), t + (outcome == "tie"), l + (outcome == "loss")
+                ma, mo = e["optimizers"]["arqon_auto"]["final"]["median"], e["optimizers"][o]["final"]["median"]
+                better += ma < mo
+                worse += ma > mo
+                if e["log10"]:
+                    decades.append(ma - mo)
+            entry = {"win": w, "tie": t, "loss": l, "median_better": better, "median_worse": worse, "compared": w + t + l}
+            if decades:
+                entry["mean_log10_diff"] = float(np.mean(decades))
+            res["vs_auto"][o] = entry
+        out[fam] = res
+    return out
+
+
+def bar(summary: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The project's quality bar, measured: one row per check, with the numbers behind it."""
+    fams = summary["families"]
+    rows: List[Dict[str, Any]] = []
+    for fam in ("synthetic", "synthetic-smooth", "synthetic-rugged", "simulation", "sklearn"):
+        if fam not in fams:
+            continue
+        f = fams[fam]
+        tpes = [o for o in ("optuna_tpe", "optuna_tpe_mv") if o in f["normalized_regret"]]
+        if not tpes or "arqon_auto" not in f["normalized_regret"]:
+            continue
+        best_tpe = min(tpes, key=lambda o: f["normalized_regret"][o])
+        auto = f["normalized_regret"]["arqon_auto"]
+        peer = f["normalized_regret"][best_tpe]
+        vs = f["vs_auto"][best_tpe]
+        rows.append(
+            {
+                "check": f"auto vs Optuna's better TPE ({best_tpe}) on {fam}",
+                "family": fam,
+                "peer": best_tpe,
+                "auto_normalized": auto,
+                "peer_normalized": peer,
+                "ratio": auto / peer if peer > 0 else float("inf"),
+                "wtl": [vs["win"], vs["tie"], vs["loss"]],
+                "median_better": vs["median_better"],
+                "median_worse": vs["median_worse"],
+                "mean_log10_diff": vs.get("mean_log10_diff"),
+                "pass": auto <= peer,
+            }
+        )
+    for forced in ("arqon_nelder_mead", "arqon_tpe", "arqon_random"):
+        f = fams.get("all")
+        if not f or forced not in f["normalized_regret"]:
+            continue
+        vs = f["vs_auto"][forced]
+        auto = f["normalized_regret"]["arqon_auto"]
+        peer = f["normalized_regret"][forced]
+        rows.append(
+            {
+                "check": f"auto vs forced {forced.removeprefix('arqon_')} over all problems",
+                "family": "all",
+                "peer": forced,
+                "auto_normalized": auto,
+                "peer_normalized": peer,
+                "ratio": auto / peer if peer > 0 else float("inf"),
+                "wtl": [vs["win"], vs["tie"], vs["loss"]],
+                "median_better": vs["median_better"],
+                "median_worse": vs["median_worse"],
+                "pass": auto < peer,
+            }
+        )
+    return rows

@@ -11,7 +11,7 @@ CORE_FEATURES := --features arqonhpo-core/schema
 .PHONY: test demo test-rust nostd contracts bench-core fuzz
 
 ## Everything CI runs: Rust tests (core, CLI, C ABI), the no_std build, Python tests, drift checks.
-test: test-rust nostd test-python wheel-check
+test: test-rust nostd test-python wheel-check bench-gate
 
 # ---------------------------------------------------------------------------------------------
 # Rust (core engine)

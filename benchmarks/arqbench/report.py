@@ -9,7 +9,9 @@ import subprocess
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional
+
+import numpy as np
 
 PEER_PACKAGES = ("arqonhpo", "optuna", "cmaes", "scipy", "nevergrad", "hyperopt", "scikit-learn", "numpy")
 
@@ -38,3 +40,413 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
         "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+from . import stats  # noqa: E402
+from .optimizers import LABELS, OPTIMIZERS  # noqa: E402
+from .quality import PROFILES as QUALITY_PROFILES  # noqa: E402
+from .quality import load  # noqa: E402
+
+SHORT = {
+    "arqon_auto": "Arqon auto",
+    "arqon_nelder_mead": "Arqon NM",
+    "arqon_tpe": "Arqon TPE",
+    "arqon_random": "Arqon random",
+    "optuna_tpe": "Optuna TPE",
+    "optuna_tpe_mv": "Optuna TPE-mv",
+    "optuna_cmaes": "Optuna CMA-ES",
+    "random": "Random",
+    "scipy_nm": "SciPy NM",
+    "nevergrad_ngopt": "NGOpt",
+    "hyperopt_tpe": "Hyperopt",
+}
+ORDER = list(OPTIMIZERS)
+PEERS = [o for o in ORDER if o != "arqon_auto"]
+COLORS = {
+    "arqon_auto": "#d62728",
+    "arqon_nelder_mead": "#ff9896",
+    "arqon_tpe": "#e377c2",
+    "arqon_random": "#c7c7c7",
+    "optuna_tpe": "#1f77b4",
+    "optuna_tpe_mv": "#17becf",
+    "optuna_cmaes": "#2ca02c",
+    "random": "#7f7f7f",
+    "scipy_nm": "#bcbd22",
+    "nevergrad_ngopt": "#9467bd",
+    "hyperopt_tpe": "#8c564b",
+}
+
+
+def _fmt(x: float, log: bool) -> str:
+    if log:
+        return f"{x:.2f}"
+    if x == 0:
+        return "0"
+    return f"{x:.2g}" if abs(x) >= 1e-3 else f"{x:.1e}"
+
+
+def _cell(s: Dict[str, Any], log: bool, best: bool) -> str:
+    text = f"{_fmt(s['median'], log)} [{_fmt(s['q25'], log)}, {_fmt(s['q75'], log)}]"
+    return f"**{text}**" if best else text
+
+
+def _quality_table(summary: Dict[str, Any], pids: List[str], key: str = "final") -> List[str]:
+    probs = summary["problems"]
+    opts = [o for o in ORDER if any(o in probs[p]["optimizers"] for p in pids)]
+    lines = ["| problem | D | budget | " + " | ".join(SHORT[o] for o in opts) + " |", "|---" * (3 + len(opts)) + "|"]
+    for p in pids:
+        e = probs[p]
+        meds = {o: e["optimizers"][o][key]["median"] for o in opts if o in e["optimizers"]}
+        lo = min(meds.values())
+        row = [p.split("/", 1)[1], str(e["dim"]), str(e["budget"] if key == "final" else e["budget"] // 2)]
+        for o in opts:
+            row.append(_cell(e["optimizers"][o][key], e["log10"], meds[o] == lo) if o in e["optimizers"] else "–")
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def _wtl_table(summary: Dict[str, Any], fams: List[str]) -> List[str]:
+    f = summary["families"]
+    fams = [x for x in fams if x in f]
+    lines = ["| peer | " + " | ".join(fams) + " |", "|---" * (1 + len(fams)) + "|"]
+    for o in PEERS:
+        row = [LABELS[o]]
+        for fam in fams:
+            v = f[fam]["vs_auto"].get(o)
+            row.append(f"{v['win']}/{v['tie']}/{v['loss']}" if v and v["compared"] else "–")
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def _norm_table(summary: Dict[str, Any], fams: List[str]) -> List[str]:
+    f = summary["families"]
+    fams = [x for x in fams if x in f]
+    lines = ["| optimizer | " + " | ".join(fams) + " |", "|---" * (1 + len(fams)) + "|"]
+    for o in ORDER:
+        row = [LABELS[o]]
+        vals = {fam: f[fam]["normalized_regret"].get(o) for fam in fams}
+        for fam in fams:
+            v = vals[fam]
+            best = v is not None and v == min(x for x in f[fam]["normalized_regret"].values())
+            row.append("–" if v is None else (f"**{v:.3f}**" if best else f"{v:.3f}"))
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def _legend(axes: Any) -> tuple:
+    """One legend entry per optimizer over all panels, in the page's order."""
+    seen: Dict[str, Any] = {}
+    for ax in axes.flat:
+        for h, label in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(label, h)
+    labels = [SHORT[o] for o in ORDER if SHORT[o] in seen]
+    return [seen[x] for x in labels], labels
+
+
+def _convergence_figure(records: List[Dict[str, Any]], summary: Dict[str, Any], pids: List[str], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    grouped = stats.group_runs(records)
+    cols = min(4, len(pids))
+    rows = (len(pids) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    for ax, pid in zip(axes.flat, pids):
+        e = summary["problems"][pid]
+        ref = e["reference"]
+        # Runs that reach the best known value have regret 0; on a log axis they sit at a floor
+        # three decades under the typical first-trial regret (1e-12 for the synthetic functions).
+        firsts = [r["curve"][0][1] - ref for rs in grouped[pid].values() for r in rs]
+        floor = stats.FLOOR if e["log10"] else max(stats.FLOOR, 1e-3 * float(np.median(firsts)))
+        for o in ORDER:
+            runs = grouped[pid].get(o)
+            if not runs or o == "arqon_random":
+                continue
+            ns = [n for n, _ in runs[0]["curve"]]
+            curves = np.array([[max(v - ref, floor) for _, v in r["curve"]] for r in runs])
+            med = np.median(curves, axis=0)
+            lw = 2.2 if o == "arqon_auto" else 1.1
+            ax.plot(ns, med, color=COLORS[o], lw=lw, label=SHORT[o], zorder=3 if o == "arqon_auto" else 2)
+            if o == "arqon_auto":
+                q25, q75 = np.percentile(curves, [25, 75], axis=0)
+                ax.fill_between(ns, q25, q75, color=COLORS[o], alpha=0.15, lw=0)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(pid.split("/", 1)[1], fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3, which="both", lw=0.4)
+    for ax in axes.flat[len(pids) :]:
+        ax.axis("off")
+    handles, labels = _legend(axes)
+    fig.legend(handles, labels, loc="lower center", ncol=min(10, len(labels)), fontsize=8, frameon=False)
+    fig.suptitle(title + " (median best-so-far regret vs trials; band: auto's IQR)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.96))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def _cost_figure(cost: List[Dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dims = sorted({r["d"] for r in cost})
+    fig, axes = plt.subplots(1, len(dims), figsize=(4.6 * len(dims), 3.6), squeeze=False)
+    for ax, d in zip(axes.flat, dims):
+        for o in ORDER:
+            pts = sorted((r["reached"], r["mean_us"], r["capped"]) for r in cost if r["d"] == d and r["optimizer"] == o and r["reached"])
+            if not pts:
+                continue
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", color=COLORS[o], label=SHORT[o], lw=2.2 if o == "arqon_auto" else 1.2, ms=3)
+            capped = [p for p in pts if p[2]]
+            ax.plot([p[0] for p in capped], [p[1] for p in capped], "x", color="black", ms=7)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(f"D = {d}", fontsize=10)
+        ax.set_xlabel("trials in the run", fontsize=8)
+        ax.set_ylabel("CPU µs per trial (ask+tell)", fontsize=8)
+        ax.grid(alpha=0.3, which="both", lw=0.4)
+        ax.tick_params(labelsize=7)
+    handles, labels = _legend(axes)
+    fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=8, frameon=False)
+    fig.suptitle("Optimizer overhead per trial, objective excluded (x: capped)", fontsize=10)
+    fig.tight_layout(rect=(0, 0.1, 1, 0.93))
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def _cost_table(cost: List[Dict[str, Any]]) -> List[str]:
+    ns = sorted({r["n"] for r in cost})
+    dims = sorted({r["d"] for r in cost})
+    lines = []
+    for d in dims:
+        lines += [f"**D = {d}**", "", "| optimizer | " + " | ".join(f"{n:,} trials" for n in ns) + " | peak memory growth |", "|---" * (len(ns) + 2) + "|"]
+        for o in ORDER:
+            rs = {r["n"]: r for r in cost if r["d"] == d and r["optimizer"] == o}
+            if not rs:
+                continue
+            cells = []
+            for n in ns:
+                r = rs.get(n)
+                if r is None:
+                    cells.append("not run")
+                elif r["capped"]:
+                    cells.append(f"capped at {r['reached']:,} ({r['mean_us']:,.0f})")
+                else:
+                    v = r["mean_us"]
+                    cells.append(f"{v:,.1f}" if v < 100 else f"{v:,.0f}")
+            top = max(rs.values(), key=lambda r: r["reached"])
+            cells.append(f"{top['peak_rss_growth_mib']:.1f} MiB at {top['reached']:,}")
+            lines.append(f"| {LABELS[o]} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
+def _overhead_ratios(cost: List[Dict[str, Any]]) -> Dict[str, Any]:
+    def get(o: str, d: int, n: int) -> Optional[Dict[str, Any]]:
+        for r in cost:
+            if r["optimizer"] == o and r["d"] == d and r["n"] == n and not r["capped"]:
+                return r
+        return None
+
+    out: Dict[str, Any] = {}
+    a = get("arqon_auto", 10, 1000)
+    t = get("optuna_tpe", 10, 1000)
+    if a and t:
+        out["tpe_over_auto_d10_n1000"] = t["mean_us"] / a["mean_us"]
+    for n in (1000, 10_000, 100_000):
+        r = get("arqon_auto", 10, n)
+        if r:
+            out[f"auto_d10_n{n}_us"] = r["mean_us"]
+        r = get("arqon_tpe", 10, n)
+        if r:
+            out[f"tpe_d10_n{n}_us"] = r["mean_us"]
+    return out
+
+
+def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
+    records = load(results / "quality.jsonl")
+    cost_path = results / "cost.json"
+    cost = json.loads(cost_path.read_text()) if cost_path.exists() else []
+    summary = stats.summarize(records)
+    summary["bar"] = stats.bar(summary)
+    summary["overhead"] = _overhead_ratios(cost)
+    meta = {}
+    for name in ("meta_quality.json", "meta_cost.json", "meta_all.json"):
+        if (results / name).exists():
+            meta[name] = json.loads((results / name).read_text())
+    summary["meta"] = meta
+    summary["runs"] = {"records": len(records), "errors": sum(1 for r in records if "error" in r)}
+    (results / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+
+    figdir = docs / "figures"
+    probs = summary["problems"]
+    groups: List[tuple] = []
+    for d in sorted({e["dim"] for e in probs.values() if e["family"] == "synthetic"}):
+        pids = [p for p, e in probs.items() if e["family"] == "synthetic" and e["dim"] == d]
+        groups.append((f"synthetic-d{d}", f"Synthetic functions, D = {d}", pids))
+    for fam, title in (("simulation", "Simulation tuning"), ("sklearn", "scikit-learn tuning")):
+        pids = [p for p, e in probs.items() if e["family"] == fam]
+        if pids:
+            groups.append((fam, title, pids))
+    for slug, title, pids in groups:
+        _convergence_figure(records, summary, sorted(pids), figdir / f"convergence-{slug}.png", title)
+    if cost:
+        _cost_figure(cost, figdir / "overhead.png")
+
+    findings_path = Path(__file__).resolve().parents[1] / "findings.md"
+    findings = findings_path.read_text(encoding="utf-8") if findings_path.exists() else ""
+    page = render(profile, summary, groups, cost, findings)
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "benchmarks.md").write_text(page, encoding="utf-8")
+    log(f"report: {len(records)} runs -> {results / 'summary.json'}, {docs / 'benchmarks.md'}, {len(groups) + bool(cost)} figures")
+
+
+def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: List[Dict[str, Any]], findings: str) -> str:
+    probs = summary["problems"]
+    prof = QUALITY_PROFILES[profile]
+    meta = summary["meta"].get("meta_quality.json") or summary["meta"].get("meta_all.json") or {}
+    L: List[str] = []
+    L += [
+        "# Benchmarks",
+        "",
+        "How good ArqonHPO's answers are on a fixed budget, and what it costs per trial, measured",
+        "against its peers in the same run. Everything on this page is produced by the suite in",
+        "`benchmarks/` (`make bench-quick` for this page's profile, `make bench` for the full matrix);",
+        "the raw runs are in `benchmarks/results/<profile>/quality.jsonl` and `cost.json`, the",
+        "aggregates in `summary.json`.",
+        "",
+    ]
+    L += ["## What was run", ""]
+    L += [
+        f"- **Profile `{profile}`**, engine commit `{meta.get('commit', '?')}`"
+        + (" (with uncommitted engine changes)" if meta.get("engine_sources_modified") else "")
+        + f", {meta.get('machine', '?')}, Python {meta.get('python', '?')}, started {meta.get('started', '?')}.",
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items() if v) + ".",
+    ]
+    syn = [g for g in prof.groups]
+    for g in syn:
+        who = "the optimizers cheap per trial (ArqonHPO ×4, Optuna CMA-ES, random, SciPy NM)" if g.cheap_only else "every optimizer"
+        fixed = f" plus {', '.join(g.fixed)}" if g.fixed else ""
+        L.append(f"- Synthetic, D = {', '.join(map(str, g.dims))}{fixed}: budget {g.per_dim}·D, {prof.seeds} seeds, {who}.")
+    L += [
+        f"- Simulation tuning: 6 problems, budget {prof.sim_budget}, {prof.sim_seeds} seeds, every optimizer.",
+        f"- scikit-learn tuning: 5 problems, budget {prof.sklearn_budget}, {prof.sklearn_seeds} seeds, every optimizer.",
+        f"- Runs recorded: {summary['runs']['records']} ({summary['runs']['errors']} with an error).",
+    ]
+    if profile != "full":
+        full = QUALITY_PROFILES["full"]
+        L += [
+            f"- **Not run in this profile** (run `make bench` for them): D = 10 for Optuna TPE (both), Hyperopt and",
+            f"  NGOpt; 100·D budgets at D = 5 and 10 (the full profile runs 100·D everywhere and reads 50·D off the",
+            f"  curves); simulation at budget {full.sim_budget} and scikit-learn at budget {full.sklearn_budget} with {full.sklearn_seeds} seeds.",
+        ]
+    L += [
+        "",
+        "**Optimizers.** " + "; ".join(f"{SHORT[o]} = {LABELS[o]}" for o in ORDER) + ".",
+        "Library defaults throughout; SciPy's Nelder–Mead runs in the unit cube with its default",
+        "coefficients and restarts from a fresh uniform point when it converges; Optuna runs through",
+        "`study.ask()`/`study.tell()` with in-memory storage. ArqonHPO's forced strategies still start with",
+        "the same Sobol probe as `auto`; only the refinement differs.",
+        "",
+        "**Regret.** Synthetic functions: log10 of (best value − known optimum), floored at 1e-12.",
+        "Simulation and scikit-learn problems have no known optimum: regret is best value − best value",
+        "any run of any optimizer found on that problem. Tables show median [25th, 75th percentile]",
+        "over seeds; the best median in a row is bold.",
+        "**Win/tie/loss** is ArqonHPO auto against the peer, per problem: two-sided Mann–Whitney U at",
+        "5% over the seeds, a significant difference counts as a win or loss by the medians.",
+        "**Normalised regret** is the median, over a family's problems, of each optimizer's median regret",
+        "divided by random search's median regret on that problem (random = 1, best known = 0).",
+        "",
+    ]
+    L += ["## Headline: the project's bar, measured", ""]
+    L += [
+        "Normalised regret is the median over the family's problems (random search = 1); mean rank is",
+        "among every optimizer run on each problem (1 = best). The verdict reads the normalised regret.",
+        "",
+        "| check | auto | peer | ratio auto/peer | mean rank auto / peer | W/T/L | medians better/worse | verdict |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in summary["bar"]:
+        verdict = "met" if r["pass"] else "**not met**"
+        L.append(
+            f"| {r['check']} | {r['auto_normalized']:.3f} | {r['peer_normalized']:.3f} | {r['ratio']:.2f} | "
+            f"{r['auto_rank']:.1f} / {r['peer_rank']:.1f} | "
+            f"{'/'.join(map(str, r['wtl']))} | {r['median_better']}/{r['median_worse']} | {verdict} |"
+        )
+    ov = summary["overhead"]
+    if ov:
+        L += [""]
+        if "auto_d10_n1000_us" in ov:
+            L.append(f"- Overhead through Python at D = 10 (auto): {ov['auto_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
+                     + (f", {ov['auto_d10_n100000_us']:.1f} µs at 100 000" if "auto_d10_n100000_us" in ov else "")
+                     + " (target < 50 µs).")
+        if "tpe_d10_n1000_us" in ov:
+            L.append(f"- Forced TPE at D = 10: {ov['tpe_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
+                     + (f", {ov['tpe_d10_n100000_us']:.1f} µs at 100 000" if "tpe_d10_n100000_us" in ov else "") + ".")
+        if "tpe_over_auto_d10_n1000" in ov:
+            L.append(f"- Optuna TPE costs {ov['tpe_over_auto_d10_n1000']:,.0f}× more per trial than auto at D = 10, 1 000 trials (target > 100×).")
+    L += [""]
+    if findings:
+        L += [findings.strip(), ""]
+    fams = ["synthetic", "synthetic-smooth", "synthetic-rugged", "synthetic-d2", "synthetic-d5", "synthetic-d10", "simulation", "sklearn", "all"]
+    L += ["## Normalised regret by family", "", "Median over the family's problems of median regret / random search's median regret; lower is better.", ""]
+    L += _norm_table(summary, fams)
+    L += ["", "## Win/tie/loss of ArqonHPO auto against each peer", "", "Counts of problems: auto significantly better / no significant difference / significantly worse.", ""]
+    L += _wtl_table(summary, fams)
+    L += ["", "## Quality by problem", ""]
+    for slug, title, pids in groups:
+        pids = sorted(pids)
+        log = probs[pids[0]]["log10"]
+        unit = "log10 regret" if log else "regret vs best known"
+        L += [f"### {title}", "", f"Final {unit} at the full budget:", ""]
+        L += _quality_table(summary, pids)
+        L += ["", f"At half the budget (read off the same runs' best-so-far curves):", ""]
+        L += _quality_table(summary, pids, "half")
+        L += ["", f"![{title}](figures/convergence-{slug}.png)", ""]
+    cls_rows = []
+    for pid in sorted(probs):
+        s = probs[pid]["optimizers"].get("arqon_auto", {})
+        if "classified" in s:
+            cls_rows.append(f"| {pid} | {s['classified_smooth']}/{s['classified']} |")
+    if cls_rows:
+        L += ["### What auto's classifier decided", "", "Runs classified smooth (refined by Nelder–Mead) out of all runs; the rest were refined by TPE.", "", "| problem | smooth |", "|---|---|"] + cls_rows + [""]
+    L += ["## Cost per trial", ""]
+    if cost:
+        L += [
+            "CPU time of the optimizer per trial (ask + tell, plus the library's own loop for",
+            "callback-driven ones), objective excluded, averaged over a whole run of N trials on a",
+            "sphere in [−5, 5]^D; each measurement in a fresh process, BLAS pinned to one thread.",
+            "CPU time rather than wall time because the machine is shared: other work does not inflate it.",
+            "Peak memory growth is the rise of the process's peak resident set over the run (Rust",
+            "allocations included). Slow peers are capped by a maximum N and 60 s of CPU per",
+            "measurement; \"capped at n (x)\" means the run stopped after n trials, x µs per trial so far.",
+            "",
+        ]
+        L += _cost_table(cost)
+        L += ["![Overhead per trial](figures/overhead.png)", ""]
+    else:
+        L += ["Not measured in this run.", ""]
+    L += [
+        "## Reproduce",
+        "",
+        "```sh",
+        "make bench-venv                     # .bench-venv with the peers and arqonhpo (release wheel)",
+        "make bench-quick                    # this page's profile (about 45 minutes on 2 cores)",
+        "make bench                          # the full matrix (hours)",
+        ".bench-venv/bin/python benchmarks/run.py quality --profile quick --jobs 2 --optimizers arqon_auto optuna_tpe",
+        ".bench-venv/bin/python benchmarks/run.py report --profile quick    # page and figures from the saved runs",
+        "make bench-gate                     # the CI regression gate (seconds; part of make test)",
+        "```",
+        "",
+        "Runs are resumable: a run already in `quality.jsonl` is not repeated, so an interrupted",
+        "`make bench` continues where it stopped.",
+        "",
+    ]
+    return "\n".join(L)

@@ -128,12 +128,15 @@ $(BENCH_VENV)/.suite-stamp: benchmarks/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements.txt
 	touch $@
 
-## The full matrix: quality (D = 2, 5, 10 at 100·D; use cases), cost, then the page (hours).
+## The full matrix: the suite's self-checks, quality (D = 2, 5, 10 at 100·D; use cases), cost,
+## then the page (hours).
 bench: bench-venv
+	$(BENCH_VENV)/bin/python -m pytest -q -p no:cacheprovider benchmarks/tests
 	$(BENCH_VENV)/bin/python benchmarks/run.py all --profile full --jobs $(BENCH_JOBS)
 
 ## The profile published in docs/benchmarks.md (about 45 minutes on 2 cores).
 bench-quick: bench-venv
+	$(BENCH_VENV)/bin/python -m pytest -q -p no:cacheprovider benchmarks/tests
 	$(BENCH_VENV)/bin/python benchmarks/run.py all --profile quick --jobs $(BENCH_JOBS)
 
 ## CI regression gate (seconds): fixed seeds, generous thresholds, in the main .venv.

@@ -1,0 +1,79 @@
+"""Checks of the benchmark suite itself (run in .bench-venv by `make bench` before measuring).
+
+Every adapter must evaluate exactly its budget, only in-bounds values of the right types, and
+the recorder must catch an optimizer asking for more; the statistics must call a clear
+difference a win and identical samples a tie.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from arqbench import problems, quality, stats  # noqa: E402
+from arqbench.optimizers import OPTIMIZERS, BudgetExhausted, Recorder, available  # noqa: E402
+from arqbench.space import Choice, Float, Int  # noqa: E402
+
+SPACE = [Float("a", 1e-3, 1.0, log=True), Float("b", -2.0, 3.0), Int("n", 1, 9), Choice("k", ["x", "y", "z"])]
+
+
+def _objective(seen: List[Dict[str, Any]]) -> Any:
+    def f(p: Dict[str, Any]) -> float:
+        seen.append(dict(p))
+        return (np.log(p["a"]) + 3.0) ** 2 + p["b"] ** 2 + abs(p["n"] - 4) + (p["k"] != "y")
+
+    return f
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_adapter_spends_exactly_its_budget_inside_the_space(name: str) -> None:
+    if available(name):
+        pytest.skip(available(name))
+    seen: List[Dict[str, Any]] = []
+    rec = Recorder(_objective(seen), 25)
+    OPTIMIZERS[name](SPACE, rec, 25, 3)
+    assert len(rec.values) == 25 == len(seen)
+    for p in seen:
+        assert 1e-3 <= p["a"] <= 1.0 and -2.0 <= p["b"] <= 3.0
+        assert float(p["n"]).is_integer() and 1 <= p["n"] <= 9
+        assert p["k"] in ("x", "y", "z")
+
+
+def test_recorder_stops_an_optimizer_that_overruns() -> None:
+    rec = Recorder(lambda p: 0.0, 2)
+    rec({})
+    rec({})
+    with pytest.raises(BudgetExhausted):
+        rec({})
+
+
+def test_run_task_records_curve_and_budget() -> None:
+    r = quality.run_task(quality.Task("synthetic/sphere-d2", "arqon_auto", 0, 30))
+    assert "error" not in r and r["evaluations"] == 30
+    ns = [n for n, _ in r["curve"]]
+    assert ns[0] == 1 and ns[-1] == 30 and 15 in ns
+    vals = [v for _, v in r["curve"]]
+    assert all(a >= b for a, b in zip(vals, vals[1:])), "best-so-far never rises"
+    assert r["best"] == vals[-1]
+
+
+def test_compare_calls_wins_losses_and_ties() -> None:
+    a, b = np.arange(10.0), np.arange(10.0) + 100.0
+    assert stats.compare(a, b)[0] == "win"
+    assert stats.compare(b, a)[0] == "loss"
+    assert stats.compare(a, a.copy())[0] == "tie"
+    assert stats.compare(np.zeros(5), np.zeros(5))[0] == "tie"
+
+
+def test_every_problem_id_resolves() -> None:
+    ids = problems.synthetic_ids([2, 5]) + problems.simulation_ids() + problems.sklearn_ids()
+    for pid in ids:
+        p = problems.get(pid)
+        x = {q.name: q.from_unit(0.5) for q in p.space}
+        assert np.isfinite(p.objective(x))

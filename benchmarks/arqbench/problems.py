@@ -33,12 +33,14 @@ class Problem:
 
 
 def synthetic(name: str, d: int) -> Problem:
+    """``name`` in ``d`` dimensions, with its minimiser moved off-centre (``TestFunction.shift``)."""
     fn = FUNCTIONS[name]
     space = fn.space(d)
     names = [p.name for p in space]
+    shift = fn.shift(d)
 
     def objective(params: Dict[str, Any]) -> float:
-        return fn.f(np.array([params[n] for n in names], dtype=float))
+        return fn.f(np.array([params[n] for n in names], dtype=float) - shift)
 
     return Problem(f"synthetic/{name}-d{d}", "synthetic", space, objective, fn.optimum(d), fn.landscape, f"{name} in {d} dimensions")
 

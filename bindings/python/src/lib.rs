@@ -587,16 +587,7 @@ impl Solver {
     /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`), else None.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
-        self.with(py, |s| match s.phase() {
-            Phase::Refine { strategy } => Some(strategy.as_str()),
-            // The engine's Done phase does not carry the strategy; the trials record it.
-            Phase::Probe | Phase::Done => s
-                .trials()
-                .iter()
-                .rev()
-                .find(|t| t.stage == Stage::Refine)
-                .map(|t| t.method.as_str()),
-        })
+        self.with(py, |s| s.strategy().map(Method::as_str))
     }
 
     /// The landscape classification as a dict, once the probe is complete.

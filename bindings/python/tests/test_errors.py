@@ -64,7 +64,7 @@ def test_config_errors_name_field_and_value(config: Dict[str, Any], path: str, n
 
 LEGACY_CASES: List[Tuple[str, str, str, str]] = [
     ("bad_scale", '{"budget": 5, "bounds": {"a": {"min": 0, "max": 1, "scale": "Cubic"}}}', "bounds.a.scale", "Cubic"),
-    ("min_above_max", '{"budget": 5, "bounds": {"a": {"min": 2, "max": 1}}}', "space.a", "low = 2"),
+    ("min_above_max", '{"budget": 5, "bounds": {"a": {"min": 2, "max": 1}}}', "bounds.a", "min = 2"),
     ("zero_budget", '{"budget": 0, "bounds": {"a": {"min": 0, "max": 1}}}', "budget", "got 0"),
     ("unknown_field", '{"budget": 5, "bounds": {"a": {"min": 0, "max": 1}}, "probe_rate": 0.2}', "json", "probe_rate"),
     ("malformed", '{"budget": 5, "bounds": {"a": {"min": 0, "max": }}}', "json", "line 1"),

@@ -79,7 +79,34 @@ pub(crate) fn convert(text: &str) -> Result<SolverConfig, Error> {
     if let Some(fraction) = legacy.probe_ratio {
         config.probe = ProbeConfig { fraction, ..ProbeConfig::default() };
     }
+    // Validated here so that problems are reported in the user's own (0.3) field names.
+    config.validate().map_err(|e| match e {
+        Error::Config { issues } => Error::Config { issues: issues.into_iter().map(legacy_path).collect() },
+        other => other,
+    })?;
     Ok(config)
+}
+
+/// Renames a validation issue to the 0.3 layout: `space.x.low` is `bounds.x.min`, and the
+/// message speaks of `min` and `max`.
+fn legacy_path(issue: ConfigIssue) -> ConfigIssue {
+    let message = if issue.path.starts_with("space") {
+        issue.message.replace("low", "min").replace("high", "max")
+    } else {
+        issue.message.clone()
+    };
+    let path = match issue.path.as_str() {
+        "probe.fraction" => "probe_ratio".into(),
+        p => match p.strip_prefix("space") {
+            Some(rest) => {
+                let rest = rest.strip_suffix(".low").map(|r| format!("{r}.min")).unwrap_or_else(|| rest.into());
+                let rest = rest.strip_suffix(".high").map(|r| format!("{r}.max")).unwrap_or(rest);
+                format!("bounds{rest}")
+            }
+            None => p.into(),
+        },
+    };
+    ConfigIssue { path, message }
 }
 
 #[cfg(test)]
@@ -105,5 +132,14 @@ mod tests {
         let paths: alloc::vec::Vec<&str> = err.config_issues().iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["strategy_params", "bounds.a.scale"]);
         assert!(err.to_string().contains("\"Periodic\""), "{err}");
+    }
+
+    #[test]
+    fn validation_problems_use_the_03_field_names() {
+        let text = r#"{"budget": 0, "probe_ratio": 2.0, "bounds": {"lr": {"min": 0, "max": 1, "scale": "Log"}, "x": {"min": 3, "max": 1}}}"#;
+        let err = SolverConfig::from_json(text).err().unwrap_or_else(|| panic!("must fail"));
+        let paths: alloc::vec::Vec<&str> = err.config_issues().iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["budget", "bounds.lr.min", "bounds.x", "probe_ratio"], "{err}");
+        assert!(err.to_string().contains("bounds.x: needs min < max, got min = 3, max = 1"), "{err}");
     }
 }

@@ -341,6 +341,15 @@ impl Solver {
         self.state.phase
     }
 
+    /// The refining strategy, once the probe is complete (it stays known after `Done`).
+    pub fn strategy(&self) -> Option<Method> {
+        self.state.strategy.as_ref().map(|s| match s {
+            Strategy::NelderMead(_) => Method::NelderMead,
+            Strategy::Tpe(_) => Method::Tpe,
+            Strategy::Random(_) => Method::Random,
+        })
+    }
+
     /// The config the solver runs (validated).
     pub fn config(&self) -> &SolverConfig {
         &self.state.config

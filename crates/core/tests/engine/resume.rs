@@ -69,6 +69,7 @@ fn every_strategy_resumes_bit_identically_with_trials_pending() {
         let (reference, done) = drive(strategy, usize::MAX, |s| s.clone());
         assert_eq!(done.phase(), Phase::Done);
         assert!(done.classification().is_some());
+        assert_eq!(done.strategy(), Some(method), "the strategy stays known once done");
         assert!(reference.iter().any(|t| t.method == method), "{strategy:?} never used {method:?}");
         // Resume in the probe, right after the switch to refine, and deep into refine.
         for stop_at in [3, 9, 14, 20] {

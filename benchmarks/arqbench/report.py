@@ -271,7 +271,11 @@ def _overhead_ratios(cost: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
-    records = load(results / "quality.jsonl")
+    # Only the runs this profile defines (a file may also hold runs of an earlier definition).
+    from .quality import tasks_for
+
+    wanted = {t.key for t in tasks_for(QUALITY_PROFILES[profile], list(OPTIMIZERS), ("synthetic", "simulation", "sklearn"))}
+    records = [r for r in load(results / "quality.jsonl") if f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}" in wanted]
     cost_path = results / "cost.json"
     cost = json.loads(cost_path.read_text()) if cost_path.exists() else []
     summary = stats.summarize(records)
@@ -374,7 +378,7 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in summary["bar"]:
-        verdict = "met" if r["pass"] else "**not met**"
+        verdict = "met" if r["pass"] else ("equal" if r["auto_normalized"] == r["peer_normalized"] else "**not met**")
         L.append(
             f"| {r['check']} | {r['auto_normalized']:.3f} | {r['peer_normalized']:.3f} | {r['ratio']:.2f} | "
             f"{r['auto_rank']:.1f} / {r['peer_rank']:.1f} | "

@@ -39,6 +39,20 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} logical CPUs",
         "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
+    try:
+        import hashlib
+
+        import arqonhpo._core as core
+
+        meta["engine_sha256"] = hashlib.sha256(Path(core.__file__).read_bytes()).hexdigest()[:16]
+    except Exception:  # the fingerprint is informational
+        meta["engine_sha256"] = None
+    # A resumed step keeps the first start and lists every session that added runs.
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        sessions = old.get("sessions") or [{k: old.get(k) for k in ("commit", "started", "engine_sha256")}]
+        meta["sessions"] = sessions + [{k: meta[k] for k in ("commit", "started", "engine_sha256")}]
+        meta["started"] = old.get("started", meta["started"])
     path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
@@ -235,7 +249,7 @@ def _cost_table(cost: List[Dict[str, Any]]) -> List[str]:
             for n in ns:
                 r = rs.get(n)
                 if r is None:
-                    cells.append("not run")
+                    cells.append("not run (cap)")
                 elif r["capped"]:
                     cells.append(f"capped at {r['reached']:,} ({r['mean_us']:,.0f})")
                 else:
@@ -276,6 +290,12 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
 
     wanted = {t.key for t in tasks_for(QUALITY_PROFILES[profile], list(OPTIMIZERS), ("synthetic", "simulation", "sklearn"))}
     records = [r for r in load(results / "quality.jsonl") if f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}" in wanted]
+    have = {f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}" for r in records if "error" not in r}
+    missing: Dict[str, int] = {}
+    for key in wanted - have:
+        problem, opt = key.split("|")[:2]
+        label = f"{opt} on {problem.split('/')[0]}" + (f" D = {problem.rpartition('-d')[2]}" if problem.startswith("synthetic/") else "")
+        missing[label] = missing.get(label, 0) + 1
     cost_path = results / "cost.json"
     cost = json.loads(cost_path.read_text()) if cost_path.exists() else []
     summary = stats.summarize(records)
@@ -286,7 +306,7 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
         if (results / name).exists():
             meta[name] = json.loads((results / name).read_text())
     summary["meta"] = meta
-    summary["runs"] = {"records": len(records), "errors": sum(1 for r in records if "error" in r)}
+    summary["runs"] = {"records": len(records), "errors": sum(1 for r in records if "error" in r), "missing": dict(sorted(missing.items()))}
     (results / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 
     figdir = docs / "figures"
@@ -329,9 +349,17 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     ]
     L += ["## What was run", ""]
     L += [
-        f"- **Profile `{profile}`**, engine commit `{meta.get('commit', '?')}`"
+        f"- **Profile `{profile}`**, checkout at `{meta.get('commit', '?')}`"
         + (" (with uncommitted engine changes)" if meta.get("engine_sources_modified") else "")
-        + f", {meta.get('machine', '?')}, Python {meta.get('python', '?')}, started {meta.get('started', '?')}.",
+        + f", {meta.get('machine', '?')}, Python {meta.get('python', '?')}, started {meta.get('started', '?')}"
+        + (
+            "; resumed "
+            + ", ".join(f"{x['started']} at `{x['commit']}`" for x in meta["sessions"][1:])
+            if len(meta.get("sessions") or []) > 1
+            else ""
+        )
+        + ".",
+        *([f"- {meta['note']}"] if meta.get("note") else []),
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items() if v) + ".",
     ]
     syn = [g for g in prof.groups]
@@ -344,12 +372,23 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
         f"- scikit-learn tuning: 5 problems, budget {prof.sklearn_budget}, {prof.sklearn_seeds} seeds, every optimizer.",
         f"- Runs recorded: {summary['runs']['records']} ({summary['runs']['errors']} with an error).",
     ]
+    if summary["runs"]["missing"]:
+        L.append(
+            "- **Runs of this profile not finished when the page was built** (their problems are reported with the"
+            " seeds that did finish): " + "; ".join(f"{k}: {v}" for k, v in summary["runs"]["missing"].items()) + "."
+        )
     if profile != "full":
         full = QUALITY_PROFILES["full"]
+        skipped = [f"D = {', '.join(map(str, g.dims))} for Optuna TPE (both), Hyperopt and NGOpt" for g in prof.groups if g.cheap_only]
+        short = [f"D = {', '.join(map(str, g.dims))} at {g.per_dim}·D instead of 100·D" for g in prof.groups if g.per_dim < 100]
         L += [
-            f"- **Not run in this profile** (run `make bench` for them): D = 10 for Optuna TPE (both), Hyperopt and",
-            f"  NGOpt; 100·D budgets at D = 5 and 10 (the full profile runs 100·D everywhere and reads 50·D off the",
-            f"  curves); simulation at budget {full.sim_budget} and scikit-learn at budget {full.sklearn_budget} with {full.sklearn_seeds} seeds.",
+            "- **Not run in this profile** (`make bench` runs them): "
+            + "; ".join(
+                skipped
+                + short
+                + [f"simulation at budget {full.sim_budget} (here {prof.sim_budget}) and scikit-learn at budget {full.sklearn_budget} with {full.sklearn_seeds} seeds (here {prof.sklearn_budget} with {prof.sklearn_seeds})"]
+            )
+            + ". Where a budget is 50·D, the 50·D column is the full budget and the half-budget tables show 25·D.",
         ]
     L += [
         "",

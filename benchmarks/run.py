@@ -30,6 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 1)), help="parallel worker processes for the quality runs")
     ap.add_argument("--optimizers", nargs="*", choices=sorted(OPTIMIZERS), help="restrict to these optimizers")
     ap.add_argument("--families", nargs="*", choices=["synthetic", "simulation", "sklearn"], default=["synthetic", "simulation", "sklearn"])
+    ap.add_argument(
+        "--redo",
+        nargs="*",
+        default=[],
+        choices=sorted(OPTIMIZERS),
+        help="drop these optimizers' saved runs (quality and cost) first (after an engine change: --redo arqon_auto arqon_nelder_mead arqon_tpe arqon_random)",
+    )
     ap.add_argument("--results", type=Path, default=HERE / "results", help="results directory (a subdirectory per profile)")
     ap.add_argument("--docs", type=Path, default=HERE.parent / "docs", help="where benchmarks.md and figures/ are written")
     args = ap.parse_args(argv)
@@ -42,8 +49,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.step in ("quality", "all", "cost"):
         report.write_meta(out / f"meta_{args.step}.json", args.profile, args.jobs)
+    if args.step in ("quality", "all") and args.redo:
+        dropped = quality.drop(out / "quality.jsonl", args.redo)
+        log(f"dropped {dropped} saved runs of {', '.join(args.redo)}")
     if args.step in ("quality", "all"):
         quality.run(quality.PROFILES[args.profile], out / "quality.jsonl", args.jobs, args.optimizers, args.families, log)
+    if args.step in ("cost", "all") and args.redo:
+        log(f"dropped {cost.drop(out / 'cost.json', args.redo)} saved cost measurements of {', '.join(args.redo)}")
     if args.step in ("cost", "all"):
         cost.run(cost.PROFILES[args.profile], out / "cost.json", args.optimizers, log)
     if args.step in ("report", "all"):

@@ -159,6 +159,16 @@ PROFILES: Dict[str, CostProfile] = {
 }
 
 
+def drop(path: Path, optimizers: Sequence[str]) -> int:
+    """Removes the saved measurements of ``optimizers`` (so they run again); returns how many."""
+    if not path.exists():
+        return 0
+    results = json.loads(path.read_text())
+    keep = [r for r in results if r["optimizer"] not in optimizers]
+    path.write_text(json.dumps(keep, indent=1) + "\n", encoding="utf-8")
+    return len(results) - len(keep)
+
+
 def run(profile: CostProfile, out: Path, optimizers: Optional[Sequence[str]] = None, log: Any = print) -> None:
     names = [o for o in (optimizers or _ALL) if o in _ALL]
     results: List[Dict[str, Any]] = json.loads(out.read_text()) if out.exists() else []

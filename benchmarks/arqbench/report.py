@@ -59,7 +59,7 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
 # -- the page -----------------------------------------------------------------------------------
 
 from . import stats  # noqa: E402
-from .optimizers import LABELS, OPTIMIZERS  # noqa: E402
+from .optimizers import CHEAP, LABELS, OPTIMIZERS  # noqa: E402
 from .quality import PROFILES as QUALITY_PROFILES  # noqa: E402
 from .quality import load  # noqa: E402
 
@@ -364,7 +364,11 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     ]
     syn = [g for g in prof.groups]
     for g in syn:
-        who = "the optimizers cheap per trial (ArqonHPO ×4, Optuna CMA-ES, random, SciPy NM)" if g.cheap_only else "every optimizer"
+        who = (
+            "the optimizers cheap per trial (ArqonHPO ×4, Optuna CMA-ES, random, SciPy NM)" + "".join(f" and {SHORT[o]}" for o in g.also)
+            if g.cheap_only
+            else "every optimizer"
+        )
         fixed = f" plus {', '.join(g.fixed)}" if g.fixed else ""
         L.append(f"- Synthetic, D = {', '.join(map(str, g.dims))}{fixed}: budget {g.per_dim}·D, {prof.seeds} seeds, {who}.")
     L += [
@@ -379,7 +383,12 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
         )
     if profile != "full":
         full = QUALITY_PROFILES["full"]
-        skipped = [f"D = {', '.join(map(str, g.dims))} for Optuna TPE (both), Hyperopt and NGOpt" for g in prof.groups if g.cheap_only]
+        expensive = [o for o in OPTIMIZERS if o not in CHEAP]
+        skipped = [
+            f"D = {', '.join(map(str, g.dims))} for " + ", ".join(SHORT[o] for o in expensive if o not in g.also)
+            for g in prof.groups
+            if g.cheap_only
+        ]
         short = [f"D = {', '.join(map(str, g.dims))} at {g.per_dim}·D instead of 100·D" for g in prof.groups if g.per_dim < 100]
         L += [
             "- **Not run in this profile** (`make bench` runs them): "
@@ -410,7 +419,8 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     ]
     L += ["## Headline: the project's bar, measured", ""]
     L += [
-        "Normalised regret is the median over the family's problems (random search = 1); mean rank is",
+        "Each row compares auto with one peer on the problems where both ran (their number in brackets).",
+        "Normalised regret is the median over those problems (random search = 1); mean rank is",
         "among every optimizer run on each problem (1 = best). The verdict reads the normalised regret.",
         "",
         "| check | auto | peer | ratio auto/peer | mean rank auto / peer | W/T/L | medians better/worse | verdict |",
@@ -419,7 +429,7 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     for r in summary["bar"]:
         verdict = "met" if r["pass"] else ("equal" if r["auto_normalized"] == r["peer_normalized"] else "**not met**")
         L.append(
-            f"| {r['check']} | {r['auto_normalized']:.3f} | {r['peer_normalized']:.3f} | {r['ratio']:.2f} | "
+            f"| {r['check']} ({r['problems']}) | {r['auto_normalized']:.3f} | {r['peer_normalized']:.3f} | {r['ratio']:.2f} | "
             f"{r['auto_rank']:.1f} / {r['peer_rank']:.1f} | "
             f"{'/'.join(map(str, r['wtl']))} | {r['median_better']}/{r['median_worse']} | {verdict} |"
         )

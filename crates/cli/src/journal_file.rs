@@ -86,25 +86,46 @@ impl Journal {
 }
 
 /// Takes an exclusive advisory lock on the journal for the life of the process, so that two
-/// runs never append to the same journal (the lock goes away with the process, even after
-/// `kill -9`).
+/// runs never append to the same journal. The lock goes away with the process, even after
+/// `kill -9`.
+///
+/// It is a POSIX record lock (`fcntl(F_SETLK)`), which belongs to this process alone. A
+/// `flock(2)` lock belongs to the open file instead, and every trial process shares that file
+/// from its `fork` until its `exec` closes it: a run killed while starting a trial would leave
+/// the lock held by the half-started child for that moment, and a `--resume` right after the
+/// kill would be refused. The catch of record locks, that closing any descriptor of the file
+/// in this process drops the lock, does not apply: a run opens its journal once.
 fn lock(file: &File, path: &Path) -> Result<()> {
     use std::os::fd::AsRawFd;
-    // SAFETY: flock(2) on a descriptor owned by `file`, which outlives this call.
-    let status = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    let mut request = whole_file_write_lock();
+    // SAFETY: fcntl(2) on a descriptor owned by `file`, which outlives this call, with a
+    // pointer to a `struct flock` that lives on this stack frame.
+    let status = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &request) };
     if status == 0 {
         return Ok(());
     }
     let error = std::io::Error::last_os_error();
-    if error.kind() == std::io::ErrorKind::WouldBlock {
-        Err(miette!(
-            help = "wait for the other run to finish, or stop it, before resuming",
-            "the journal {} is in use by another running arqonhpo-cli",
-            path.display()
-        ))
-    } else {
-        Err(miette!("cannot lock the journal {}: {error}", path.display()))
+    if !matches!(error.raw_os_error(), Some(libc::EACCES | libc::EAGAIN)) {
+        return Err(miette!("cannot lock the journal {}: {error}", path.display()));
     }
+    // Name the process that holds it, if it still does.
+    // SAFETY: as above; F_GETLK writes the conflicting lock into `request`.
+    let holder = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut request) } == 0 && request.l_type != libc::F_UNLCK as libc::c_short;
+    Err(miette!(
+        help = "wait for the other run to finish, or stop it, before resuming",
+        "the journal {} is in use by another running arqonhpo-cli{}",
+        path.display(),
+        if holder { format!(" (pid {})", request.l_pid) } else { String::new() }
+    ))
+}
+
+fn whole_file_write_lock() -> libc::flock {
+    // SAFETY: `struct flock` is plain integers, for which all zeroes is a valid value.
+    let mut request: libc::flock = unsafe { std::mem::zeroed() };
+    request.l_type = libc::F_WRLCK as libc::c_short;
+    request.l_whence = libc::SEEK_SET as libc::c_short;
+    // l_start 0 and l_len 0: the whole file, however long it grows.
+    request
 }
 
 /// Reads a journal for `report`: the solver it describes.
@@ -113,4 +134,54 @@ pub fn read(path: &Path, text: &str) -> Result<Solver> {
         .map(|r| r.solver)
         .map_err(miette::Report::new)
         .wrap_err_with(|| format!("cannot read the journal {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+
+    use super::*;
+
+    fn config() -> SolverConfig {
+        SolverConfig::from_json(r#"{"seed": 1, "budget": 2, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A run killed while it starts a trial: the child has its copy of the journal file from
+    /// `fork` until `exec`. Here the child stops in between until told to go on, the run's own
+    /// descriptor is closed (as by `kill -9`), and the resume must get the journal at once.
+    #[test]
+    fn a_trial_process_between_fork_and_exec_does_not_hold_the_journal_lock() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("run.jsonl");
+        let journal = Journal::create(&path, &config()).unwrap_or_else(|e| panic!("{e:?}"));
+        let (mut forked, forked_tx) = std::io::pipe().unwrap_or_else(|e| panic!("{e}"));
+        let (go_rx, mut go) = std::io::pipe().unwrap_or_else(|e| panic!("{e}"));
+        let (forked_fd, go_fd) = (forked_tx.as_raw_fd(), go_rx.as_raw_fd());
+        let mut cmd = std::process::Command::new("true");
+        // SAFETY: the closure runs in the child between fork and exec and calls only write(2)
+        // and read(2), which are async-signal-safe, on descriptors it inherited.
+        unsafe {
+            cmd.pre_exec(move || {
+                let byte = [1u8];
+                libc::write(forked_fd, byte.as_ptr().cast(), 1);
+                let mut answer = [0u8];
+                libc::read(go_fd, answer.as_mut_ptr().cast(), 1);
+                Ok(())
+            });
+        }
+        // `spawn` returns after the exec, so it waits on another thread.
+        let child = std::thread::spawn(move || cmd.spawn());
+        let mut byte = [0u8];
+        forked.read_exact(&mut byte).unwrap_or_else(|e| panic!("{e}"));
+        drop(journal);
+        let resumed = Journal::resume(&path, &config());
+        go.write_all(&[1]).unwrap_or_else(|e| panic!("{e}"));
+        let status = child.join().unwrap_or_else(|_| panic!("spawn thread")).and_then(|mut c| c.wait());
+        assert!(status.is_ok_and(|s| s.success()));
+        let (_, replay) = resumed.unwrap_or_else(|e| panic!("the resume was refused: {e:?}"));
+        assert_eq!(replay.events, 1);
+    }
 }

@@ -58,7 +58,12 @@ pub fn expected_value(x: f64, mode: &str) -> f64 {
 }
 
 /// A Python objective that checks the three channels agree (argv, environment, stdin),
-/// optionally sleeps, and prints the value.
+/// optionally waits, and prints the value.
+///
+/// With `HOLD_FROM=n` in its environment, a trial whose id is `n` or more waits while the file
+/// `hold` exists in the run's directory (for two minutes at most, so that no trial outlives a
+/// failed test for long): a test that stops a run after `n` tells knows the run cannot go past
+/// them however slowly it is scheduled, and releases the trials by removing the file.
 pub const OBJECTIVE: &str = r#"
 import json, os, sys, time
 trial = json.loads(sys.stdin.readline())
@@ -67,7 +72,10 @@ mode = sys.argv[2]
 assert x == float(os.environ["ARQON_X"]) == trial["params"]["x"], "argv, env and stdin disagree on x"
 assert mode == os.environ["ARQON_MODE"] == trial["params"]["mode"], "argv, env and stdin disagree on mode"
 assert int(os.environ["ARQON_TRIAL_ID"]) == trial["id"]
-time.sleep(float(os.environ.get("SLEEP", "0")))
+if trial["id"] >= int(os.environ.get("HOLD_FROM", "-1")) >= 0:
+    deadline = time.monotonic() + 120
+    while os.path.exists("hold") and time.monotonic() < deadline:
+        time.sleep(0.01)
 print("training... epoch 1 loss 99")
 print(f"loss {(x - 1.0) * (x - 1.0) + len(mode) / 10.0!r}")
 "#;

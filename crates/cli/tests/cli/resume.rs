@@ -12,29 +12,42 @@ use crate::common::*;
 
 const BUDGET: u64 = 14;
 
-fn run_command(d: &Path, journal: &str, artifact: &str, resume: bool) -> Command {
+/// `run` of the test objective. With `hold_from`, trials from that id on wait while the file
+/// `hold` exists (see [`OBJECTIVE`]), so the run cannot get past them until the test lets it.
+/// The run's stderr is appended to `stderr.log`, which failures print.
+fn run_command(d: &Path, journal: &str, artifact: &str, resume: bool, hold_from: Option<u64>) -> Command {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(d.join("stderr.log")).unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = Command::new(bin());
     cmd.current_dir(d)
         .env_remove("RUST_LOG")
-        .env("SLEEP", "0.15")
         .args(["run", "--config", "tune.json", "--journal", journal, "--artifact", artifact])
         .args(if resume { &["--resume"][..] } else { &[][..] })
         .arg("--")
         .args(objective_args(d))
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(log);
+    if let Some(n) = hold_from {
+        cmd.env("HOLD_FROM", n.to_string());
+    }
     cmd
+}
+
+/// The runs' stderr and the journal, for failure messages.
+fn diagnostics(d: &Path, journal: &Path) -> String {
+    let log = std::fs::read_to_string(d.join("stderr.log")).unwrap_or_default();
+    let events = std::fs::read_to_string(journal).unwrap_or_default();
+    format!("\n--- stderr of the runs ---\n{log}--- journal {} ---\n{events}", journal.display())
 }
 
 /// The uninterrupted reference run.
 fn reference(d: &Path) -> arqonhpo_core::RunArtifact {
-    let status = run_command(d, "ref.jsonl", "ref.json", false).status().unwrap_or_else(|e| panic!("{e}"));
-    assert!(status.success());
+    let status = run_command(d, "ref.jsonl", "ref.json", false, None).status().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success(), "the reference run failed ({status}){}", diagnostics(d, &d.join("ref.jsonl")));
     artifact(&d.join("ref.json"))
 }
 
 /// Waits until the journal holds at least `tells` tell events.
-fn wait_for_tells(child: &mut Child, journal: &Path, tells: usize) {
+fn wait_for_tells(child: &mut Child, d: &Path, journal: &Path, tells: usize) {
     let start = Instant::now();
     loop {
         let n = std::fs::read_to_string(journal).map(|t| t.matches("\"event\":\"tell\"").count()).unwrap_or(0);
@@ -42,11 +55,32 @@ fn wait_for_tells(child: &mut Child, journal: &Path, tells: usize) {
             return;
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("the run ended ({status}) before {tells} tells");
+            panic!("the run ended ({status}) before {tells} tells{}", diagnostics(d, journal));
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "no progress in the journal");
+        assert!(start.elapsed() < Duration::from_secs(120), "no progress in the journal{}", diagnostics(d, journal));
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Waits until the runs' stderr says `text`.
+fn wait_for_log(child: &mut Child, d: &Path, journal: &Path, text: &str) {
+    let start = Instant::now();
+    while !std::fs::read_to_string(d.join("stderr.log")).unwrap_or_default().contains(text) {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the run ended ({status}) before it logged {text:?}{}", diagnostics(d, journal));
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "the run never logged {text:?}{}", diagnostics(d, journal));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn release_held_trials(d: &Path) {
+    std::fs::remove_file(d.join("hold")).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The journal up to its last newline: what a resume keeps of it.
+fn complete_lines(text: &str) -> &str {
+    text.trim_end_matches(|c| c != '\n')
 }
 
 fn assert_same_trials(resumed: &arqonhpo_core::RunArtifact, reference: &arqonhpo_core::RunArtifact) {
@@ -65,27 +99,30 @@ fn a_run_killed_twice_with_sigkill_resumes_to_the_uninterrupted_run() {
     write(d, "tune.json", &config(BUDGET, 21));
     let expected = reference(d);
     let journal = d.join("run.jsonl");
+    // Trials wait on `hold`, so each kill finds the run exactly where the test stopped it.
+    write(d, "hold", "");
 
-    let mut child = run_command(d, "run.jsonl", "run.json", false).spawn().unwrap_or_else(|e| panic!("{e}"));
-    wait_for_tells(&mut child, &journal, 3);
+    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(3)).spawn().unwrap_or_else(|e| panic!("{e}"));
+    wait_for_tells(&mut child, d, &journal, 3);
     child.kill().unwrap_or_else(|e| panic!("{e}")); // SIGKILL
     let _ = child.wait();
     let before = read(&journal);
     // A kill in the middle of a write leaves a torn last line; resume must cut it.
     std::fs::write(&journal, format!("{before}{{\"event\":\"tell\",\"id\":")).unwrap_or_else(|e| panic!("{e}"));
 
-    let mut child = run_command(d, "run.jsonl", "run.json", true).spawn().unwrap_or_else(|e| panic!("{e}"));
-    wait_for_tells(&mut child, &journal, 8);
+    let mut child = run_command(d, "run.jsonl", "run.json", true, Some(8)).spawn().unwrap_or_else(|e| panic!("{e}"));
+    wait_for_tells(&mut child, d, &journal, 8);
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = child.wait();
     let middle = read(&journal);
-    assert!(middle.starts_with(&before), "events written before the kill are kept unchanged");
-    assert!(!middle.contains("\"id\":{"), "the torn line was cut");
+    assert!(middle.starts_with(complete_lines(&before)), "events written before the kill are kept unchanged{}", diagnostics(d, &journal));
+    assert!(!middle.contains("\"id\":{"), "the torn line was cut{}", diagnostics(d, &journal));
+    release_held_trials(d);
 
-    let status = run_command(d, "run.jsonl", "run.json", true).status().unwrap_or_else(|e| panic!("{e}"));
-    assert!(status.success());
+    let status = run_command(d, "run.jsonl", "run.json", true, None).status().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success(), "the last resume failed ({status}){}", diagnostics(d, &journal));
     let last = read(&journal);
-    assert!(last.starts_with(middle.trim_end_matches(|c| c != '\n')));
+    assert!(last.starts_with(complete_lines(&middle)));
     let tells = tells_per_id(&journal);
     assert_eq!(tells.len() as u64, BUDGET, "every trial told");
     assert!(tells.values().all(|&n| n == 1), "no finished trial repeated: {tells:?}");
@@ -107,6 +144,9 @@ fn interrupt(child: &Child) {
     signal(child, libc::SIGINT);
 }
 
+/// What `run` logs when the first Ctrl-C arrives.
+const STOPPING: &str = "stopping: no new trials";
+
 #[test]
 fn ctrl_c_finishes_the_running_trial_and_exits_130_then_resume_completes() {
     let dir = workdir();
@@ -114,17 +154,20 @@ fn ctrl_c_finishes_the_running_trial_and_exits_130_then_resume_completes() {
     write(d, "tune.json", &config(BUDGET, 22));
     let expected = reference(d);
     let journal = d.join("run.jsonl");
-    let mut child = run_command(d, "run.jsonl", "run.json", false).spawn().unwrap_or_else(|e| panic!("{e}"));
-    wait_for_tells(&mut child, &journal, 4);
+    write(d, "hold", "");
+    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(4)).spawn().unwrap_or_else(|e| panic!("{e}"));
+    wait_for_tells(&mut child, d, &journal, 4);
+    // Trial 4 is running (held); Ctrl-C, and once the run has taken it, let trial 4 finish.
     interrupt(&child);
+    wait_for_log(&mut child, d, &journal, STOPPING);
+    release_held_trials(d);
     let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(status.code(), Some(130));
+    assert_eq!(status.code(), Some(130), "{}", diagnostics(d, &journal));
     let events = journal_events(&journal);
     let asks = events.iter().filter(|e| e["event"] == "ask").count();
     let tells = events.iter().filter(|e| e["event"] == "tell").count();
-    assert_eq!(asks, tells, "the running trial was finished, not abandoned");
-    assert!((tells as u64) < BUDGET);
-    assert!(run_command(d, "run.jsonl", "run.json", true).status().is_ok_and(|s| s.success()));
+    assert_eq!((asks, tells), (5, 5), "the running trial was finished, and no new one started{}", diagnostics(d, &journal));
+    assert!(run_command(d, "run.jsonl", "run.json", true, None).status().is_ok_and(|s| s.success()), "{}", diagnostics(d, &journal));
     assert_same_trials(&artifact(&d.join("run.json")), &expected);
 }
 
@@ -134,25 +177,23 @@ fn a_second_ctrl_c_or_sigterm_stops_running_trials_and_marks_them_for_the_resume
     let d = dir.path();
     write(d, "tune.json", &config(6, 23));
     write(d, "slow.sh", "sleep \"$1\"\necho \"$ARQON_X\"\n");
-    let child = Command::new(bin())
+    let log = std::fs::File::create(d.join("stderr.log")).unwrap_or_else(|e| panic!("{e}"));
+    let mut child = Command::new(bin())
         .current_dir(d)
+        .env_remove("RUST_LOG")
         .args(["run", "--config", "tune.json", "--jobs", "2", "--journal", "run.jsonl", "--", "sh", "slow.sh", "30"])
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(log)
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
     let journal = d.join("run.jsonl");
-    let start = Instant::now();
-    while read_or_empty(&journal).matches("\"event\":\"ask\"").count() < 2 {
-        assert!(start.elapsed() < Duration::from_secs(30), "trials never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_asks(&journal, 2);
     interrupt(&child);
-    std::thread::sleep(Duration::from_millis(300));
+    wait_for_log(&mut child, d, &journal, STOPPING);
     // SIGTERM (e.g. from a job scheduler) counts like a Ctrl-C press.
     signal(&child, libc::SIGTERM);
-    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.code(), Some(130), "{}", diagnostics(d, &journal));
     let events = journal_events(&journal);
     let mut marked: Vec<u64> = events.iter().filter(|e| e["event"] == "interrupted").filter_map(|e| e["id"].as_u64()).collect();
     marked.sort_unstable();
@@ -213,9 +254,11 @@ fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
     let dir = workdir();
     let d = dir.path();
     write(d, "tune.json", &config(3, 1));
+    // The first run's trial lasts until the test removes `hold`.
+    write(d, "hold", "");
     let mut first = Command::new(bin())
         .current_dir(d)
-        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "sleep", "5"])
+        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "sh", "-c", "while [ -e hold ]; do sleep 0.05; done"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -225,9 +268,10 @@ fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
         .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("in use by another running arqonhpo-cli"));
+        .stderr(predicate::str::contains("in use by another running arqonhpo-cli").and(predicate::str::contains(format!("{})", first.id()))));
     first.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = first.wait();
+    release_held_trials(d);
     // Once that process is gone (even killed), the journal resumes.
     cli(d).args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"]).assert().success();
 }
@@ -235,7 +279,7 @@ fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
 fn wait_for_asks(journal: &Path, asks: usize) {
     let start = Instant::now();
     while read_or_empty(journal).matches("\"event\":\"ask\"").count() < asks {
-        assert!(start.elapsed() < Duration::from_secs(30), "no trial started");
+        assert!(start.elapsed() < Duration::from_secs(120), "no trial started");
         std::thread::sleep(Duration::from_millis(20));
     }
 }

@@ -47,14 +47,28 @@ fn parallel_jobs_overlap_and_every_trial_is_told_once() {
     let d = dir.path();
     write(d, "tune.json", &config(9, 5));
     std::fs::create_dir(d.join("running")).unwrap_or_else(|e| panic!("{e}"));
-    // Each trial marks itself running, waits, and records how many trials run beside it.
+    // Each trial marks itself running, waits until another trial runs beside it (or until a
+    // trial gave up waiting: the run is serial and the assertion below fails), holds its slot
+    // a little longer (so that a run over --jobs would show), and records the most trials it
+    // saw running. Waiting on the other trials' marks rather than for a fixed time keeps the
+    // overlap certain however slowly a loaded machine starts them.
     let script = r#"
 import os, sys, time
 me = os.path.join("running", os.environ["ARQON_TRIAL_ID"])
 open(me, "w").close()
-time.sleep(1.0)
+seen = len(os.listdir("running"))
+deadline = time.monotonic() + 30
+while seen < 2 and not os.path.exists("overlapped") and not os.path.exists("gave_up"):
+    if time.monotonic() > deadline:
+        open("gave_up", "w").close()
+    time.sleep(0.01)
+    seen = len(os.listdir("running"))
+if seen >= 2:
+    open("overlapped", "w").close()
+time.sleep(0.3)
+seen = max(seen, len(os.listdir("running")))
 with open("concurrency.log", "a") as log:
-    log.write(f"{len(os.listdir('running'))}\n")
+    log.write(f"{seen}\n")
 os.remove(me)
 print(float(os.environ["ARQON_X"]) ** 2)
 "#;
@@ -79,23 +93,22 @@ fn failures_keep_their_reasons_and_a_timeout_kills_the_whole_process_group() {
     let dir = workdir();
     let d = dir.path();
     write(d, "tune.json", &config(8, 9));
-    // By trial id: a crash, garbage output, a hang in a grandchild, or a value.
+    // By trial id: a crash, garbage output, a hang in a grandchild, or a value. A shell starts
+    // in milliseconds even on a loaded machine, so only the hanging trials reach the timeout.
+    // The grandchild lets go of the trial's pipes, so nothing but the timeout's group kill stops it.
     let script = r#"
-import os, subprocess, sys
-i = int(os.environ["ARQON_TRIAL_ID"]) % 4
-if i == 1:
-    print("Traceback: boom", file=sys.stderr)
-    sys.exit(3)
-if i == 2:
-    print("no result here")
-    sys.exit(0)
-if i == 3:
-    subprocess.run(["sleep", "60"])
-print(abs(float(os.environ["ARQON_X"])))
+case $((ARQON_TRIAL_ID % 4)) in
+1) echo "Traceback: boom" >&2; exit 3 ;;
+2) echo "no result here"; exit 0 ;;
+3) sleep 60 </dev/null >/dev/null 2>&1 &
+   echo $! > "grandchild.$ARQON_TRIAL_ID"
+   wait ;;
+esac
+echo "${ARQON_X#-}"
 "#;
-    write(d, "flaky.py", script);
+    write(d, "flaky.sh", script);
     cli(d)
-        .args(["run", "--config", "tune.json", "--timeout", "1", "--artifact", "run.json", "--", "python3", "flaky.py"])
+        .args(["run", "--config", "tune.json", "--jobs", "2", "--timeout", "3", "--artifact", "run.json", "--", "sh", "flaky.sh"])
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .success();
@@ -105,10 +118,30 @@ print(abs(float(os.environ["ARQON_X"])))
         match t.id % 4 {
             1 => assert!(reason.starts_with("exit status 3") && reason.contains("Traceback: boom"), "{reason}"),
             2 => assert!(reason.contains("no number") && reason.contains("no result here"), "{reason}"),
-            3 => assert!(reason.contains("timed out after 1 s"), "{reason}"),
+            3 => assert!(reason.contains("timed out after 3 s"), "{reason}"),
             _ => assert_eq!(t.status, TrialStatus::Completed),
         }
         assert_eq!(t.status == TrialStatus::Failed, t.id % 4 != 0, "trial {}", t.id);
+    }
+    for id in [3, 7] {
+        let pid = read(&d.join(format!("grandchild.{id}"))).trim().to_string();
+        wait_until_gone(&pid);
+    }
+}
+
+/// Waits until the process `pid` has exited. The kill is asynchronous, so this polls; a
+/// survivor of the group kill would sleep for a minute, far past the deadline.
+fn wait_until_gone(pid: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        // Gone, a zombie (exited, waiting for its new parent to reap it), or the pid reused.
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let alive = state.split_once(" (sleep) ").is_some_and(|(_, rest)| !rest.starts_with('Z'));
+        if !alive {
+            return;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "the timed-out trial's grandchild {pid} is still running: {state}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 

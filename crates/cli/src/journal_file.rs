@@ -108,9 +108,12 @@ fn lock(file: &File, path: &Path) -> Result<()> {
     if !matches!(error.raw_os_error(), Some(libc::EACCES | libc::EAGAIN)) {
         return Err(miette!("cannot lock the journal {}: {error}", path.display()));
     }
-    // Name the process that holds it, if it still does.
+    // Name the process that holds it, if it still does (a holder in another pid namespace
+    // reads as pid 0).
     // SAFETY: as above; F_GETLK writes the conflicting lock into `request`.
-    let holder = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut request) } == 0 && request.l_type != libc::F_UNLCK as libc::c_short;
+    let holder = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut request) } == 0
+        && request.l_type != libc::F_UNLCK as libc::c_short
+        && request.l_pid > 0;
     Err(miette!(
         help = "wait for the other run to finish, or stop it, before resuming",
         "the journal {} is in use by another running arqonhpo-cli{}",

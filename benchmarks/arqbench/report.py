@@ -53,6 +53,8 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
         sessions = old.get("sessions") or [{k: old.get(k) for k in ("commit", "started", "engine_sha256")}]
         meta["sessions"] = sessions + [{k: meta[k] for k in ("commit", "started", "engine_sha256")}]
         meta["started"] = old.get("started", meta["started"])
+        if old.get("note"):
+            meta["note"] = old["note"]
     path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
@@ -312,9 +314,18 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
     figdir = docs / "figures"
     probs = summary["problems"]
     groups: List[tuple] = []
-    for d in sorted({e["dim"] for e in probs.values() if e["family"] == "synthetic"}):
-        pids = [p for p, e in probs.items() if e["family"] == "synthetic" and e["dim"] == d]
-        groups.append((f"synthetic-d{d}", f"Synthetic functions, D = {d}", pids))
+    from .problems import fixed_name
+
+    for g in QUALITY_PROFILES[profile].groups:
+        pids = [
+            p
+            for p, e in probs.items()
+            if e["family"] == "synthetic" and ((fixed_name(p) is None and e["dim"] in g.dims) or fixed_name(p) in g.fixed)
+        ]
+        if pids:
+            dims = ", ".join(map(str, g.dims))
+            extra = f" (and {', '.join(g.fixed)})" if g.fixed else ""
+            groups.append((f"synthetic-d{'-'.join(map(str, g.dims))}", f"Synthetic functions, D = {dims}{extra}", pids))
     for fam, title in (("simulation", "Simulation tuning"), ("sklearn", "scikit-learn tuning")):
         pids = [p for p, e in probs.items() if e["family"] == fam]
         if pids:

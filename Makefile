@@ -134,7 +134,7 @@ bench: bench-venv
 	$(BENCH_VENV)/bin/python -m pytest -q -p no:cacheprovider benchmarks/tests
 	$(BENCH_VENV)/bin/python benchmarks/run.py all --profile full --jobs $(BENCH_JOBS)
 
-## The profile published in docs/benchmarks.md (about 45 minutes on 2 cores).
+## The profile published in docs/benchmarks.md (about an hour and a half on 2 busy cores).
 bench-quick: bench-venv
 	$(BENCH_VENV)/bin/python -m pytest -q -p no:cacheprovider benchmarks/tests
 	$(BENCH_VENV)/bin/python benchmarks/run.py all --profile quick --jobs $(BENCH_JOBS)

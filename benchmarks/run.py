@@ -1,7 +1,7 @@
 """Runs the ArqonHPO benchmark suite: ``python benchmarks/run.py [quality|cost|report|all]``.
 
     make bench          # the full matrix (hours on 2 cores)
-    make bench-quick    # the profile published in docs/benchmarks.md (about 45 minutes)
+    make bench-quick    # the profile published in docs/benchmarks.md (about an hour and a half on 2 cores)
 
 Results go to ``benchmarks/results/<profile>/`` (``quality.jsonl``, ``cost.json``,
 ``summary.json``); ``report`` turns them into ``docs/benchmarks.md`` and ``docs/figures/``.

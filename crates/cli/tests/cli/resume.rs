@@ -46,16 +46,17 @@ fn reference(d: &Path) -> arqonhpo_core::RunArtifact {
     artifact(&d.join("ref.json"))
 }
 
-/// Waits until the journal holds at least `tells` tell events.
-fn wait_for_tells(child: &mut Child, d: &Path, journal: &Path, tells: usize) {
+/// Waits until the journal holds at least `count` events of kind `event` ("ask", "tell").
+fn wait_for_events(child: &mut Child, d: &Path, journal: &Path, event: &str, count: usize) {
+    let pattern = format!("\"event\":\"{event}\"");
     let start = Instant::now();
     loop {
-        let n = std::fs::read_to_string(journal).map(|t| t.matches("\"event\":\"tell\"").count()).unwrap_or(0);
-        if n >= tells {
+        let n = std::fs::read_to_string(journal).map(|t| t.matches(&pattern).count()).unwrap_or(0);
+        if n >= count {
             return;
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("the run ended ({status}) before {tells} tells{}", diagnostics(d, journal));
+            panic!("the run ended ({status}) before {count} {event} events{}", diagnostics(d, journal));
         }
         if start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
@@ -63,6 +64,15 @@ fn wait_for_tells(child: &mut Child, d: &Path, journal: &Path, tells: usize) {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Waits until trials `0..n` are told and trial `n` is running: with `hold_from` `n`, the
+/// run stays exactly there until the test removes `hold`.
+fn wait_for_held_trial(child: &mut Child, d: &Path, journal: &Path, n: usize) {
+    wait_for_events(child, d, journal, "tell", n);
+    // The ask is journaled just before the trial starts, and the run starts it before it
+    // looks at signals again.
+    wait_for_events(child, d, journal, "ask", n + 1);
 }
 
 /// Waits until the runs' stderr says `text`.
@@ -109,7 +119,7 @@ fn a_run_killed_twice_with_sigkill_resumes_to_the_uninterrupted_run() {
     write(d, "hold", "");
 
     let mut child = run_command(d, "run.jsonl", "run.json", false, Some(3)).spawn().unwrap_or_else(|e| panic!("{e}"));
-    wait_for_tells(&mut child, d, &journal, 3);
+    wait_for_held_trial(&mut child, d, &journal, 3);
     child.kill().unwrap_or_else(|e| panic!("{e}")); // SIGKILL
     let _ = child.wait();
     let before = read(&journal);
@@ -117,7 +127,7 @@ fn a_run_killed_twice_with_sigkill_resumes_to_the_uninterrupted_run() {
     std::fs::write(&journal, format!("{before}{{\"event\":\"tell\",\"id\":")).unwrap_or_else(|e| panic!("{e}"));
 
     let mut child = run_command(d, "run.jsonl", "run.json", true, Some(8)).spawn().unwrap_or_else(|e| panic!("{e}"));
-    wait_for_tells(&mut child, d, &journal, 8);
+    wait_for_held_trial(&mut child, d, &journal, 8);
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = child.wait();
     let middle = read(&journal);
@@ -162,7 +172,7 @@ fn ctrl_c_finishes_the_running_trial_and_exits_130_then_resume_completes() {
     let journal = d.join("run.jsonl");
     write(d, "hold", "");
     let mut child = run_command(d, "run.jsonl", "run.json", false, Some(4)).spawn().unwrap_or_else(|e| panic!("{e}"));
-    wait_for_tells(&mut child, d, &journal, 4);
+    wait_for_held_trial(&mut child, d, &journal, 4);
     // Trial 4 is running (held); Ctrl-C, and once the run has taken it, let trial 4 finish.
     interrupt(&child);
     wait_for_log(&mut child, d, &journal, STOPPING);
@@ -193,7 +203,7 @@ fn a_second_ctrl_c_or_sigterm_stops_running_trials_and_marks_them_for_the_resume
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
     let journal = d.join("run.jsonl");
-    wait_for_asks(&journal, 2);
+    wait_for_events(&mut child, d, &journal, "ask", 2);
     interrupt(&child);
     wait_for_log(&mut child, d, &journal, STOPPING);
     // SIGTERM (e.g. from a job scheduler) counts like a Ctrl-C press.
@@ -216,10 +226,6 @@ fn a_second_ctrl_c_or_sigterm_stops_running_trials_and_marks_them_for_the_resume
     for t in &a.trials {
         assert_eq!(t.value, t.params.get("x").and_then(|v| v.as_f64()), "trial {}", t.id);
     }
-}
-
-fn read_or_empty(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_default()
 }
 
 #[test]
@@ -269,7 +275,7 @@ fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
-    wait_for_asks(&d.join("run.jsonl"), 1);
+    wait_for_events(&mut first, d, &d.join("run.jsonl"), "ask", 1);
     cli(d)
         .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"])
         .assert()
@@ -280,12 +286,4 @@ fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
     release_held_trials(d);
     // Once that process is gone (even killed), the journal resumes.
     cli(d).args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"]).assert().success();
-}
-
-fn wait_for_asks(journal: &Path, asks: usize) {
-    let start = Instant::now();
-    while read_or_empty(journal).matches("\"event\":\"ask\"").count() < asks {
-        assert!(start.elapsed() < Duration::from_secs(120), "no trial started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }

@@ -17,7 +17,8 @@
 //!   High when a smooth bowl explains the ranks; low or negative when it does not. It needs
 //!   `4·D + 4` points (twice the coefficients), which is why the probe's default floor is that.
 //! - **top_dispersion**: mean pairwise distance among the best fifth of the points divided
-//!   by the mean pairwise distance among all of them (used only when there are no twins).
+//!   by the mean pairwise distance among all of them (scored only when there are no twins;
+//!   past 256 probe points it is computed on an evenly strided subsample).
 //!
 //! Ranks make fdc and q2 invariant to monotone transforms of the objective.
 //! The smoothness score is `0.6·s(roughness) + 0.2·fdc⁺ + 0.2·q2⁺`, where `s` is 1 at
@@ -25,9 +26,10 @@
 //! twins, `0.4·fdc⁺ + 0.4·q2⁺ + 0.2·(1 − top_dispersion)⁺`). Local smoothness carries most of
 //! the weight because it is what Nelder–Mead needs: on a smooth landscape with several basins
 //! (Styblinski–Tang, the PID use case) a restarting simplex still beats TPE by orders of
-//! magnitude, while global unimodality alone says nothing about noise. The landscape is *smooth* when
-//! the score reaches the threshold and the space has no categorical parameter (a landscape
-//! over unordered options is piecewise by nature, and simplex moves have no meaning there).
+//! magnitude, while global unimodality alone says nothing about noise. The landscape is
+//! *smooth* when the score reaches the threshold and the space has no categorical parameter (a
+//! landscape over unordered options is piecewise by nature, and simplex moves have no meaning
+//! there).
 //! The features, the score, the threshold, the label and a one-line reason are recorded in the
 //! run artifact.
 //!

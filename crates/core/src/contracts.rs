@@ -1,7 +1,7 @@
 //! Generated contract files shared by every front.
 //!
 //! - `config.schema.json` and `artifact.schema.json`: JSON Schemas of [`SolverConfig`] and
-//!   [`RunArtifact`], generated from the Rust types (never written by hand).
+//!   [`RunArtifact`](crate::RunArtifact), generated from the Rust types (never written by hand).
 //! - `golden/*.json`: golden runs. Each holds a config and the exact sequence of trials the
 //!   solver hands out when told the listed values in order. The Rust, Python, CLI and C tests
 //!   all replay them, which proves every front gives bit-identical suggestions.

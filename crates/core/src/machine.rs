@@ -343,11 +343,7 @@ impl Solver {
 
     /// The refining strategy, once the probe is complete (it stays known after `Done`).
     pub fn strategy(&self) -> Option<Method> {
-        self.state.strategy.as_ref().map(|s| match s {
-            Strategy::NelderMead(_) => Method::NelderMead,
-            Strategy::Tpe(_) => Method::Tpe,
-            Strategy::Random(_) => Method::Random,
-        })
+        self.state.strategy.as_ref().map(Strategy::method)
     }
 
     /// The config the solver runs (validated).

@@ -37,17 +37,22 @@ fn warmed(strategy: StrategyChoice, dim: usize) -> Solver {
     config.probe.fraction = 0.01;
     let mut solver = Solver::new(config).unwrap_or_else(|e| panic!("{e}"));
     for _ in 0..HISTORY {
-        let Some(t) = solver.ask() else { break };
-        let x: Vec<f64> = t
-            .params
-            .iter()
-            .map(|(_, v)| v.as_f64().unwrap_or(0.0))
-            .collect();
-        solver
-            .tell_value(t.id, objective(&x))
-            .unwrap_or_else(|e| panic!("{e}"));
+        core_step(&mut solver);
     }
     solver
+}
+
+/// One ask+tell through the core API.
+fn core_step(solver: &mut Solver) {
+    let t = solver.ask().unwrap_or_else(|| panic!("budget left"));
+    let x: Vec<f64> = t
+        .params
+        .iter()
+        .map(|(_, v)| v.as_f64().unwrap_or(0.0))
+        .collect();
+    solver
+        .tell_value(t.id, objective(&x))
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// A handle freed on drop, so that freeing happens outside the timed routine.
@@ -84,19 +89,7 @@ fn ask_tell(c: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter("core"), |b| {
             b.iter_batched_ref(
                 || base.clone(),
-                |solver| {
-                    for _ in 0..BATCH {
-                        let t = solver.ask().unwrap_or_else(|| panic!("budget left"));
-                        let x: Vec<f64> = t
-                            .params
-                            .iter()
-                            .map(|(_, v)| v.as_f64().unwrap_or(0.0))
-                            .collect();
-                        solver
-                            .tell_value(t.id, objective(&x))
-                            .unwrap_or_else(|e| panic!("{e}"));
-                    }
-                },
+                |solver| (0..BATCH).for_each(|_| core_step(solver)),
                 BatchSize::LargeInput,
             );
         });

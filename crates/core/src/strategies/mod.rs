@@ -50,6 +50,16 @@ pub(crate) enum Strategy {
 }
 
 impl Strategy {
+    /// The method this strategy is, as recorded in trials and phases.
+    pub(crate) fn method(&self) -> crate::machine::Method {
+        use crate::machine::Method;
+        match self {
+            Strategy::NelderMead(_) => Method::NelderMead,
+            Strategy::Tpe(_) => Method::Tpe,
+            Strategy::Random(_) => Method::Random,
+        }
+    }
+
     /// Next point to evaluate as trial `id`.
     pub(crate) fn propose(&mut self, id: u64, ctx: &Context<'_>) -> Vec<f64> {
         match self {

@@ -478,9 +478,17 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     for pid in sorted(probs):
         s = probs[pid]["optimizers"].get("arqon_auto", {})
         if "classified" in s:
-            cls_rows.append(f"| {pid} | {s['classified_smooth']}/{s['classified']} |")
+            counts = s.get("labels", {"smooth": s["classified_smooth"], "rugged": s["classified"] - s["classified_smooth"]})
+            cls_rows.append(f"| {pid} | " + " | ".join(str(counts.get(k, 0)) for k in stats.VERDICTS) + " |")
     if cls_rows:
-        L += ["### What auto's classifier decided", "", "Runs classified smooth (refined by Nelder–Mead) out of all runs; the rest were refined by TPE.", "", "| problem | smooth |", "|---|---|"] + cls_rows + [""]
+        L += [
+            "### What auto's classifier decided",
+            "",
+            "Runs per verdict. Smooth and rippled landscapes are refined by Nelder–Mead, noisy and rugged ones by TPE.",
+            "",
+            "| problem | " + " | ".join(stats.VERDICTS) + " |",
+            "|---|" + "---|" * len(stats.VERDICTS),
+        ] + cls_rows + [""]
     L += ["## Cost per trial", ""]
     if cost:
         L += [

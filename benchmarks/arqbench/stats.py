@@ -25,6 +25,9 @@ import numpy as np
 FLOOR = 1e-12
 ALPHA = 0.05
 
+#: The classifier's verdicts, in the order the report lists them.
+VERDICTS = ("smooth", "rippled", "noisy", "rugged")
+
 
 def group_runs(records: Iterable[Dict[str, Any]]) -> Dict[str, Dict[str, List[Dict[str, Any]]]]:
     """problem -> optimizer -> runs (records with an error are left out)."""
@@ -103,6 +106,7 @@ def summarize(records: List[Dict[str, Any]]) -> Dict[str, Any]:
             if any(labels):
                 stats["classified_smooth"] = sum(1 for x in labels if x == "smooth")
                 stats["classified"] = sum(1 for x in labels if x)
+                stats["labels"] = {k: labels.count(k) for k in VERDICTS if k in labels}
             entry["optimizers"][opt] = stats
         if "arqon_auto" in finals:
             entry["vs_auto"] = {}

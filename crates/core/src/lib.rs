@@ -5,10 +5,10 @@
 //! an explicit ask/tell state machine:
 //!
 //! 1. **Probe** — a scrambled Sobol design over the space ([`probe`]).
-//! 2. **Classify** — landscape features of the probe results decide *smooth* or *rugged*
-//!    ([`classify`]).
-//! 3. **Select** — Nelder–Mead for smooth landscapes, TPE for rugged or noisy ones (or a
-//!    strategy forced by the config).
+//! 2. **Classify** — landscape features of the probe results decide *smooth*, *rippled*
+//!    (deterministic ripples over a global trend), *noisy* or *rugged* ([`classify`]).
+//! 3. **Select** — restarting Nelder–Mead for smooth and rippled landscapes, TPE for noisy
+//!    or rugged ones (or a strategy forced by the config).
 //! 4. **Refine** — the selected strategy proposes the rest of the budget.
 //!
 //! ```
@@ -57,7 +57,10 @@ mod strategies;
 
 pub use artifact::{RunArtifact, TrialRecord, TrialStatus};
 pub use classify::{Classification, Features, Landscape};
-pub use config::{ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice, Value};
+pub use config::{
+    ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice,
+    Value,
+};
 pub use error::{ConfigIssue, Error};
 pub use journal::{Event as JournalEvent, Replay};
 pub use machine::{Method, Outcome, Phase, Solver, Stage, Trial, STATE_VERSION};

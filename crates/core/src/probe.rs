@@ -5,11 +5,14 @@
 //! for the same count. Their results feed the classifier and seed the refining strategy.
 //!
 //! The last few planned probe trials are *twins*: each of the first few Sobol points (a
-//! *site*) gets two, at distances [`TWIN_STEP`] and `2·TWIN_STEP` along one direction fixed by
-//! the scramble. Scattered points alone cannot tell a smooth landscape from a rippled or noisy
-//! one with a similar global trend; the second difference `f(x) − 2 f(x+h) + f(x+2h)` across a
-//! site measures curvature at a small scale directly, and unlike a first difference it does not
-//! grow with the slope (see [`crate::classify`]). Categorical coordinates are not moved.
+//! *site*) gets three, at distances [`TWIN_STEP`] and `2·TWIN_STEP` along one direction fixed
+//! by the scramble, and a *near repeat* at [`REPEAT_STEP`] along the same direction. Scattered
+//! points alone cannot tell a smooth landscape from a rippled or noisy one with a similar
+//! global trend; the second difference `f(x) − 2 f(x+h) + f(x+2h)` across a site measures
+//! curvature at a small scale directly, and unlike a first difference it does not grow with
+//! the slope. The near repeat separates the two kinds of roughness: on a deterministic
+//! landscape, rippled or not, `f` barely moves over 10⁻⁴ of the box, while noise moves it by
+//! its full size (see [`crate::classify`]). Categorical coordinates are not moved.
 //!
 //! # References
 //! - I. M. Sobol' (1967), on the distribution of points in a cube.
@@ -25,27 +28,40 @@ const MAX_INDEX: u64 = 1 << 16;
 /// Distance in the unit cube between a site's Sobol point and its first twin.
 pub const TWIN_STEP: f64 = 0.02;
 
+/// Distance in the unit cube between a site's Sobol point and its near repeat.
+pub const REPEAT_STEP: f64 = 1e-4;
+
+/// Extra trials per site: two twins and a near repeat.
+const PER_SITE: u64 = 3;
+
 /// How the planned probe trials split into Sobol points and twin sites.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
     /// Sobol points first.
     pub sobol: u64,
-    /// Then two twins for each of the first `sites` Sobol points.
+    /// Then two twins and a near repeat for each of the first `sites` Sobol points.
     pub sites: u64,
 }
 
 impl Layout {
-    /// About a quarter of a probe of at least 8 trials goes to twins: 2 to 6 sites.
+    /// About a third of a probe of at least 10 trials goes to twins: 2 to 6 sites.
     pub fn new(planned: u64) -> Self {
-        let sites = if planned >= 8 { (planned / 8).clamp(2, 6) } else { 0 };
-        Self { sobol: planned - 2 * sites, sites }
+        let sites = if planned >= 10 {
+            (planned / 10).clamp(2, 6)
+        } else {
+            0
+        };
+        Self {
+            sobol: planned - PER_SITE * sites,
+            sites,
+        }
     }
 
     /// The unit point of probe trial `index`. Trials past the plan (asked while the probe's
     /// results are still pending) continue the Sobol sequence.
     pub fn point(&self, index: u64, categorical: &[bool], scramble: u32) -> Vec<f64> {
         let dim = categorical.len();
-        let twins = 2 * self.sites;
+        let twins = PER_SITE * self.sites;
         if index < self.sobol {
             return point(index, dim, scramble);
         }
@@ -53,11 +69,16 @@ impl Layout {
         if k >= twins {
             return point(index - twins, dim, scramble);
         }
-        let (site, steps) = (k / 2, (k % 2 + 1) as f64);
+        let (site, steps) = (
+            k / PER_SITE,
+            [1.0, 2.0, REPEAT_STEP / TWIN_STEP][(k % PER_SITE) as usize],
+        );
         let base = point(site, dim, scramble);
         // A direction from a second, independent scramble: deterministic, no RNG state.
         let other = point(site, dim, scramble ^ 0x5bd1_e995);
-        let mut dir: Vec<f64> = (0..dim).map(|d| if categorical[d] { 0.0 } else { other[d] - 0.5 }).collect();
+        let mut dir: Vec<f64> = (0..dim)
+            .map(|d| if categorical[d] { 0.0 } else { other[d] - 0.5 })
+            .collect();
         let len = libm::sqrt(dir.iter().map(|x| x * x).sum::<f64>());
         if len > 0.0 {
             dir.iter_mut().for_each(|x| *x *= TWIN_STEP / len);
@@ -69,12 +90,18 @@ impl Layout {
                 *d = -*d;
             }
         }
-        base.iter().zip(&dir).map(|(b, d)| crate::space::clamp_unit(b + steps * d)).collect()
+        base.iter()
+            .zip(&dir)
+            .map(|(b, d)| crate::space::clamp_unit(b + steps * d))
+            .collect()
     }
 
-    /// `(Sobol index, first twin, second twin)` for each site of the planned probe.
-    pub fn sites(&self) -> impl Iterator<Item = [u64; 3]> + '_ {
-        (0..self.sites).map(move |k| [k, self.sobol + 2 * k, self.sobol + 2 * k + 1])
+    /// `(Sobol index, first twin, second twin, near repeat)` for each site of the planned probe.
+    pub fn sites(&self) -> impl Iterator<Item = [u64; 4]> + '_ {
+        (0..self.sites).map(move |k| {
+            let first = self.sobol + PER_SITE * k;
+            [k, first, first + 1, first + 2]
+        })
     }
 }
 
@@ -106,18 +133,39 @@ mod tests {
     #[test]
     fn twins_are_collinear_steps_from_their_site() {
         let layout = Layout::new(20);
-        assert_eq!(layout, Layout { sobol: 16, sites: 2 });
+        assert_eq!(
+            layout,
+            Layout {
+                sobol: 14,
+                sites: 2
+            }
+        );
         let cats = [false, true, false];
-        for [base, t1, t2] in layout.sites() {
-            let [b, a, c] = [base, t1, t2].map(|i| layout.point(i, &cats, 7));
-            let dist = |p: &[f64], q: &[f64]| libm::sqrt(p.iter().zip(q).map(|(x, y)| (x - y) * (x - y)).sum::<f64>());
+        for [base, t1, t2, near] in layout.sites() {
+            let [b, a, c, r] = [base, t1, t2, near].map(|i| layout.point(i, &cats, 7));
+            let dist = |p: &[f64], q: &[f64]| {
+                libm::sqrt(p.iter().zip(q).map(|(x, y)| (x - y) * (x - y)).sum::<f64>())
+            };
             assert!((dist(&b, &a) - TWIN_STEP).abs() < 1e-9, "{}", dist(&b, &a));
-            assert!((dist(&b, &c) - 2.0 * TWIN_STEP).abs() < 1e-9, "{}", dist(&b, &c));
-            assert_eq!((a[1], c[1]), (b[1], b[1]), "categorical coordinates stay put");
+            assert!(
+                (dist(&b, &c) - 2.0 * TWIN_STEP).abs() < 1e-9,
+                "{}",
+                dist(&b, &c)
+            );
+            assert!(
+                (dist(&b, &r) - REPEAT_STEP).abs() < 1e-9,
+                "{}",
+                dist(&b, &r)
+            );
+            assert_eq!(
+                (a[1], c[1], r[1]),
+                (b[1], b[1], b[1]),
+                "categorical coordinates stay put"
+            );
         }
         // Past the plan the Sobol sequence continues where it stopped.
-        assert_eq!(layout.point(20, &cats, 7), point(16, 3, 7));
-        assert_eq!(Layout::new(7).sites, 0);
+        assert_eq!(layout.point(20, &cats, 7), point(14, 3, 7));
+        assert_eq!(Layout::new(9).sites, 0);
         assert_eq!(Layout::new(200).sites, 6);
     }
 

@@ -1,7 +1,8 @@
 """ArqonHPO: a probe-gated hyperparameter optimizer with a Rust core.
 
-A scrambled Sobol probe samples the space, a classifier reads the landscape from it (smooth
-or rugged), and the rest of the budget is refined by Nelder–Mead (smooth) or TPE (rugged).
+A scrambled Sobol probe samples the space, a classifier reads the landscape from it (smooth,
+rippled, noisy or rugged), and the rest of the budget is refined by Nelder–Mead (smooth or
+rippled) or TPE (noisy or rugged).
 
     >>> import arqonhpo as aq
     >>> solver = aq.ArqonSolver({"x": aq.Float(-5.0, 5.0)}, budget=30, seed=0)

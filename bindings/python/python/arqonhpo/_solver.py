@@ -163,7 +163,8 @@ class Classification:
     """The landscape verdict made after the probe, with the features behind it."""
 
     label: str
-    """``"smooth"`` or ``"rugged"``."""
+    """``"smooth"``, ``"rippled"`` (refined by Nelder–Mead), ``"noisy"`` or ``"rugged"`` (refined
+    by TPE)."""
     score: float
     threshold: float
     features: Dict[str, Any] = field(default_factory=dict)
@@ -225,8 +226,9 @@ class ArqonSolver:
     """Probe-gated ask/tell optimizer (lower values are better).
 
     ``ArqonSolver(space, budget, seed)`` probes the space with a scrambled Sobol design,
-    classifies the landscape (smooth or rugged) and refines with Nelder–Mead or TPE. Ask for
-    trials, evaluate them, tell the results, in any order and with any number pending.
+    classifies the landscape (smooth, rippled, noisy or rugged) and refines with Nelder–Mead
+    or TPE. Ask for trials, evaluate them, tell the results, in any order and with any number
+    pending.
     One solver may be shared by several threads.
     """
 

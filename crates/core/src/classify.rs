@@ -152,9 +152,7 @@ pub(crate) fn classify(
 ) -> Classification {
     let n = points.len();
     let ranks = ranks(values);
-    let best = (0..n)
-        .min_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)))
-        .unwrap_or(0);
+    let best = (0..n).min_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b))).unwrap_or(0);
 
     let fdc = if n >= 3 {
         let dist: Vec<f64> = points.iter().map(|p| distance(p, &points[best])).collect();
@@ -184,15 +182,8 @@ pub(crate) fn classify(
         None => 0.4 * fdc.max(0.0) + 0.4 * q2_or_fdc + 0.2 * (1.0 - top_dispersion).max(0.0),
     }
     .clamp(0.0, 1.0);
-    let features = Features {
-        n_points: n as u64,
-        fdc,
-        quad_q2,
-        roughness,
-        noise,
-        top_dispersion,
-        categorical: categorical as u64,
-    };
+    let features =
+        Features { n_points: n as u64, fdc, quad_q2, roughness, noise, top_dispersion, categorical: categorical as u64 };
 
     let q2_text = quad_q2.map_or(String::from("n/a"), |q| format!("{q:.2}"));
     let rough_text = roughness.map_or(String::from("n/a"), |r| format!("{r:.3}"));
@@ -202,10 +193,7 @@ pub(crate) fn classify(
     );
     let trend = fdc.max(quad_q2.unwrap_or(fdc));
     let (label, reason) = if n < 3 {
-        (
-            Landscape::Rugged,
-            format!("only {n} probe results; too few to judge, assuming rugged"),
-        )
+        (Landscape::Rugged, format!("only {n} probe results; too few to judge, assuming rugged"))
     } else if categorical > 0 {
         (
             Landscape::Rugged,
@@ -217,10 +205,7 @@ pub(crate) fn classify(
             format!("near repeats differ by {nz:.4} of the value range against a roughness of {r:.3}: noise ({measured})"),
         )
     } else if score >= threshold {
-        (
-            Landscape::Smooth,
-            format!("score {score:.2} >= threshold {threshold:.2}: {measured}"),
-        )
+        (Landscape::Smooth, format!("score {score:.2} >= threshold {threshold:.2}: {measured}"))
     } else if roughness.is_some() && trend >= MIN_TREND {
         (
             Landscape::Rippled,
@@ -232,13 +217,7 @@ pub(crate) fn classify(
             format!("score {score:.2} < threshold {threshold:.2} and no global trend: {measured}"),
         )
     };
-    Classification {
-        label,
-        score,
-        threshold,
-        features,
-        reason,
-    }
+    Classification { label, score, threshold, features, reason }
 }
 
 fn finite_or_zero(x: f64) -> f64 {
@@ -434,11 +413,7 @@ fn quadratic_q2(points: &[Vec<f64>], y: &[f64]) -> Option<f64> {
     let (mut press, mut total) = (0.0, 0.0);
     for (r, &yi) in rows.iter().zip(y) {
         let fit: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
-        let h: f64 = r
-            .iter()
-            .zip(&cholesky_solve(&l, p, r))
-            .map(|(a, b)| a * b)
-            .sum();
+        let h: f64 = r.iter().zip(&cholesky_solve(&l, p, r)).map(|(a, b)| a * b).sum();
         let loo = (yi - fit) / (1.0 - h).max(1e-9);
         press += loo * loo;
         total += (yi - mean) * (yi - mean);
@@ -587,20 +562,14 @@ mod tests {
 
     #[test]
     fn ranks_average_ties() {
-        assert_eq!(
-            ranks(&[3.0, 1.0, 3.0, 2.0]),
-            vec![2.5 / 3.0, 0.0, 2.5 / 3.0, 1.0 / 3.0]
-        );
+        assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![2.5 / 3.0, 0.0, 2.5 / 3.0, 1.0 / 3.0]);
     }
 
     #[test]
     fn exact_quadratic_has_q2_near_one() {
         // Ranks of a separable bowl are not exactly quadratic, so fit values, not ranks.
         let (p, _) = sample(|_| 0.0, 30, 2);
-        let y: Vec<f64> = p
-            .iter()
-            .map(|x| (x[0] - 0.2) * (x[0] - 0.2) + 2.0 * (x[1] - 0.7) * (x[1] - 0.7))
-            .collect();
+        let y: Vec<f64> = p.iter().map(|x| (x[0] - 0.2) * (x[0] - 0.2) + 2.0 * (x[1] - 0.7) * (x[1] - 0.7)).collect();
         let q = quadratic_q2(&p, &y).unwrap_or(0.0);
         assert!(q > 0.999, "{q}");
     }

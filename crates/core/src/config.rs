@@ -84,10 +84,7 @@ fn default_probe_fraction() -> f64 {
 
 impl Default for ProbeConfig {
     fn default() -> Self {
-        Self {
-            fraction: default_probe_fraction(),
-            min_points: None,
-        }
+        Self { fraction: default_probe_fraction(), min_points: None }
     }
 }
 
@@ -108,9 +105,7 @@ fn default_threshold() -> f64 {
 
 impl Default for ClassifierConfig {
     fn default() -> Self {
-        Self {
-            threshold: default_threshold(),
-        }
+        Self { threshold: default_threshold() }
     }
 }
 
@@ -160,33 +155,19 @@ pub enum Param {
 impl Param {
     /// Convenience constructor for a linear float parameter.
     pub fn float(low: f64, high: f64) -> Self {
-        Param::Float {
-            low,
-            high,
-            log: false,
-        }
+        Param::Float { low, high, log: false }
     }
     /// Convenience constructor for a log-scaled float parameter.
     pub fn log_float(low: f64, high: f64) -> Self {
-        Param::Float {
-            low,
-            high,
-            log: true,
-        }
+        Param::Float { low, high, log: true }
     }
     /// Convenience constructor for a linear integer parameter.
     pub fn int(low: i64, high: i64) -> Self {
-        Param::Int {
-            low: low as f64,
-            high: high as f64,
-            log: false,
-        }
+        Param::Int { low: low as f64, high: high as f64, log: false }
     }
     /// Convenience constructor for a categorical parameter.
     pub fn choice<I: IntoIterator<Item = V>, V: Into<Value>>(choices: I) -> Self {
-        Param::Choice {
-            choices: choices.into_iter().map(Into::into).collect(),
-        }
+        Param::Choice { choices: choices.into_iter().map(Into::into).collect() }
     }
 }
 
@@ -279,10 +260,7 @@ pub struct Named<T> {
 impl<T> Named<T> {
     /// An empty list.
     pub fn new() -> Self {
-        Self {
-            entries: Vec::new(),
-            duplicate: None,
-        }
+        Self { entries: Vec::new(), duplicate: None }
     }
     /// Appends an entry (a repeated name is kept and reported by validation).
     pub fn push(&mut self, name: impl Into<String>, value: T) {
@@ -399,8 +377,7 @@ impl SolverConfig {
     /// Configs written for arqonhpo 0.3 (`{"seed", "budget", "bounds": {name: {"min", "max",
     /// "scale"}}}`) are recognised and converted (see the `legacy` module).
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| Error::from_json(e, text))?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::from_json(e, text))?;
         if crate::legacy::is_legacy(&value) {
             return crate::legacy::convert(text);
         }
@@ -434,80 +411,50 @@ impl SolverConfig {
             add("budget".into(), "must be at least 1, got 0".into());
         }
         if self.space.is_empty() {
-            add(
-                "space".into(),
-                "is empty; add at least one parameter".into(),
-            );
+            add("space".into(), "is empty; add at least one parameter".into());
         }
         if self.space.len() > MAX_DIMENSIONS {
             add(
                 "space".into(),
-                format!(
-                    "has {} parameters; at most {MAX_DIMENSIONS} are supported",
-                    self.space.len()
-                ),
+                format!("has {} parameters; at most {MAX_DIMENSIONS} are supported", self.space.len()),
             );
         }
         if let Some(name) = self.space.duplicate_name() {
-            add(
-                format!("space.{name}"),
-                "is defined more than once; parameter names must be unique".into(),
-            );
+            add(format!("space.{name}"), "is defined more than once; parameter names must be unique".into());
         }
         for (name, param) in self.space.iter() {
             if name.is_empty() {
-                add(
-                    "space".into(),
-                    "has a parameter with an empty name; give every parameter a name".into(),
-                );
+                add("space".into(), "has a parameter with an empty name; give every parameter a name".into());
             }
             validate_param(name, param, &mut add);
         }
 
         let p = &self.probe;
         if !(p.fraction.is_finite() && p.fraction > 0.0 && p.fraction <= 1.0) {
-            add(
-                "probe.fraction".into(),
-                format!("must be in (0, 1], got {}", p.fraction),
-            );
+            add("probe.fraction".into(), format!("must be in (0, 1], got {}", p.fraction));
         }
         if p.min_points == Some(0) {
-            add(
-                "probe.min_points".into(),
-                "must be at least 1, got 0".into(),
-            );
+            add("probe.min_points".into(), "must be at least 1, got 0".into());
         }
         let t = self.classifier.threshold;
         if !(t.is_finite() && (0.0..=1.0).contains(&t)) {
-            add(
-                "classifier.threshold".into(),
-                format!("must be in [0, 1], got {t}"),
-            );
+            add("classifier.threshold".into(), format!("must be in [0, 1], got {t}"));
         }
 
         for (i, obs) in self.warm_start.iter().enumerate() {
             let base = format!("warm_start[{i}]");
             if !obs.value.is_finite() {
-                add(
-                    format!("{base}.value"),
-                    format!("must be a finite number, got {}", obs.value),
-                );
+                add(format!("{base}.value"), format!("must be a finite number, got {}", obs.value));
             }
             for (name, _) in obs.params.iter() {
                 if self.space.get(name).is_none() {
-                    add(
-                        format!("{base}.params.{name}"),
-                        "is not a parameter of the space".into(),
-                    );
+                    add(format!("{base}.params.{name}"), "is not a parameter of the space".into());
                 }
             }
             for (name, param) in self.space.iter() {
                 let path = format!("{base}.params.{name}");
                 match obs.params.get(name) {
-                    None => add(
-                        path,
-                        "is missing; a warm-start point needs every parameter".into(),
-                    ),
+                    None => add(path, "is missing; a warm-start point needs every parameter".into()),
                     Some(v) => {
                         if let Err(msg) = check_value(param, v) {
                             add(path, msg);
@@ -542,10 +489,7 @@ fn validate_param(name: &str, param: &Param, add: &mut impl FnMut(String, String
                     add(path(field), format!("must be a finite number, got {v}"));
                     finite = false;
                 } else if is_int && (libm::trunc(v) != v || v.abs() > MAX_INT_BOUND) {
-                    add(
-                        path(field),
-                        format!("must be an integer of magnitude at most 2^53, got {v}"),
-                    );
+                    add(path(field), format!("must be an integer of magnitude at most 2^53, got {v}"));
                     finite = false;
                 }
             }
@@ -553,16 +497,10 @@ fn validate_param(name: &str, param: &Param, add: &mut impl FnMut(String, String
                 return;
             }
             if low >= high {
-                add(
-                    path(""),
-                    format!("needs low < high, got low = {low}, high = {high}"),
-                );
+                add(path(""), format!("needs low < high, got low = {low}, high = {high}"));
             }
             if *log && *low <= 0.0 {
-                add(
-                    path("low"),
-                    format!("log scale needs low > 0, got low = {low}"),
-                );
+                add(path("low"), format!("log scale needs low > 0, got low = {low}"));
             }
         }
         Param::Choice { choices } => {
@@ -572,17 +510,11 @@ fn validate_param(name: &str, param: &Param, add: &mut impl FnMut(String, String
             for (i, c) in choices.iter().enumerate() {
                 if let Value::Float(x) = c {
                     if !x.is_finite() {
-                        add(
-                            format!("{}[{i}]", path("choices")),
-                            format!("must be finite, got {x}"),
-                        );
+                        add(format!("{}[{i}]", path("choices")), format!("must be finite, got {x}"));
                     }
                 }
                 if choices[..i].iter().any(|prev| prev.same_as(c)) {
-                    add(
-                        format!("{}[{i}]", path("choices")),
-                        format!("repeats the option {c}; options must be distinct"),
-                    );
+                    add(format!("{}[{i}]", path("choices")), format!("repeats the option {c}; options must be distinct"));
                 }
             }
         }
@@ -599,9 +531,7 @@ pub(crate) fn check_value(param: &Param, v: &Value) -> Result<(), String> {
         },
         Param::Int { low, high, .. } => match v.as_f64() {
             Some(x) if libm::trunc(x) == x && *low <= x && x <= *high => Ok(()),
-            Some(x) => Err(format!(
-                "must be an integer within [{low}, {high}], got {x}"
-            )),
+            Some(x) => Err(format!("must be an integer within [{low}, {high}], got {x}")),
             None => Err(format!("must be an integer, got {v}")),
         },
         Param::Choice { choices } => {

@@ -46,15 +46,8 @@ pub struct Layout {
 impl Layout {
     /// About a third of a probe of at least 10 trials goes to twins: 2 to 6 sites.
     pub fn new(planned: u64) -> Self {
-        let sites = if planned >= 10 {
-            (planned / 10).clamp(2, 6)
-        } else {
-            0
-        };
-        Self {
-            sobol: planned - PER_SITE * sites,
-            sites,
-        }
+        let sites = if planned >= 10 { (planned / 10).clamp(2, 6) } else { 0 };
+        Self { sobol: planned - PER_SITE * sites, sites }
     }
 
     /// The unit point of probe trial `index`. Trials past the plan (asked while the probe's
@@ -69,16 +62,11 @@ impl Layout {
         if k >= twins {
             return point(index - twins, dim, scramble);
         }
-        let (site, steps) = (
-            k / PER_SITE,
-            [1.0, 2.0, REPEAT_STEP / TWIN_STEP][(k % PER_SITE) as usize],
-        );
+        let (site, steps) = (k / PER_SITE, [1.0, 2.0, REPEAT_STEP / TWIN_STEP][(k % PER_SITE) as usize]);
         let base = point(site, dim, scramble);
         // A direction from a second, independent scramble: deterministic, no RNG state.
         let other = point(site, dim, scramble ^ 0x5bd1_e995);
-        let mut dir: Vec<f64> = (0..dim)
-            .map(|d| if categorical[d] { 0.0 } else { other[d] - 0.5 })
-            .collect();
+        let mut dir: Vec<f64> = (0..dim).map(|d| if categorical[d] { 0.0 } else { other[d] - 0.5 }).collect();
         let len = libm::sqrt(dir.iter().map(|x| x * x).sum::<f64>());
         if len > 0.0 {
             dir.iter_mut().for_each(|x| *x *= TWIN_STEP / len);
@@ -90,10 +78,7 @@ impl Layout {
                 *d = -*d;
             }
         }
-        base.iter()
-            .zip(&dir)
-            .map(|(b, d)| crate::space::clamp_unit(b + steps * d))
-            .collect()
+        base.iter().zip(&dir).map(|(b, d)| crate::space::clamp_unit(b + steps * d)).collect()
     }
 
     /// `(Sobol index, first twin, second twin, near repeat)` for each site of the planned probe.
@@ -133,35 +118,15 @@ mod tests {
     #[test]
     fn twins_are_collinear_steps_from_their_site() {
         let layout = Layout::new(20);
-        assert_eq!(
-            layout,
-            Layout {
-                sobol: 14,
-                sites: 2
-            }
-        );
+        assert_eq!(layout, Layout { sobol: 14, sites: 2 });
         let cats = [false, true, false];
         for [base, t1, t2, near] in layout.sites() {
             let [b, a, c, r] = [base, t1, t2, near].map(|i| layout.point(i, &cats, 7));
-            let dist = |p: &[f64], q: &[f64]| {
-                libm::sqrt(p.iter().zip(q).map(|(x, y)| (x - y) * (x - y)).sum::<f64>())
-            };
+            let dist = |p: &[f64], q: &[f64]| libm::sqrt(p.iter().zip(q).map(|(x, y)| (x - y) * (x - y)).sum::<f64>());
             assert!((dist(&b, &a) - TWIN_STEP).abs() < 1e-9, "{}", dist(&b, &a));
-            assert!(
-                (dist(&b, &c) - 2.0 * TWIN_STEP).abs() < 1e-9,
-                "{}",
-                dist(&b, &c)
-            );
-            assert!(
-                (dist(&b, &r) - REPEAT_STEP).abs() < 1e-9,
-                "{}",
-                dist(&b, &r)
-            );
-            assert_eq!(
-                (a[1], c[1], r[1]),
-                (b[1], b[1], b[1]),
-                "categorical coordinates stay put"
-            );
+            assert!((dist(&b, &c) - 2.0 * TWIN_STEP).abs() < 1e-9, "{}", dist(&b, &c));
+            assert!((dist(&b, &r) - REPEAT_STEP).abs() < 1e-9, "{}", dist(&b, &r));
+            assert_eq!((a[1], c[1], r[1]), (b[1], b[1], b[1]), "categorical coordinates stay put");
         }
         // Past the plan the Sobol sequence continues where it stopped.
         assert_eq!(layout.point(20, &cats, 7), point(14, 3, 7));

@@ -83,10 +83,7 @@ enum Step {
     /// Reflection was no better than the worst; evaluating the inside contraction.
     ContractInside { x: Vec<f64> },
     /// Shrinking towards the best vertex: `done` are evaluated, `todo` remain.
-    Shrink {
-        done: Vec<Point>,
-        todo: Vec<Vec<f64>>,
-    },
+    Shrink { done: Vec<Point>, todo: Vec<Vec<f64>> },
 }
 
 /// Bounded, restarting Nelder–Mead state.
@@ -124,12 +121,7 @@ impl NelderMead {
         let best = history.iter().reduce(|a, b| if b.f < a.f { b } else { a });
         let mut ranked: Vec<&Point> = history.iter().filter(|p| p.f != super::FAILED).collect();
         ranked.sort_by(|a, b| a.f.total_cmp(&b.f));
-        let starts = ranked
-            .iter()
-            .skip(1)
-            .take(MAX_STARTS)
-            .map(|&p| p.clone())
-            .collect();
+        let starts = ranked.iter().skip(1).take(MAX_STARTS).map(|&p| p.clone()).collect();
         let mut nm = Self {
             dim,
             simplex: Vec::new(),
@@ -147,9 +139,7 @@ impl NelderMead {
         match best {
             None => {
                 let centre = vec![0.5; dim];
-                nm.step = Step::Init {
-                    todo: axis_simplex(&centre, step),
-                };
+                nm.step = Step::Init { todo: axis_simplex(&centre, step) };
             }
             Some(best) => {
                 let mut todo = axis_simplex(&best.u, step);
@@ -177,13 +167,10 @@ impl NelderMead {
         }
         self.awaiting = Some(id);
         match &self.step {
-            Step::Init { todo } | Step::Shrink { todo, .. } => {
-                todo.first().cloned().unwrap_or_else(|| vec![0.5; self.dim])
+            Step::Init { todo } | Step::Shrink { todo, .. } => todo.first().cloned().unwrap_or_else(|| vec![0.5; self.dim]),
+            Step::Reflect { x, .. } | Step::Expand { x, .. } | Step::ContractOutside { x, .. } | Step::ContractInside { x } => {
+                x.clone()
             }
-            Step::Reflect { x, .. }
-            | Step::Expand { x, .. }
-            | Step::ContractOutside { x, .. }
-            | Step::ContractInside { x } => x.clone(),
         }
     }
 
@@ -211,8 +198,7 @@ impl NelderMead {
                 self.begin_if_ready();
             }
             Step::Reflect { centroid, .. } => {
-                let (best, second_worst, worst) =
-                    (self.simplex[0].f, self.simplex[n - 1].f, self.simplex[n].f);
+                let (best, second_worst, worst) = (self.simplex[0].f, self.simplex[n - 1].f, self.simplex[n].f);
                 if p.f < best {
                     let x = project(&along(&centroid, &p.u, expansion));
                     self.step = Step::Expand { reflected: p, x };
@@ -226,9 +212,7 @@ impl NelderMead {
                     self.step = Step::ContractInside { x };
                 }
             }
-            Step::Expand { reflected, .. } => {
-                self.replace_worst(if p.f < reflected.f { p } else { reflected })
-            }
+            Step::Expand { reflected, .. } => self.replace_worst(if p.f < reflected.f { p } else { reflected }),
             Step::ContractOutside { reflected, .. } => {
                 if p.f <= reflected.f {
                     self.replace_worst(p);
@@ -264,14 +248,8 @@ impl NelderMead {
 
     fn start_shrink(&mut self, delta: f64) {
         let x0 = self.simplex[0].u.clone();
-        let todo = self.simplex[1..]
-            .iter()
-            .map(|v| project(&along(&x0, &v.u, delta)))
-            .collect();
-        self.step = Step::Shrink {
-            done: Vec::new(),
-            todo,
-        };
+        let todo = self.simplex[1..].iter().map(|v| project(&along(&x0, &v.u, delta))).collect();
+        self.step = Step::Shrink { done: Vec::new(), todo };
     }
 
     fn begin_if_ready(&mut self) {
@@ -359,13 +337,7 @@ impl NelderMead {
     }
 
     fn best_point(&self) -> Point {
-        self.best
-            .clone()
-            .or_else(|| self.simplex.first().cloned())
-            .unwrap_or(Point {
-                u: vec![0.5; self.dim],
-                f: super::FAILED,
-            })
+        self.best.clone().or_else(|| self.simplex.first().cloned()).unwrap_or(Point { u: vec![0.5; self.dim], f: super::FAILED })
     }
 
     fn diameter(&self) -> f64 {
@@ -378,30 +350,19 @@ impl NelderMead {
 
     fn satellite(&mut self) -> Vec<f64> {
         let centre = self.best_point().u;
-        let scale = if self.simplex.len() > 1 {
-            self.diameter()
-        } else {
-            self.initial_step
-        };
+        let scale = if self.simplex.len() > 1 { self.diameter() } else { self.initial_step };
         let sigma = 0.5 * scale.max(0.01);
         // Mirrored at the faces rather than clamped: satellites of a best point in a corner
         // would otherwise all land on the corner itself.
-        centre
-            .iter()
-            .map(|&c| mirror_unit(c + sigma * self.satellite_rng.normal()))
-            .collect()
+        centre.iter().map(|&c| mirror_unit(c + sigma * self.satellite_rng.normal())).collect()
     }
 
     pub(crate) fn is_consistent(&self, dim: usize) -> bool {
         let ok = |u: &Vec<f64>| u.len() == dim;
         let step_ok = match &self.step {
-            Step::Init { todo } => {
-                todo.iter().all(ok) && self.simplex.len() + todo.len() == dim + 1
-            }
+            Step::Init { todo } => todo.iter().all(ok) && self.simplex.len() + todo.len() == dim + 1,
             Step::Shrink { done, todo } => {
-                todo.iter().all(ok)
-                    && done.iter().all(|p| ok(&p.u))
-                    && self.simplex.len() == dim + 1
+                todo.iter().all(ok) && done.iter().all(|p| ok(&p.u)) && self.simplex.len() == dim + 1
             }
             Step::Reflect { centroid, x } => ok(centroid) && ok(x) && self.simplex.len() == dim + 1,
             Step::Expand { reflected, x } | Step::ContractOutside { reflected, x } => {
@@ -441,11 +402,7 @@ fn axis_simplex(centre: &[f64], step: f64) -> Vec<Vec<f64>> {
     let mut out = vec![centre.to_vec()];
     for i in 0..centre.len() {
         let mut v = centre.to_vec();
-        v[i] = if centre[i] + step <= 1.0 {
-            centre[i] + step
-        } else {
-            centre[i] - step
-        };
+        v[i] = if centre[i] + step <= 1.0 { centre[i] + step } else { centre[i] - step };
         out.push(v);
     }
     out
@@ -459,15 +416,9 @@ mod tests {
     fn run(f: impl Fn(&[f64]) -> f64, dim: usize, evals: u64) -> f64 {
         let space = crate::config::Space::new();
         let kinds = vec![DimKind::Continuous; dim];
-        let ctx = Context {
-            kinds: &kinds,
-            space: &space,
-            pending: &[],
-        };
-        let start: Vec<Point> = (0..(2 * dim as u64 + 4))
-            .map(|i| crate::probe::point(i, dim, 5))
-            .map(|u| Point { f: f(&u), u })
-            .collect();
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
+        let start: Vec<Point> =
+            (0..(2 * dim as u64 + 4)).map(|i| crate::probe::point(i, dim, 5)).map(|u| Point { f: f(&u), u }).collect();
         let mut nm = NelderMead::new(dim, &start, 1, INITIAL_STEP);
         let mut best = f64::INFINITY;
         for id in 0..evals {
@@ -537,11 +488,7 @@ mod tests {
         let dim = 2;
         let space = crate::config::Space::new();
         let kinds = vec![DimKind::Continuous; dim];
-        let ctx = Context {
-            kinds: &kinds,
-            space: &space,
-            pending: &[],
-        };
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
         let f = |u: &[f64]| u[0] * u[0] + u[1] * u[1];
         let mut a = NelderMead::new(dim, &[], 3, INITIAL_STEP);
         let mut b = a.clone();

@@ -497,15 +497,10 @@ mod tests {
 
     /// Classifies `f` from a 40-trial probe laid out as the solver lays it out.
     fn classify_probe(f: impl Fn(&[f64], u64) -> f64, d: usize) -> Classification {
-        let layout = probe::Layout::new(40);
-        let pts: Vec<Vec<f64>> = (0..40)
-            .map(|i| layout.point(i, &vec![false; d], 99))
-            .collect();
-        let vals = pts
-            .iter()
-            .zip(0..)
-            .map(|(p, i)| f(p, i))
-            .collect::<Vec<_>>();
+        let continuous = vec![false; d];
+        let layout = probe::Layout::new(40, &continuous);
+        let pts: Vec<Vec<f64>> = (0..40).map(|i| layout.point(i, &continuous, 99)).collect();
+        let vals: Vec<f64> = pts.iter().zip(0..).map(|(p, i)| f(p, i)).collect();
         let sites: Vec<[usize; 4]> = layout.sites().map(|s| s.map(|i| i as usize)).collect();
         classify(&pts, &vals, &sites, 0, DEFAULT_THRESHOLD)
     }

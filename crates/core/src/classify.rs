@@ -470,6 +470,17 @@ mod tests {
     use super::*;
     use crate::probe;
 
+    /// Rastrigin on [−5.12, 5.12]ᴰ mapped to the unit cube, its minimum at `centre` in each
+    /// unit coordinate.
+    fn rastrigin(x: &[f64], centre: f64) -> f64 {
+        x.iter()
+            .map(|v| {
+                let z = 10.24 * (v - centre);
+                z * z - 10.0 * libm::cos(core::f64::consts::TAU * z) + 10.0
+            })
+            .sum()
+    }
+
     fn sample(f: impl Fn(&[f64]) -> f64, n: u64, d: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
         let pts: Vec<Vec<f64>> = (0..n).map(|i| probe::point(i, d, 99)).collect();
         let vals = pts.iter().map(|p| f(p)).collect();
@@ -484,15 +495,7 @@ mod tests {
         assert_eq!(c.label, Landscape::Smooth, "{}", c.reason);
         assert!(c.features.fdc > 0.8);
 
-        let rastrigin = |x: &[f64]| {
-            x.iter()
-                .map(|v| {
-                    let z = 10.24 * v - 5.12;
-                    z * z - 10.0 * libm::cos(core::f64::consts::TAU * z) + 10.0
-                })
-                .sum::<f64>()
-        };
-        let (p, v) = sample(rastrigin, 20, 3);
+        let (p, v) = sample(|x| rastrigin(x, 0.5), 20, 3);
         let c = classify(&p, &v, &[], 0, DEFAULT_THRESHOLD);
         assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
     }
@@ -526,15 +529,7 @@ mod tests {
         assert_eq!(c.label, Landscape::Noisy, "{}", c.reason);
 
         // Rastrigin: as rough at the twins' scale, but deterministic, with a funnel: rippled.
-        let rastrigin = |x: &[f64]| {
-            x.iter()
-                .map(|v| {
-                    let z = 10.24 * v - 4.0;
-                    z * z - 10.0 * libm::cos(core::f64::consts::TAU * z) + 10.0
-                })
-                .sum::<f64>()
-        };
-        let c = classify_probe(|x, _| rastrigin(x), 2);
+        let c = classify_probe(|x, _| rastrigin(x, 0.39), 2);
         assert_eq!(c.label, Landscape::Rippled, "{}", c.reason);
         assert!(c.label.suits_nelder_mead());
 

@@ -320,15 +320,8 @@ impl NelderMead {
     /// point so far (nor to the simplex just left), else a fresh uniform point (`Err`).
     fn next_basin(&mut self) -> Result<Point, Vec<f64>> {
         let best = self.best_point().u;
-        let left = self
-            .simplex
-            .first()
-            .map_or_else(|| best.clone(), |p| p.u.clone());
-        let near = |u: &[f64], v: &[f64]| {
-            u.iter()
-                .zip(v)
-                .all(|(a, b)| libm::fabs(a - b) < BASIN_RADIUS)
-        };
+        let left = self.simplex.first().map_or_else(|| best.clone(), |p| p.u.clone());
+        let near = |u: &[f64], v: &[f64]| u.iter().zip(v).all(|(a, b)| libm::fabs(a - b) < BASIN_RADIUS);
         while !self.starts.is_empty() {
             let p = self.starts.remove(0);
             if !near(&p.u, &best) && !near(&p.u, &left) {
@@ -448,21 +441,13 @@ mod tests {
     fn the_second_restart_starts_from_a_good_probe_point_in_another_basin() {
         let p = |u: [f64; 2], f: f64| Point { u: u.to_vec(), f };
         // The best probe point, a runner-up next to it (same basin), one far away, a worse one.
-        let history = [
-            p([0.2, 0.2], 0.0),
-            p([0.25, 0.22], 0.5),
-            p([0.8, 0.7], 1.0),
-            p([0.5, 0.9], 9.0),
-        ];
+        let history = [p([0.2, 0.2], 0.0), p([0.25, 0.22], 0.5), p([0.8, 0.7], 1.0), p([0.5, 0.9], 9.0)];
         let mut nm = NelderMead::new(2, &history, 1, INITIAL_STEP);
         nm.restart(); // re-expand around the best point
         assert_eq!(nm.simplex[0].u, vec![0.2, 0.2]);
         nm.restart(); // another basin: the far runner-up, its value reused
         assert_eq!(nm.simplex, vec![p([0.8, 0.7], 1.0)]);
-        assert!(
-            nm.starts.iter().all(|q| q.u != vec![0.8, 0.7]),
-            "a start is used once"
-        );
+        assert!(nm.starts.iter().all(|q| q.u != vec![0.8, 0.7]), "a start is used once");
         nm.restart(); // polish around the best point
         nm.restart();
         nm.restart(); // the next far probe point
@@ -479,10 +464,7 @@ mod tests {
         assert_eq!(initial_step(0.95), INITIAL_STEP);
         assert_eq!(initial_step(-0.3), WIDE_STEP);
         let mid = initial_step(0.675);
-        assert!(
-            (mid - 0.5 * (INITIAL_STEP + WIDE_STEP)).abs() < 1e-12,
-            "{mid}"
-        );
+        assert!((mid - 0.5 * (INITIAL_STEP + WIDE_STEP)).abs() < 1e-12, "{mid}");
     }
 
     #[test]

@@ -160,32 +160,19 @@ fn noise_is_detected_from_features_alone_and_tpe_refines() {
     let (mut noisy_runs, mut tpe_total, mut nm_total) = (0, 0.0, 0.0);
     for seed in 0..10 {
         let (auto, truth) = noisy_run(seed, StrategyChoice::Auto);
-        let c = auto
-            .classification()
-            .unwrap_or_else(|| panic!("classified"));
+        let c = auto.classification().unwrap_or_else(|| panic!("classified"));
         assert_eq!(c.features.categorical, 0);
         if c.label == Landscape::Noisy {
             noisy_runs += 1;
-            assert!(
-                auto.trials().iter().any(|t| t.method == Method::Tpe),
-                "{}",
-                c.reason
-            );
+            assert!(auto.trials().iter().any(|t| t.method == Method::Tpe), "{}", c.reason);
         }
         tpe_total += truth;
         nm_total += noisy_run(seed, StrategyChoice::NelderMead).1;
     }
-    assert!(
-        noisy_runs >= 8,
-        "only {noisy_runs}/10 seeds classified noisy"
-    );
+    assert!(noisy_runs >= 8, "only {noisy_runs}/10 seeds classified noisy");
     // A simplex keeps the luckiest draws; TPE's density model averages over them.
-    assert!(
-        tpe_total < nm_total,
-        "true value at the reported best: auto {} vs forced Nelder–Mead {}",
-        tpe_total / 10.0,
-        nm_total / 10.0
-    );
+    let (auto_mean, nm_mean) = (tpe_total / 10.0, nm_total / 10.0);
+    assert!(tpe_total < nm_total, "true value at the reported best: auto {auto_mean} vs forced Nelder–Mead {nm_mean}");
 }
 
 /// Rastrigin in two dimensions, shifted off-centre: ripples over one funnel, no noise.
@@ -209,22 +196,12 @@ fn a_deterministic_rippled_funnel_goes_to_nelder_mead_and_beats_tpe() {
     let mut bests = Vec::new();
     for seed in 0..10 {
         let auto = rippled_run(seed, StrategyChoice::Auto);
-        let c = auto
-            .classification()
-            .unwrap_or_else(|| panic!("classified"));
+        let c = auto.classification().unwrap_or_else(|| panic!("classified"));
         let noise = c.features.noise.unwrap_or(f64::NAN);
-        assert!(
-            noise < 0.005,
-            "a deterministic function has no noise: {}",
-            c.reason
-        );
+        assert!(noise < 0.005, "a deterministic function has no noise: {}", c.reason);
         if c.label == Landscape::Rippled {
             rippled_runs += 1;
-            assert!(
-                auto.trials().iter().any(|t| t.method == Method::NelderMead),
-                "{}",
-                c.reason
-            );
+            assert!(auto.trials().iter().any(|t| t.method == Method::NelderMead), "{}", c.reason);
         }
         let tpe = rippled_run(seed, StrategyChoice::Tpe);
         nm_wins += u32::from(best_value(&auto) < best_value(&tpe));
@@ -233,13 +210,7 @@ fn a_deterministic_rippled_funnel_goes_to_nelder_mead_and_beats_tpe() {
     bests.sort_by(f64::total_cmp);
     // Seeds whose twins happen to straddle the ripples gently look smooth; those go to
     // Nelder–Mead as well.
-    assert!(
-        rippled_runs >= 6,
-        "only {rippled_runs}/10 seeds classified rippled"
-    );
-    assert!(
-        nm_wins >= 8,
-        "auto beat forced TPE in only {nm_wins}/10 seeds"
-    );
+    assert!(rippled_runs >= 6, "only {rippled_runs}/10 seeds classified rippled");
+    assert!(nm_wins >= 8, "auto beat forced TPE in only {nm_wins}/10 seeds");
     assert!(bests[5] < 1e-3, "median best {:.4}: {bests:?}", bests[5]);
 }

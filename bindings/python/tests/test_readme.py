@@ -30,6 +30,8 @@ def test_readme_quick_start_runs(tmp_path: Path) -> None:
     assert lines[0] == "rugged tpe"
     assert "[1, 3]" in lines, "the API tour ran"
     assert any(line.startswith("[('budget', 'must be at least 1, got 0')") for line in lines)
+    verdicts = [line.split()[:2] for line in lines if line.startswith(("rippled", "noisy"))]
+    assert verdicts == [["rippled", "nelder_mead"], ["noisy", "tpe"]], lines
     saved = json.loads((tmp_path / "run.json").read_text())
     assert saved["phase"] == {"phase": "done"} and len(saved["trials"]) == 60
 

@@ -298,7 +298,8 @@ impl<'a> Parzen<'a> {
         let (width, cats, m) = (self.ordered.len(), self.categorical.len(), self.log_norm.len());
         let Scratch { columns, options, terms, lanes, maxes, sums } = scratch;
         columns.clear();
-        for (&j, inv) in self.ordered.iter().zip(self.ordered.iter().map(|&j| self.inv_sigma[j])) {
+        for &j in &self.ordered {
+            let inv = self.inv_sigma[j];
             columns.extend(xs.iter().map(|x| x[j] * inv));
         }
         options.clear();

@@ -79,6 +79,9 @@ pub(crate) struct Tpe {
     rest_seen: u64,
     rng: Rng,
     reservoir_rng: Rng,
+    /// Buffers reused from one `ask` to the next; never state (not serialized, always equal).
+    #[serde(skip)]
+    scratch: Scratch,
 }
 
 impl Tpe {
@@ -89,6 +92,7 @@ impl Tpe {
             rest_seen: 0,
             rng: Rng::new(seed, Stream::Tpe),
             reservoir_rng: Rng::new(seed, Stream::Reservoir),
+            scratch: Scratch::default(),
         };
         for p in history {
             tpe.observe(&p.u, p.f);
@@ -148,10 +152,10 @@ impl Tpe {
                 candidates.push(x);
             }
         }
-        let mut scratch = Scratch::default();
-        let (mut log_l, mut log_g) = (Vec::new(), Vec::new());
-        good.log_pdf_batch(&candidates, &mut scratch, &mut log_l);
-        bad.log_pdf_batch(&candidates, &mut scratch, &mut log_g);
+        let scratch = &mut self.scratch;
+        let (mut log_l, mut log_g) = (core::mem::take(&mut scratch.log_l), core::mem::take(&mut scratch.log_g));
+        good.log_pdf_batch(&candidates, scratch, &mut log_l);
+        bad.log_pdf_batch(&candidates, scratch, &mut log_g);
         // The first candidate with the highest log l(x) − log g(x).
         let mut chosen: Option<(f64, usize)> = None;
         for (i, (l, g)) in log_l.iter().zip(&log_g).enumerate() {
@@ -160,6 +164,7 @@ impl Tpe {
                 chosen = Some((score, i));
             }
         }
+        (scratch.log_l, scratch.log_g) = (log_l, log_g);
         match (chosen, fallback) {
             (Some((_, i)), _) => candidates.swap_remove(i),
             (None, Some(x)) => x,
@@ -243,7 +248,12 @@ impl<'a> Parzen<'a> {
             })
             .collect();
         let inv_sigma: Vec<f64> = sigma.iter().map(|s| 1.0 / s).collect();
-        let scaled = centres.iter().flat_map(|c| ordered.iter().map(|&j| c[j] * inv_sigma[j])).collect();
+        // Filled row by row into exactly sized buffers (a flattening iterator cannot tell
+        // `collect` its length, and the regrowing cost more than the filling).
+        let mut scaled = Vec::with_capacity(m * ordered.len());
+        for c in &centres {
+            scaled.extend(ordered.iter().map(|&j| c[j] * inv_sigma[j]));
+        }
         // Σ_d −ln(σ_d√(2π)) is shared by every kernel; the truncation masses multiply (each is
         // at least 0.34, so the product of even 256 of them stays a normal double) and cost one
         // `ln` per kernel instead of one per coordinate.
@@ -253,7 +263,10 @@ impl<'a> Parzen<'a> {
             .map(|c| base - libm::log(ordered.iter().map(|&j| truncated_mass(c[j], sigma[j])).product::<f64>()))
             .collect();
         let prior_log_norm = ordered.len() as f64 * truncated_log_norm(PRIOR_MU, PRIOR_SIGMA);
-        let options = centres.iter().flat_map(|c| categorical.iter().map(|&(j, k, _, _)| option(c[j], k))).collect();
+        let mut options = Vec::with_capacity(m * categorical.len());
+        for c in &centres {
+            options.extend(categorical.iter().map(|&(j, k, _, _)| option(c[j], k)));
+        }
         Self { centres, sigma, inv_sigma, scaled, log_norm, prior_log_norm, eps, ordered, categorical, options }
     }
 
@@ -296,7 +309,7 @@ impl<'a> Parzen<'a> {
             return;
         }
         let (width, cats, m) = (self.ordered.len(), self.categorical.len(), self.log_norm.len());
-        let Scratch { columns, options, terms, lanes, maxes, sums } = scratch;
+        let Scratch { columns, options, terms, lanes, maxes, sums, .. } = scratch;
         columns.clear();
         for &j in &self.ordered {
             let inv = self.inv_sigma[j];
@@ -394,8 +407,10 @@ impl<'a> Parzen<'a> {
 
 /// Reused buffers of [`Parzen::log_pdf_batch`]: candidate coordinates by column, their
 /// categorical options, the kernel-by-candidate terms, four distance lanes plus a tail per
-/// candidate, and each candidate's largest term and sum of exponentials.
-#[derive(Default)]
+/// candidate, each candidate's largest term and sum of exponentials, and the two densities.
+/// Their contents never outlive one `ask`, so they are not part of the state: they are not
+/// serialized, and any two compare equal.
+#[derive(Clone, Default)]
 struct Scratch {
     columns: Vec<f64>,
     options: Vec<u32>,
@@ -403,6 +418,20 @@ struct Scratch {
     lanes: Vec<f64>,
     maxes: Vec<f64>,
     sums: Vec<f64>,
+    log_l: Vec<f64>,
+    log_g: Vec<f64>,
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl core::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Scratch")
+    }
 }
 
 /// The option (cell) of a unit coordinate on a categorical parameter with `k` options. Exactly

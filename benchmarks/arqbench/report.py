@@ -9,7 +9,7 @@ import subprocess
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -123,32 +123,32 @@ def _quality_table(summary: Dict[str, Any], pids: List[str], key: str = "final")
     return lines
 
 
-def _wtl_table(summary: Dict[str, Any], fams: List[str]) -> List[str]:
+def _family_table(summary: Dict[str, Any], fams: List[str], first: str, optimizers: Sequence[str], cell: Callable[[Dict[str, Any], str], str]) -> List[str]:
+    """A table with one row per optimizer and one column per family: ``cell(family entry, optimizer)``."""
     f = summary["families"]
     fams = [x for x in fams if x in f]
-    lines = ["| peer | " + " | ".join(fams) + " |", "|---" * (1 + len(fams)) + "|"]
-    for o in PEERS:
-        row = [LABELS[o]]
-        for fam in fams:
-            v = f[fam]["vs_auto"].get(o)
-            row.append(f"{v['win']}/{v['tie']}/{v['loss']}" if v and v["compared"] else "–")
-        lines.append("| " + " | ".join(row) + " |")
+    lines = [f"| {first} | " + " | ".join(fams) + " |", "|---" * (1 + len(fams)) + "|"]
+    for o in optimizers:
+        lines.append("| " + " | ".join([LABELS[o]] + [cell(f[fam], o) for fam in fams]) + " |")
     return lines
+
+
+def _wtl_table(summary: Dict[str, Any], fams: List[str]) -> List[str]:
+    def cell(fam: Dict[str, Any], o: str) -> str:
+        v = fam["vs_auto"].get(o)
+        return f"{v['win']}/{v['tie']}/{v['loss']}" if v and v["compared"] else "–"
+
+    return _family_table(summary, fams, "peer", PEERS, cell)
 
 
 def _norm_table(summary: Dict[str, Any], fams: List[str]) -> List[str]:
-    f = summary["families"]
-    fams = [x for x in fams if x in f]
-    lines = ["| optimizer | " + " | ".join(fams) + " |", "|---" * (1 + len(fams)) + "|"]
-    for o in ORDER:
-        row = [LABELS[o]]
-        vals = {fam: f[fam]["normalized_regret"].get(o) for fam in fams}
-        for fam in fams:
-            v = vals[fam]
-            best = v is not None and v == min(x for x in f[fam]["normalized_regret"].values())
-            row.append("–" if v is None else (f"**{v:.3f}**" if best else f"{v:.3f}"))
-        lines.append("| " + " | ".join(row) + " |")
-    return lines
+    def cell(fam: Dict[str, Any], o: str) -> str:
+        v = fam["normalized_regret"].get(o)
+        if v is None:
+            return "–"
+        return f"**{v:.3f}**" if v == min(fam["normalized_regret"].values()) else f"{v:.3f}"
+
+    return _family_table(summary, fams, "optimizer", ORDER, cell)
 
 
 def _legend(axes: Any) -> tuple:
@@ -480,9 +480,8 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     cls_rows = []
     for pid in sorted(probs):
         s = probs[pid]["optimizers"].get("arqon_auto", {})
-        if "classified" in s:
-            counts = s.get("labels", {"smooth": s["classified_smooth"], "rugged": s["classified"] - s["classified_smooth"]})
-            cls_rows.append(f"| {pid} | " + " | ".join(str(counts.get(k, 0)) for k in stats.VERDICTS) + " |")
+        if "labels" in s:
+            cls_rows.append(f"| {pid} | " + " | ".join(str(s["labels"].get(k, 0)) for k in stats.VERDICTS) + " |")
     if cls_rows:
         L += [
             "### What auto's classifier decided",

@@ -20,20 +20,12 @@ the report measures regret against the best value any run found (the "best known
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, List
+from typing import Any, Dict
 
 import numpy as np
 
-from .space import Float, Param
+from .space import Float, UseCase
 
-
-@dataclass(frozen=True)
-class SimProblem:
-    name: str
-    space: List[Param]
-    objective: Callable[[Dict[str, Any]], float]
-    description: str
 
 
 # -- PID tuning ---------------------------------------------------------------------------------
@@ -88,13 +80,13 @@ def _pid_cost(kp: float, ki: float, kd: float, order: int, tau: float, delay: fl
     return itae / _PID_T + 1e-3 * effort
 
 
-def _pid_problem(name: str, order: int, tau: float, delay: float, text: str) -> SimProblem:
+def _pid_problem(name: str, order: int, tau: float, delay: float, text: str) -> UseCase:
     space = [Float("kp", 0.01, 100.0, log=True), Float("ki", 0.001, 50.0, log=True), Float("kd", 1e-4, 20.0, log=True)]
 
     def objective(p: Dict[str, Any]) -> float:
         return _pid_cost(p["kp"], p["ki"], p["kd"], order, tau, delay)
 
-    return SimProblem(name, space, objective, text)
+    return UseCase(name, space, objective, text)
 
 
 # -- damped oscillator fit ------------------------------------------------------------------
@@ -198,25 +190,25 @@ def _lv_loss(p: Dict[str, Any]) -> float:
     return float(min(np.mean(r * r), 100.0))
 
 
-PROBLEMS: Dict[str, SimProblem] = {
+PROBLEMS: Dict[str, UseCase] = {
     p.name: p
     for p in [
         _pid_problem("pid_lag1_delay", 1, 1.0, 0.5, "PID on a first-order lag with 0.5 s dead time"),
         _pid_problem("pid_lag2", 2, 1.0, 0.0, "PID on a second-order lag"),
         _pid_problem("pid_lag3", 3, 1.0, 0.0, "PID on a third-order lag"),
-        SimProblem(
+        UseCase(
             "oscillator_fit",
             [Float("amplitude", 0.1, 5.0), Float("zeta", 0.001, 0.9, log=True), Float("omega", 0.1, 10.0, log=True), Float("phase", -math.pi, math.pi)],
             _oscillator_loss,
             "damped oscillator fitted to 200 noisy samples",
         ),
-        SimProblem(
+        UseCase(
             "heat_identification",
             [Float("kappa", 1e-3, 0.2, log=True), Float("h", 0.01, 10.0, log=True), Float("power", 0.0, 5.0)],
             _heat_loss,
             "1-D heat equation: diffusivity, boundary loss and heater power from 3 sensors",
         ),
-        SimProblem(
+        UseCase(
             "lotka_volterra_fit",
             [Float("alpha", 0.1, 3.0), Float("beta", 0.01, 1.0, log=True), Float("gamma", 0.1, 3.0), Float("delta", 0.01, 1.0, log=True)],
             _lv_loss,

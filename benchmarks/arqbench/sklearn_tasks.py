@@ -10,21 +10,13 @@ found as the reference.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Dict, Tuple
 
 import numpy as np
 
-from .space import Choice, Float, Int, Param
+from .space import Choice, Float, Int, UseCase
 
-
-@dataclass(frozen=True)
-class SklearnProblem:
-    name: str
-    space: List[Param]
-    objective: Callable[[Dict[str, Any]], float]
-    description: str
 
 
 @lru_cache(maxsize=None)
@@ -102,22 +94,22 @@ def _elasticnet(p: Dict[str, Any]) -> float:
     return _cv(make_pipeline(StandardScaler(), model), "diabetes", regression=True)
 
 
-PROBLEMS: Dict[str, SklearnProblem] = {
+PROBLEMS: Dict[str, UseCase] = {
     p.name: p
     for p in [
-        SklearnProblem(
+        UseCase(
             "svc_breast_cancer",
             [Float("C", 1e-2, 1e3, log=True), Float("gamma", 1e-5, 1.0, log=True), Choice("kernel", ["rbf", "sigmoid", "poly"]), Int("degree", 2, 5)],
             _svc,
             "SVC on breast_cancer (C, gamma log-scaled; kernel categorical; degree integer)",
         ),
-        SklearnProblem(
+        UseCase(
             "knn_wine",
             [Int("n_neighbors", 1, 40), Choice("weights", ["uniform", "distance"]), Choice("p", [1, 2]), Choice("scaler", ["standard", "minmax", "none"])],
             _knn,
             "k-NN on wine (neighbours integer; weights, metric and scaler categorical)",
         ),
-        SklearnProblem(
+        UseCase(
             "sgd_digits",
             [
                 Choice("loss", ["hinge", "log_loss", "modified_huber"]),
@@ -128,7 +120,7 @@ PROBLEMS: Dict[str, SklearnProblem] = {
             _sgd,
             "linear SGD classifier on digits (a third of the samples)",
         ),
-        SklearnProblem(
+        UseCase(
             "tree_diabetes",
             [
                 Int("max_depth", 1, 20),
@@ -140,7 +132,7 @@ PROBLEMS: Dict[str, SklearnProblem] = {
             _tree,
             "decision-tree regressor on diabetes (integers, a float and a categorical)",
         ),
-        SklearnProblem(
+        UseCase(
             "elasticnet_diabetes",
             [Float("alpha", 1e-4, 10.0, log=True), Float("l1_ratio", 0.0, 1.0)],
             _elasticnet,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,14 @@ def from_unit(space: Sequence[Param], u: Sequence[float]) -> Dict[str, Any]:
 def box(names: List[str], low: float, high: float) -> List[Param]:
     """A continuous box ``[low, high]^D`` with the given parameter names."""
     return [Float(n, low, high) for n in names]
+
+
+@dataclass(frozen=True)
+class UseCase:
+    """A use-case problem (simulation or scikit-learn tuning): its parameters, its objective
+    (named params -> float, lower is better) and one line that says what it is."""
+
+    name: str
+    space: List[Param]
+    objective: Callable[[Dict[str, Any]], float]
+    description: str

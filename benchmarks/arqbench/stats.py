@@ -104,8 +104,6 @@ def summarize(records: List[Dict[str, Any]]) -> Dict[str, Any]:
             stats = {"final": describe(final), "half": describe(half), "seconds": float(np.median([r["seconds"] - r["objective_seconds"] for r in rs]))}
             labels = [r.get("info", {}).get("classification") for r in rs]
             if any(labels):
-                stats["classified_smooth"] = sum(1 for x in labels if x == "smooth")
-                stats["classified"] = sum(1 for x in labels if x)
                 stats["labels"] = {k: labels.count(k) for k in VERDICTS if k in labels}
             entry["optimizers"][opt] = stats
         if "arqon_auto" in finals:

@@ -3,9 +3,10 @@
 //! Observations are split into a *good* group (the best `ceil(0.1·n)`, at most 25) and a
 //! *bad* group (the rest). Each group becomes a Parzen mixture over the unit cube, one kernel
 //! per observation plus one prior kernel: a product of truncated normals on continuous and
-//! integer coordinates and Aitchison–Aitken kernels on categorical ones. Candidates are drawn
-//! from the good mixture `l` and the one maximising `log l(x) − log g(x)` is proposed, which
-//! ranks candidates the same way as expected improvement does (Bergstra et al. 2011).
+//! integer coordinates and smoothed one-hot kernels ([`Categorical`]) on categorical ones.
+//! Candidates are drawn from the good mixture `l` and the one maximising `log l(x) − log g(x)`
+//! is proposed, which ranks candidates the same way as expected improvement does (Bergstra et
+//! al. 2011).
 //!
 //! Defaults follow Watanabe (2023): multivariate kernels, linear γ = 0.1 capped at 25, uniform
 //! kernel weights, a prior of weight 1, Scott's rule bandwidth with the "magic clip" floor
@@ -193,17 +194,53 @@ struct Parzen<'a> {
     log_norm: Vec<f64>,
     /// The prior kernel's constant, likewise.
     prior_log_norm: f64,
-    /// Aitchison–Aitken smoothing: probability mass spread evenly over all categories.
-    eps: f64,
     /// Ordered (continuous or integer) coordinates.
     ordered: Vec<usize>,
-    /// Categorical coordinates: index, number of options `k`, and the kernel's log-probability
-    /// of its own option (`ln(1 − ε + ε/k)`) and of any other (`ln(ε/k)`).
-    categorical: Vec<(usize, usize, f64, f64)>,
+    /// Categorical coordinates.
+    categorical: Vec<Categorical>,
     /// The centres' option indices on the categorical coordinates, one row of
     /// `categorical.len()` per kernel, so scoring compares integers instead of re-deriving
     /// every centre's option from its unit coordinate.
     options: Vec<u32>,
+}
+
+/// A categorical coordinate of a mixture and its kernel: each kernel gives its own option a
+/// count of 1 and every option, its own included, a pseudo-count `w = 1/(m + 1)` (`m` kernels
+/// in the group), so a kernel's own option has probability `(1 + w)/(1 + k·w)` and each other
+/// option `w/(1 + k·w)`.
+///
+/// This smooths more than Aitchison–Aitken with `ε = 1/(m + 1)` spread over all `k` options,
+/// which was used before: there another option got `ε/k`, with three options and ten good
+/// points 0.03 against 0.07 now, and once the good group agreed on an option, a candidate with
+/// another one almost never won the density ratio, even where that option was better.
+/// Measured with `auto` on the four scikit-learn problems of the benchmark suite that have a
+/// categorical parameter, 40 seeds, mean final value: on the decision tree (three split
+/// criteria among five parameters) at budget 100 the best known value was found in 16 seeds
+/// instead of 11 (Optuna's multivariate TPE: 9), mean 0.6250 → 0.6205 (Optuna's: 0.6222); at
+/// budget 50 the tree was unchanged (0.6298) and the other three moved by under 2% either way
+/// (SVC 0.0215 → 0.0211, k-NN 0.0222 → 0.0220, SGD 0.0452 → 0.0454).
+struct Categorical {
+    /// Coordinate index and number of options.
+    j: usize,
+    k: usize,
+    /// `ln` of the probability of the kernel's own option, and of each other option.
+    log_own: f64,
+    log_other: f64,
+}
+
+impl Categorical {
+    fn new(j: usize, k: usize, m: usize) -> Self {
+        let spread = Self::spread(k, m);
+        let kf = k as f64;
+        Self { j, k, log_own: libm::log(1.0 - spread + spread / kf), log_other: libm::log(spread / kf) }
+    }
+
+    /// The probability that a kernel's draw is redrawn uniformly over all `k` options (so it
+    /// keeps its own option with probability `1 − spread + spread/k`): `k·w / (1 + k·w)`.
+    fn spread(k: usize, m: usize) -> f64 {
+        let kw = k as f64 / (m as f64 + 1.0);
+        kw / (1.0 + kw)
+    }
 }
 
 const PRIOR_MU: f64 = 0.5;
@@ -217,15 +254,11 @@ impl<'a> Parzen<'a> {
         let magic_floor = 1.0 / (m as f64 + 1.0).min(100.0);
         let shrink = libm::pow(m.max(1) as f64, -1.0 / (d as f64 + 4.0));
         let ordered: Vec<usize> = (0..d).filter(|&j| !matches!(kinds[j], DimKind::Categorical { .. })).collect();
-        let eps = 1.0 / (m as f64 + 1.0);
-        let categorical: Vec<(usize, usize, f64, f64)> = kinds
+        let categorical: Vec<Categorical> = kinds
             .iter()
             .enumerate()
             .filter_map(|(j, kind)| match *kind {
-                DimKind::Categorical { k } => {
-                    let kf = k as f64;
-                    Some((j, k, libm::log(1.0 - eps + eps / kf), libm::log(eps / kf)))
-                }
+                DimKind::Categorical { k } => Some(Categorical::new(j, k, m)),
                 _ => None,
             })
             .collect();
@@ -264,9 +297,9 @@ impl<'a> Parzen<'a> {
         let prior_log_norm = ordered.len() as f64 * truncated_log_norm(PRIOR_MU, PRIOR_SIGMA);
         let mut options = Vec::with_capacity(m * categorical.len());
         for c in &centres {
-            options.extend(categorical.iter().map(|&(j, k, _, _)| option(c[j], k)));
+            options.extend(categorical.iter().map(|cat| option(c[cat.j], cat.k)));
         }
-        Self { centres, sigma, inv_sigma, scaled, log_norm, prior_log_norm, eps, ordered, categorical, options }
+        Self { centres, sigma, inv_sigma, scaled, log_norm, prior_log_norm, ordered, categorical, options }
     }
 
     fn sample(&self, rng: &mut Rng, kinds: &[DimKind]) -> Vec<f64> {
@@ -280,7 +313,7 @@ impl<'a> Parzen<'a> {
                 DimKind::Categorical { k: cats } => {
                     let own = if prior { None } else { Some(self.centres[k][j]) };
                     match own {
-                        Some(u) if rng.uniform() >= self.eps => u,
+                        Some(u) if rng.uniform() >= Categorical::spread(cats, m) => u,
                         _ => (rng.below(cats as u64) as f64 + 0.5) / cats as f64,
                     }
                 }
@@ -315,8 +348,8 @@ impl<'a> Parzen<'a> {
             columns.extend(xs.iter().map(|x| x[j] * inv));
         }
         options.clear();
-        for &(j, k, _, _) in &self.categorical {
-            options.extend(xs.iter().map(|x| option(x[j], k)));
+        for cat in &self.categorical {
+            options.extend(xs.iter().map(|x| option(x[cat.j], cat.k)));
         }
         terms.resize((m + 1) * n, 0.0);
         lanes.resize(5 * n, 0.0);
@@ -355,8 +388,8 @@ impl<'a> Parzen<'a> {
                 let sq = (l01[c] + l01[n + c]) + (l23[c] + l23[n + c]) + tail[c];
                 *t = norm - 0.5 * sq;
             }
-            for (jj, &(_, _, own, other)) in self.categorical.iter().enumerate() {
-                let centre = self.options[i * cats + jj];
+            for (jj, cat) in self.categorical.iter().enumerate() {
+                let (centre, own, other) = (self.options[i * cats + jj], cat.log_own, cat.log_other);
                 for (t, &o) in own_terms.iter_mut().zip(&options[jj * n..(jj + 1) * n]) {
                     *t += if o == centre { own } else { other };
                 }
@@ -369,8 +402,8 @@ impl<'a> Parzen<'a> {
                 let z = (x[j] - PRIOR_MU) / PRIOR_SIGMA;
                 prior -= 0.5 * z * z;
             }
-            for &(_, k, _, _) in &self.categorical {
-                prior -= libm::log(k as f64);
+            for cat in &self.categorical {
+                prior -= libm::log(cat.k as f64);
             }
             *t = prior;
         }
@@ -543,12 +576,12 @@ mod tests {
                 let cat: f64 = p
                     .categorical
                     .iter()
-                    .map(|&(j, k, own, other)| if option(x[j], k) == option(c[j], k) { own } else { other })
+                    .map(|cat| if option(x[cat.j], cat.k) == option(c[cat.j], cat.k) { cat.log_own } else { cat.log_other })
                     .sum();
                 norm - 0.5 * sq + cat
             })
             .collect();
-        let prior_cat: f64 = p.categorical.iter().map(|&(_, k, _, _)| libm::log(k as f64)).sum();
+        let prior_cat: f64 = p.categorical.iter().map(|cat| libm::log(cat.k as f64)).sum();
         let z2: f64 = p.ordered.iter().map(|&j| (x[j] - PRIOR_MU).powi(2)).sum();
         terms.push(p.prior_log_norm - 0.5 * z2 - prior_cat);
         let max = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -624,6 +657,29 @@ mod tests {
             // The normaliser uses the approximate CDF: relative error below 1.5e-3.
             assert!((integral - 1.0).abs() < 1.5e-3, "{mu} {sigma}: {integral}");
         }
+    }
+
+    #[test]
+    fn categorical_kernels_are_distributions_and_draws_follow_them() {
+        for (k, m) in [(2, 1), (3, 10), (7, 25)] {
+            let cat = Categorical::new(0, k, m);
+            let (own, other) = (libm::exp(cat.log_own), libm::exp(cat.log_other));
+            assert!((own + (k - 1) as f64 * other - 1.0).abs() < 1e-12, "{k} {m}");
+            // Every option keeps a pseudo-count of 1/(m + 1), the own option one more.
+            let w = 1.0 / (m as f64 + 1.0);
+            assert!((other - w / (1.0 + k as f64 * w)).abs() < 1e-15 && (own / other - (1.0 + w) / w).abs() < 1e-9, "{k} {m}");
+        }
+        // Four kernels on the middle of three options plus the uniform prior kernel.
+        let kinds = [DimKind::Categorical { k: 3 }];
+        let centres = [[0.5]; 4];
+        let parzen = Parzen::fit(centres.iter().map(|c| c.as_slice()), &kinds);
+        let own = libm::exp(parzen.categorical[0].log_own);
+        let expected = (4.0 * own + 1.0 / 3.0) / 5.0;
+        let mut rng = Rng::new(3, Stream::Tpe);
+        let draws = 40_000;
+        let hits = (0..draws).filter(|_| option(parzen.sample(&mut rng, &kinds)[0], 3) == 1).count();
+        let share = hits as f64 / draws as f64;
+        assert!((share - expected).abs() < 0.01, "{share} against {expected}");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::config::{Params, SolverConfig, StrategyChoice};
 use crate::error::Error;
 use crate::probe;
 use crate::rng::{Rng, Stream};
-use crate::space::{self, Encoding};
+use crate::space::{self, Encoding, Seen};
 use crate::strategies::{nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED};
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
@@ -134,6 +134,8 @@ struct State {
 pub struct Solver {
     state: State,
     encoding: Encoding,
+    /// Configurations handed out so far, on all-discrete spaces (derived from `state.units`).
+    seen: Option<Seen>,
 }
 
 impl Solver {
@@ -141,6 +143,7 @@ impl Solver {
     pub fn new(config: SolverConfig) -> Result<Self, Error> {
         config.validate()?;
         let encoding = Encoding::new(&config.space);
+        let seen = Seen::for_space(&config.space);
         let planned = probe::planned_size(&config).saturating_sub(config.warm_start.len() as u64);
         let scramble = Rng::new(config.seed, Stream::Probe).next_u64() as u32;
         let mut solver = Self {
@@ -161,6 +164,7 @@ impl Solver {
                 strategy: None,
             },
             encoding,
+            seen,
         };
         if planned == 0 {
             solver.enter_refine();
@@ -188,7 +192,7 @@ impl Solver {
             }
             Phase::Refine { strategy } => {
                 let pending: Vec<&[f64]> = s.pending.iter().map(|&p| s.units[p as usize].as_slice()).collect();
-                let ctx = Context { kinds: self.encoding.kinds(), space: &s.config.space, pending: &pending };
+                let ctx = Context { kinds: self.encoding.kinds(), space: &s.config.space, pending: &pending, seen: self.seen.as_ref() };
                 let u = match s.strategy.as_mut() {
                     Some(strategy) => strategy.propose(id, &ctx),
                     None => return None,
@@ -209,6 +213,9 @@ impl Solver {
             asked_after: s.told,
             told_index: None,
         });
+        if let Some(seen) = self.seen.as_mut() {
+            seen.insert(&s.config.space, &u);
+        }
         s.units.push(u);
         s.pending.insert(id);
         Some(Trial { id, params, stage, method })
@@ -420,8 +427,14 @@ impl Solver {
         }
         state.config.validate()?;
         let encoding = Encoding::new(&state.config.space);
-        let solver = Self { state, encoding };
+        let mut solver = Self { state, encoding, seen: None };
         solver.check_consistent()?;
+        solver.seen = Seen::for_space(&solver.state.config.space).map(|mut seen| {
+            for u in &solver.state.units {
+                seen.insert(&solver.state.config.space, u);
+            }
+            seen
+        });
         Ok(solver)
     }
 

@@ -5,6 +5,7 @@
 //! integers as equal-width cells (rounded at evaluation), choices as `k` equal cells in the
 //! listed order. Decoding is total: any `u` (even out of range) gives legal values.
 
+use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 
 use crate::config::{Param, Params, Space, Value};
@@ -166,6 +167,67 @@ pub(crate) fn snap(space: &Space, u: &mut [f64]) {
     }
 }
 
+/// The configurations handed out so far, on a space where every parameter is an integer or a
+/// choice, so that a strategy can avoid proposing one again: on such a space the same values
+/// come up again and again (a k-NN space of 480 configurations got 55 distinct ones out of 100
+/// TPE trials), and evaluating a configuration twice tells a deterministic objective nothing
+/// new. Each configuration is one mixed-radix number (its values' positions as digits), so the
+/// index costs 8 bytes per trial and `O(log n)` per lookup. Spaces with a float parameter
+/// (where two proposals practically never coincide) or more configurations than a `u64`
+/// counts get no index. It is derived from the trial list, never serialized.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Seen {
+    /// Number of values of each parameter.
+    radix: Vec<u64>,
+    keys: BTreeSet<u64>,
+}
+
+impl Seen {
+    /// An empty index, or `None` when the space gets none (see the type's docs).
+    pub(crate) fn for_space(space: &Space) -> Option<Self> {
+        let mut radix = Vec::with_capacity(space.len());
+        let mut total: u64 = 1;
+        for (_, p) in space.iter() {
+            let values = match p {
+                Param::Float { .. } => return None,
+                Param::Int { low, high, .. } => high - low + 1.0,
+                Param::Choice { choices } => choices.len() as f64,
+            };
+            if values >= u64::MAX as f64 {
+                return None;
+            }
+            radix.push(values as u64);
+            total = total.checked_mul(values as u64)?;
+        }
+        Some(Self { radix, keys: BTreeSet::new() })
+    }
+
+    fn key(&self, space: &Space, u: &[f64]) -> u64 {
+        space.iter().zip(u).zip(&self.radix).fold(0, |key, (((_, p), &x), &radix)| {
+            let digit = match (p, decode_one(p, x)) {
+                (Param::Int { low, .. }, Value::Int(v)) => (v as f64 - low) as u64,
+                (Param::Choice { choices }, _) => cell(x, choices.len() as f64) as u64,
+                _ => 0,
+            };
+            key * radix + digit
+        })
+    }
+
+    pub(crate) fn insert(&mut self, space: &Space, u: &[f64]) {
+        let key = self.key(space, u);
+        self.keys.insert(key);
+    }
+
+    pub(crate) fn contains(&self, space: &Space, u: &[f64]) -> bool {
+        self.keys.contains(&self.key(space, u))
+    }
+
+    /// Every configuration of the space has been handed out.
+    pub(crate) fn is_full(&self) -> bool {
+        self.radix.iter().try_fold(1u64, |t, &r| t.checked_mul(r)).is_some_and(|total| self.keys.len() as u64 >= total)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +251,38 @@ mod tests {
         for i in [1, 2, 3, 10, 999, 1000] {
             assert_eq!(decode_one(&li, encode_one(&li, &Value::Int(i))), Value::Int(i), "{i}");
         }
+    }
+
+    #[test]
+    fn seen_tells_configurations_apart_and_only_indexes_discrete_spaces() {
+        let space = Space::new()
+            .with("n", Param::int(-2, 2))
+            .with("m", Param::Int { low: 1.0, high: 300.0, log: true })
+            .with("c", Param::choice(["a", "b", "c"]));
+        let mut seen = Seen::for_space(&space).unwrap_or_else(|| panic!("an index"));
+        let configs: Vec<Vec<f64>> = (-2..=2)
+            .flat_map(|n| [1, 2, 150, 299, 300].map(move |m| (n, m)))
+            .flat_map(|(n, m)| ["a", "b", "c"].map(move |c| (n, m, c)))
+            .map(|(n, m, c)| encode(&space, &Params::new().with("n", Value::Int(n)).with("m", Value::Int(m)).with("c", Value::from(c))))
+            .collect();
+        for (i, u) in configs.iter().enumerate() {
+            assert!(!seen.contains(&space, u), "{i}: {u:?} before it was inserted");
+            seen.insert(&space, u);
+            assert!(seen.contains(&space, u));
+        }
+        // Any point of a configuration's cells is that configuration.
+        let mut inside = configs[7].clone();
+        inside[2] += 0.1;
+        assert!(seen.contains(&space, &inside));
+        assert!(!seen.is_full());
+        let tiny = Space::new().with("c", Param::choice(["a", "b"]));
+        let mut full = Seen::for_space(&tiny).unwrap_or_else(|| panic!("an index"));
+        full.insert(&tiny, &[0.1]);
+        full.insert(&tiny, &[0.9]);
+        assert!(full.is_full());
+        assert!(Seen::for_space(&space.clone().with("x", Param::float(0.0, 1.0))).is_none());
+        let huge = (0..5).fold(Space::new(), |s, i| s.with(format!("p{i}"), Param::int(0, 1 << 20)));
+        assert!(Seen::for_space(&huge).is_none(), "2^100 configurations do not fit a u64");
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub(crate) struct Context<'a> {
     pub space: &'a Space,
     /// Unit points of trials handed out and not yet told (most recent last).
     pub pending: &'a [&'a [f64]],
+    /// Every configuration handed out so far, told or not, on all-discrete spaces.
+    pub seen: Option<&'a crate::space::Seen>,
 }
 
 /// A completed observation in the unit cube.

@@ -411,7 +411,7 @@ mod tests {
     fn run(f: impl Fn(&[f64]) -> f64, dim: usize, evals: u64) -> f64 {
         let space = crate::config::Space::new();
         let kinds = vec![DimKind::Continuous; dim];
-        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[], seen: None };
         let start: Vec<Point> =
             (0..(2 * dim as u64 + 4)).map(|i| crate::probe::point(i, dim, 5)).map(|u| Point { f: f(&u), u }).collect();
         let mut nm = NelderMead::new(dim, &start, 1, INITIAL_STEP);
@@ -472,7 +472,7 @@ mod tests {
         let dim = 2;
         let space = crate::config::Space::new();
         let kinds = vec![DimKind::Continuous; dim];
-        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[], seen: None };
         let f = |u: &[f64]| u[0] * u[0] + u[1] * u[1];
         let mut a = NelderMead::new(dim, &[], 3, INITIAL_STEP);
         let mut b = a.clone();

@@ -67,6 +67,10 @@ const N_CANDIDATES: usize = 24;
 /// Candidates when the space has a categorical coordinate (see the module docs).
 const N_CANDIDATES_CATEGORICAL: usize = 48;
 const MAX_LIARS: usize = 32;
+/// On an all-discrete space: rounds of candidates drawn before giving up on the good mixture
+/// when every draw repeats a configuration handed out before, then uniform draws tried.
+const DISCRETE_ROUNDS: usize = 4;
+const DISCRETE_UNIFORM_TRIES: usize = 64;
 /// Scott's rule constant for a normal reference density.
 const SCOTT: f64 = 1.059;
 
@@ -143,15 +147,34 @@ impl Tpe {
         let bad = Parzen::fit(bad_points.chain(liars.iter().copied()), ctx.kinds);
 
         let n_candidates = if good.categorical.is_empty() { N_CANDIDATES } else { N_CANDIDATES_CATEGORICAL };
+        // On an all-discrete space, configurations already handed out are not candidates (see
+        // `Seen`); elsewhere only the pending ones are avoided.
+        let seen = ctx.seen.filter(|seen| !seen.is_full());
+        let repeated = |x: &[f64]| seen.map_or_else(|| liars.contains(&x), |seen| seen.contains(ctx.space, x));
         let mut candidates = Vec::with_capacity(n_candidates);
         let mut fallback = None;
-        for _ in 0..n_candidates {
-            let mut x = good.sample(&mut self.rng, ctx.kinds);
-            crate::space::snap(ctx.space, &mut x);
-            if liars.contains(&x.as_slice()) {
-                fallback.get_or_insert(x);
-            } else {
-                candidates.push(x);
+        for _ in 0..if seen.is_some() { DISCRETE_ROUNDS } else { 1 } {
+            for _ in 0..n_candidates {
+                let mut x = good.sample(&mut self.rng, ctx.kinds);
+                crate::space::snap(ctx.space, &mut x);
+                if repeated(&x) {
+                    fallback.get_or_insert(x);
+                } else {
+                    candidates.push(x);
+                }
+            }
+            if !candidates.is_empty() {
+                break;
+            }
+        }
+        if candidates.is_empty() && seen.is_some() {
+            // The good mixture keeps drawing what was tried: a uniform configuration not tried yet.
+            for _ in 0..DISCRETE_UNIFORM_TRIES {
+                let mut x: Vec<f64> = ctx.kinds.iter().map(|_| self.rng.uniform()).collect();
+                crate::space::snap(ctx.space, &mut x);
+                if !repeated(&x) {
+                    return x;
+                }
             }
         }
         let (mut log_l, mut log_g) = (Vec::new(), Vec::new());
@@ -688,7 +711,7 @@ mod tests {
         let space = crate::config::Space::new()
             .with("c", crate::config::Param::choice(["a", "b", "c"]))
             .with("x", crate::config::Param::float(0.0, 1.0));
-        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[], seen: None };
         // Option "c" (the last cell) is good, whatever x is.
         let f = |u: &[f64]| if u[0] >= 2.0 / 3.0 { u[1] } else { 1.0 + u[1] };
         let history: Vec<Point> =
@@ -705,7 +728,7 @@ mod tests {
         let space = crate::config::Space::new()
             .with("a", crate::config::Param::float(0.0, 1.0))
             .with("b", crate::config::Param::float(0.0, 1.0));
-        let ctx = Context { kinds: &kinds, space: &space, pending: &[] };
+        let ctx = Context { kinds: &kinds, space: &space, pending: &[], seen: None };
         let f = |u: &[f64]| (u[0] - 0.8) * (u[0] - 0.8) + (u[1] - 0.2) * (u[1] - 0.2);
         let history: Vec<Point> =
             (0..30).map(|i| crate::probe::point(i, 2, 9)).map(|u| Point { f: f(&u), u }).collect();

@@ -6,9 +6,12 @@
 //! probe must call it rugged (noisy without the choice), TPE must refine, and it must beat
 //! random search on average.
 //! Between the two, a deterministic rippled funnel: the probe must see ripples without noise,
-//! and the restarting simplex it picks must beat TPE.
+//! and the restarting simplex it picks must beat TPE. And a small all-discrete space, where
+//! TPE must not spend trials on configurations it has already handed out.
 
-use arqonhpo_core::{Landscape, Method, Param, Phase, SolverConfig, Space, StrategyChoice, Value};
+use std::collections::BTreeSet;
+
+use arqonhpo_core::{Landscape, Method, Param, Phase, Solver, SolverConfig, Space, Stage, StrategyChoice, Value};
 
 use crate::common::{best_value, noise, num, run};
 
@@ -213,4 +216,64 @@ fn a_deterministic_rippled_funnel_goes_to_nelder_mead_and_beats_tpe() {
     assert!(rippled_runs >= 6, "only {rippled_runs}/10 seeds classified rippled");
     assert!(nm_wins >= 8, "auto beat forced TPE in only {nm_wins}/10 seeds");
     assert!(bests[5] < 1e-3, "median best {:.4}: {bests:?}", bests[5]);
+}
+
+/// 4 · 3 · 2 = 24 configurations; the best is n = 3 with "b" and "y".
+fn discrete_space() -> Space {
+    Space::new().with("n", Param::int(1, 4)).with("c", Param::choice(["a", "b", "c"])).with("d", Param::choice(["x", "y"]))
+}
+
+fn discrete_value(p: &arqonhpo_core::Params) -> f64 {
+    let is = |name: &str, v: &str| matches!(p.get(name), Some(Value::Str(s)) if s == v);
+    (num(p, "n") - 3.0).abs() + if is("c", "b") { 0.0 } else { 1.5 } + if is("d", "y") { 0.0 } else { 0.7 }
+}
+
+#[test]
+fn tpe_hands_out_each_configuration_of_a_small_discrete_space_once_before_repeating_any() {
+    for seed in 0..6 {
+        // Budget 30 > 24 configurations, asked three at a time (pending trials count as handed out).
+        let mut solver = Solver::new(SolverConfig::new(discrete_space(), 30, seed)).unwrap_or_else(|e| panic!("{e}"));
+        let mut handed_out = BTreeSet::new();
+        loop {
+            let batch = solver.ask_batch(3);
+            if batch.is_empty() {
+                break;
+            }
+            for t in &batch {
+                let key = format!("{:?}", t.params);
+                assert!(
+                    t.stage == Stage::Probe || handed_out.len() == 24 || !handed_out.contains(&key),
+                    "seed {seed}: trial {} repeats {key} with {} of 24 configurations handed out",
+                    t.id,
+                    handed_out.len()
+                );
+                handed_out.insert(key);
+            }
+            for t in batch {
+                solver.tell_value(t.id, discrete_value(&t.params)).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        assert_eq!(solver.phase(), Phase::Done);
+        assert!(solver.trials().iter().any(|t| t.method == Method::Tpe));
+        assert_eq!(handed_out.len(), 24, "seed {seed}");
+        assert_eq!(best_value(&solver), 0.0, "seed {seed}");
+    }
+}
+
+#[test]
+fn a_restored_solver_still_knows_which_configurations_it_handed_out() {
+    let mut solver = Solver::new(SolverConfig::new(discrete_space(), 24, 3)).unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..15 {
+        let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
+        solver.tell_value(t.id, discrete_value(&t.params)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut restored = Solver::restore(&solver.snapshot()).unwrap_or_else(|e| panic!("{e}"));
+    let mut earlier: BTreeSet<String> = solver.trials().iter().map(|t| format!("{:?}", t.params)).collect();
+    while let (Some(a), Some(b)) = (solver.ask(), restored.ask()) {
+        assert_eq!(a, b);
+        assert!(earlier.insert(format!("{:?}", b.params)), "trial {} repeats {:?}", b.id, b.params);
+        let y = discrete_value(&a.params);
+        solver.tell_value(a.id, y).unwrap_or_else(|e| panic!("{e}"));
+        restored.tell_value(b.id, y).unwrap_or_else(|e| panic!("{e}"));
+    }
 }

@@ -129,6 +129,30 @@ struct State {
     strategy: Option<Strategy>,
 }
 
+/// Configurations that Nelder–Mead may be told about from earlier trials within one `ask`.
+const MAX_KNOWN_STEPS: usize = 64;
+
+/// The index of configurations handed out, from a state: the warm start, every trial's point,
+/// then the told scores in the order they were told (the first told score of a configuration
+/// is the one kept, as when they arrived one by one).
+fn seen_index(s: &State) -> Option<Seen> {
+    let space = &s.config.space;
+    let mut seen = Seen::for_space(space)?;
+    for o in &s.config.warm_start {
+        seen.record(space, &space::encode(space, &o.params), o.value);
+    }
+    for u in &s.units {
+        seen.insert(space, u);
+    }
+    let mut told: Vec<&TrialRecord> = s.trials.iter().filter(|t| t.told_index.is_some()).collect();
+    told.sort_by_key(|t| t.told_index);
+    for t in told {
+        let score = if t.status == TrialStatus::Completed { t.value.unwrap_or(FAILED) } else { FAILED };
+        seen.record(space, &s.units[t.id as usize], score);
+    }
+    Some(seen)
+}
+
 /// The ask/tell optimizer.
 #[derive(Debug, Clone)]
 pub struct Solver {
@@ -143,7 +167,6 @@ impl Solver {
     pub fn new(config: SolverConfig) -> Result<Self, Error> {
         config.validate()?;
         let encoding = Encoding::new(&config.space);
-        let seen = Seen::for_space(&config.space);
         let planned = probe::planned_size(&config).saturating_sub(config.warm_start.len() as u64);
         let scramble = Rng::new(config.seed, Stream::Probe).next_u64() as u32;
         let mut solver = Self {
@@ -164,8 +187,9 @@ impl Solver {
                 strategy: None,
             },
             encoding,
-            seen,
+            seen: None,
         };
+        solver.seen = seen_index(&solver.state);
         if planned == 0 {
             solver.enter_refine();
         }
@@ -193,10 +217,18 @@ impl Solver {
             Phase::Refine { strategy } => {
                 let pending: Vec<&[f64]> = s.pending.iter().map(|&p| s.units[p as usize].as_slice()).collect();
                 let ctx = Context { kinds: self.encoding.kinds(), space: &s.config.space, pending: &pending, seen: self.seen.as_ref() };
-                let u = match s.strategy.as_mut() {
-                    Some(strategy) => strategy.propose(id, &ctx),
-                    None => return None,
-                };
+                let refiner = s.strategy.as_mut()?;
+                let mut u = refiner.propose(id, &ctx);
+                // Nelder–Mead on an all-discrete space keeps landing on configurations it has
+                // been told about: it is given their score and moves on, up to a limit per ask,
+                // so that the trials handed out are new configurations.
+                if let (Strategy::NelderMead(_), Some(seen)) = (&*refiner, ctx.seen) {
+                    for _ in 0..MAX_KNOWN_STEPS {
+                        let Some(score) = seen.score(ctx.space, &u) else { break };
+                        refiner.observe(id, &u, score);
+                        u = refiner.propose(id, &ctx);
+                    }
+                }
                 (u, Stage::Refine, strategy)
             }
             Phase::Done => return None,
@@ -255,6 +287,9 @@ impl Solver {
         };
         record.told_index = Some(s.told);
         let stage = record.stage;
+        if let Some(seen) = self.seen.as_mut() {
+            seen.record(&s.config.space, &s.units[id as usize], score);
+        }
         s.told += 1;
         s.pending.remove(&id);
         if score != FAILED && s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| score < bv)) {
@@ -429,12 +464,7 @@ impl Solver {
         let encoding = Encoding::new(&state.config.space);
         let mut solver = Self { state, encoding, seen: None };
         solver.check_consistent()?;
-        solver.seen = Seen::for_space(&solver.state.config.space).map(|mut seen| {
-            for u in &solver.state.units {
-                seen.insert(&solver.state.config.space, u);
-            }
-            seen
-        });
+        solver.seen = seen_index(&solver.state);
         Ok(solver)
     }
 

@@ -5,7 +5,7 @@
 //! integers as equal-width cells (rounded at evaluation), choices as `k` equal cells in the
 //! listed order. Decoding is total: any `u` (even out of range) gives legal values.
 
-use alloc::collections::BTreeSet;
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use crate::config::{Param, Params, Space, Value};
@@ -167,19 +167,21 @@ pub(crate) fn snap(space: &Space, u: &mut [f64]) {
     }
 }
 
-/// The configurations handed out so far, on a space where every parameter is an integer or a
-/// choice, so that a strategy can avoid proposing one again: on such a space the same values
-/// come up again and again (a k-NN space of 480 configurations got 55 distinct ones out of 100
-/// TPE trials), and evaluating a configuration twice tells a deterministic objective nothing
-/// new. Each configuration is one mixed-radix number (its values' positions as digits), so the
-/// index costs 8 bytes per trial and `O(log n)` per lookup. Spaces with a float parameter
-/// (where two proposals practically never coincide) or more configurations than a `u64`
-/// counts get no index. It is derived from the trial list, never serialized.
+/// The configurations handed out so far and the first score told for each, on a space where
+/// every parameter is an integer or a choice, so that strategies need not evaluate one again:
+/// on such a space the same values come up again and again (a k-NN space of 480
+/// configurations got 55 distinct ones out of 100 TPE trials), and evaluating a configuration
+/// twice tells a deterministic objective nothing new. Each configuration is one mixed-radix
+/// number (its values' positions as digits), so the index costs about 24 bytes per configuration
+/// and `O(log n)` per lookup. Spaces with a float parameter (where two proposals practically
+/// never coincide) or more configurations than a `u64` counts get no index. It is derived
+/// from the trial list and the warm start, never serialized.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Seen {
     /// Number of values of each parameter.
     radix: Vec<u64>,
-    keys: BTreeSet<u64>,
+    /// Score of each configuration handed out, `None` until one of its trials is told.
+    scores: BTreeMap<u64, Option<f64>>,
 }
 
 impl Seen {
@@ -199,7 +201,7 @@ impl Seen {
             radix.push(values as u64);
             total = total.checked_mul(values as u64)?;
         }
-        Some(Self { radix, keys: BTreeSet::new() })
+        Some(Self { radix, scores: BTreeMap::new() })
     }
 
     fn key(&self, space: &Space, u: &[f64]) -> u64 {
@@ -213,18 +215,30 @@ impl Seen {
         })
     }
 
+    /// A configuration was handed out.
     pub(crate) fn insert(&mut self, space: &Space, u: &[f64]) {
         let key = self.key(space, u);
-        self.keys.insert(key);
+        self.scores.entry(key).or_insert(None);
+    }
+
+    /// A configuration's score was told; the first score told for it is the one kept.
+    pub(crate) fn record(&mut self, space: &Space, u: &[f64], score: f64) {
+        let key = self.key(space, u);
+        self.scores.entry(key).or_insert(None).get_or_insert(score);
     }
 
     pub(crate) fn contains(&self, space: &Space, u: &[f64]) -> bool {
-        self.keys.contains(&self.key(space, u))
+        self.scores.contains_key(&self.key(space, u))
+    }
+
+    /// The score told for this configuration, if it has been told.
+    pub(crate) fn score(&self, space: &Space, u: &[f64]) -> Option<f64> {
+        self.scores.get(&self.key(space, u)).copied().flatten()
     }
 
     /// Every configuration of the space has been handed out.
     pub(crate) fn is_full(&self) -> bool {
-        self.radix.iter().try_fold(1u64, |t, &r| t.checked_mul(r)).is_some_and(|total| self.keys.len() as u64 >= total)
+        self.radix.iter().try_fold(1u64, |t, &r| t.checked_mul(r)).is_some_and(|total| self.scores.len() as u64 >= total)
     }
 }
 
@@ -274,6 +288,12 @@ mod tests {
         let mut inside = configs[7].clone();
         inside[2] += 0.1;
         assert!(seen.contains(&space, &inside));
+        // Handed out but not told: no score; then the first score told is kept.
+        assert_eq!(seen.score(&space, &inside), None);
+        seen.record(&space, &configs[7], 2.0);
+        seen.record(&space, &inside, 3.0);
+        assert_eq!(seen.score(&space, &configs[7]), Some(2.0));
+        assert_eq!(seen.score(&space, &configs[8]), None);
         assert!(!seen.is_full());
         let tiny = Space::new().with("c", Param::choice(["a", "b"]));
         let mut full = Seen::for_space(&tiny).unwrap_or_else(|| panic!("an index"));

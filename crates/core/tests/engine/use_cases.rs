@@ -260,20 +260,48 @@ fn tpe_hands_out_each_configuration_of_a_small_discrete_space_once_before_repeat
     }
 }
 
+/// 30³ integer configurations and a smooth objective: Nelder–Mead's ground.
+fn integer_space() -> Space {
+    Space::new().with("a", Param::int(1, 30)).with("b", Param::int(1, 30)).with("c", Param::int(1, 30))
+}
+
+fn integer_bowl(p: &arqonhpo_core::Params) -> f64 {
+    let (a, b, c) = (num(p, "a"), num(p, "b"), num(p, "c"));
+    (a - 11.0) * (a - 11.0) + 2.0 * (b - 9.0) * (b - 9.0) + 0.5 * (c - 17.0) * (c - 17.0) + 0.3 * a * b
+}
+
+#[test]
+fn nelder_mead_on_integers_is_told_known_configurations_instead_of_handing_them_out_again() {
+    for seed in 0..6 {
+        let solver = run(SolverConfig::new(integer_space(), 60, seed), |_, p| integer_bowl(p));
+        assert_eq!(solver.strategy(), Some(Method::NelderMead), "seed {seed}");
+        let mut handed_out = BTreeSet::new();
+        for t in solver.trials() {
+            let key = format!("{:?}", t.params);
+            assert!(t.stage == Stage::Probe || !handed_out.contains(&key), "seed {seed}: trial {} repeats {key}", t.id);
+            handed_out.insert(key);
+        }
+    }
+}
+
 #[test]
 fn a_restored_solver_still_knows_which_configurations_it_handed_out() {
-    let mut solver = Solver::new(SolverConfig::new(discrete_space(), 24, 3)).unwrap_or_else(|e| panic!("{e}"));
-    for _ in 0..15 {
-        let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
-        solver.tell_value(t.id, discrete_value(&t.params)).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let mut restored = Solver::restore(&solver.snapshot()).unwrap_or_else(|e| panic!("{e}"));
-    let mut earlier: BTreeSet<String> = solver.trials().iter().map(|t| format!("{:?}", t.params)).collect();
-    while let (Some(a), Some(b)) = (solver.ask(), restored.ask()) {
-        assert_eq!(a, b);
-        assert!(earlier.insert(format!("{:?}", b.params)), "trial {} repeats {:?}", b.id, b.params);
-        let y = discrete_value(&a.params);
-        solver.tell_value(a.id, y).unwrap_or_else(|e| panic!("{e}"));
-        restored.tell_value(b.id, y).unwrap_or_else(|e| panic!("{e}"));
+    type Objective = fn(&arqonhpo_core::Params) -> f64;
+    let cases: [(Space, Objective, u64); 2] = [(discrete_space(), discrete_value, 24), (integer_space(), integer_bowl, 60)];
+    for (space, f, budget) in cases {
+        let mut solver = Solver::new(SolverConfig::new(space, budget, 3)).unwrap_or_else(|e| panic!("{e}"));
+        for _ in 0..budget / 2 + 3 {
+            let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
+            solver.tell_value(t.id, f(&t.params)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut restored = Solver::restore(&solver.snapshot()).unwrap_or_else(|e| panic!("{e}"));
+        let mut earlier: BTreeSet<String> = solver.trials().iter().map(|t| format!("{:?}", t.params)).collect();
+        while let (Some(a), Some(b)) = (solver.ask(), restored.ask()) {
+            assert_eq!(a, b);
+            assert!(earlier.insert(format!("{:?}", b.params)), "trial {} repeats {:?}", b.id, b.params);
+            solver.tell_value(a.id, f(&a.params)).unwrap_or_else(|e| panic!("{e}"));
+            restored.tell_value(b.id, f(&b.params)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(solver.snapshot(), restored.snapshot());
     }
 }

@@ -12,32 +12,33 @@
 //! kernel weights, a prior of weight 1, Scott's rule bandwidth with the "magic clip" floor
 //! `1 / min(100, m + 1)` (and at least half a cell for integers), 24 candidates.
 //!
-//! **Spaces with a categorical coordinate draw 48 candidates.** A greedier argmax of the density
-//! ratio paid off on the mixed scikit-learn problems of the benchmark suite and not on
-//! continuous ones, so continuous spaces keep 24 (and their suggestions are unchanged). Measured
-//! with the small categorical probe of [`crate::probe`], budget 50, forced TPE, median final
-//! regret over 20 seeds (mean in brackets): decision tree 0.0225 (0.0231) → 0.0208 (0.0186),
-//! at half the budget 0.039 → 0.027; SGD 0.0050 (0.0057) → 0.0050 (0.0044); SVC and k-NN
-//! unchanged; Optuna's multivariate TPE: tree 0.022 (0.025), SGD 0.0067 (0.0064). On the
-//! quick profile (5 seeds) the family's normalised regret went from 0.81 to 0.40 (Optuna
-//! multivariate 0.72). 48 candidates everywhere instead made forced TPE worse on the 5-D
-//! synthetic functions (normalised regret 0.07 → 0.24) and the simulation family (0.24 →
-//! 0.27). Two things that were tried and dropped: 32 candidates kept the tree gain at half the
-//! budget but not SGD's; a magic-clip floor from the total count `n` instead of the group size
-//! `m` (narrower kernels) made the tree problem worse (median 0.0225 → 0.0366).
+//! **24 candidates on every space.** Spaces with a categorical coordinate drew 48 for a while
+//! (a greedier argmax of the density ratio helped the decision-tree problem of the benchmark
+//! suite with the sharper categorical kernel used then). With the pseudo-count kernel of
+//! [`Categorical`] it no longer pays: `auto`, 40 seeds, mean final value, 24 against 48
+//! candidates — budget 100: SVC 0.0200 against 0.0210, SGD 0.0433 both, decision tree 0.6205
+//! both (best known value in 11 seeds against 16); budget 50: SVC 0.0213 against 0.0211, SGD
+//! 0.0462 against 0.0454, tree 0.6300 both; k-NN by lookup table (budget 100) 21 seeds at the
+//! best value against 18; the README's three-parameter example (60 trials, value below 0.02)
+//! 23 of 40 seeds against 20. And it halves the scoring. Earlier measurements that shaped this:
+//! 48 candidates on continuous spaces made forced TPE worse on the 5-D synthetic functions
+//! (normalised regret 0.07 → 0.24) and the simulation family (0.24 → 0.27); a magic-clip floor
+//! from the total count `n` instead of the group size `m` (narrower kernels) made the tree
+//! problem worse (median 0.0225 → 0.0366).
 //!
 //! **Bounded working set.** The model never looks at the whole history. It keeps the best
 //! 32 observations in order, plus a reservoir of 48 drawn uniformly from all the others
 //! (Vitter's algorithm R, on its own seeded stream, so it is deterministic). The good group
 //! comes from the best 32; the bad group is the rest of those plus the reservoir. So one
-//! `ask` costs at most `(32 + 48 + 32 liars + 2) · 48` kernel evaluations, whatever `n` is.
+//! `ask` costs at most `(32 + 48 + 32 liars + 2) · 24` kernel evaluations, whatever `n` is.
 //! Each kernel's normalising constant is summed over coordinates once per fit, and each
 //! centre's categorical options are read off once per fit, so scoring a candidate costs one
 //! squared distance and a few integer comparisons per kernel and one `exp` per kernel that
 //! matters. The candidates are scored in one batch ([`Parzen::log_pdf_batch`]), which keeps
 //! each candidate's arithmetic and makes the kernel loops vectorise: on ten parameters (eight
-//! floats, an integer and a choice; callgrind, 800 trials) 540k instructions per trial against
-//! 865k when candidates were scored one at a time, with identical suggestions.
+//! floats, an integer and a choice; callgrind, 800 trials; 48 candidates then) 540k
+//! instructions per trial against 865k when candidates were scored one at a time, with
+//! identical suggestions; with 24 candidates, 336k.
 //!
 //! **Pending trials.** Trials handed out and not yet told join the bad group as liars (the
 //! constant-liar idea with the worst value), which pushes new candidates away from them; a
@@ -64,8 +65,6 @@ const RESERVOIR_CAPACITY: usize = 48;
 const GAMMA: f64 = 0.1;
 const MAX_GOOD: usize = 25;
 const N_CANDIDATES: usize = 24;
-/// Candidates when the space has a categorical coordinate (see the module docs).
-const N_CANDIDATES_CATEGORICAL: usize = 48;
 const MAX_LIARS: usize = 32;
 /// On an all-discrete space: rounds of candidates drawn before giving up on the good mixture
 /// when every draw repeats a configuration handed out before, then uniform draws tried.
@@ -146,15 +145,14 @@ impl Tpe {
         let bad_points = self.top[n_good..].iter().chain(&self.reservoir).map(|p| p.u.as_slice());
         let bad = Parzen::fit(bad_points.chain(liars.iter().copied()), ctx.kinds);
 
-        let n_candidates = if good.categorical.is_empty() { N_CANDIDATES } else { N_CANDIDATES_CATEGORICAL };
         // On an all-discrete space, configurations already handed out are not candidates (see
         // `Seen`); elsewhere only the pending ones are avoided.
         let seen = ctx.seen.filter(|seen| !seen.is_full());
         let repeated = |x: &[f64]| seen.map_or_else(|| liars.contains(&x), |seen| seen.contains(ctx.space, x));
-        let mut candidates = Vec::with_capacity(n_candidates);
+        let mut candidates = Vec::with_capacity(N_CANDIDATES);
         let mut fallback = None;
         for _ in 0..if seen.is_some() { DISCRETE_ROUNDS } else { 1 } {
-            for _ in 0..n_candidates {
+            for _ in 0..N_CANDIDATES {
                 let mut x = good.sample(&mut self.rng, ctx.kinds);
                 crate::space::snap(ctx.space, &mut x);
                 if repeated(&x) {

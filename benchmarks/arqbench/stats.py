@@ -66,15 +66,21 @@ def describe(values: np.ndarray) -> Dict[str, float]:
 
 
 def compare(a: np.ndarray, b: np.ndarray) -> Tuple[str, float]:
-    """'win' if ``a`` is significantly lower than ``b``, 'loss' if higher, else 'tie'."""
+    """'win' if ``a`` is significantly lower than ``b``, 'loss' if higher, else 'tie'.
+
+    The direction is the test's own: ``a`` is lower when a value drawn from it is below one
+    drawn from ``b`` more often than not (U statistic below ``n_a·n_b / 2``). Medians cannot
+    tell it on plateau-valued results: two runs sets with the same median and eight of twenty
+    runs at the optimum against one differ, and comparing medians called that a loss."""
     from scipy.stats import mannwhitneyu
 
     if np.all(a == a[0]) and np.all(b == b[0]) and a[0] == b[0]:
         return "tie", 1.0
-    p = float(mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    test = mannwhitneyu(a, b, alternative="two-sided")
+    p = float(test.pvalue)
     if p >= ALPHA or math.isnan(p):
         return "tie", p
-    return ("win" if np.median(a) < np.median(b) else "loss"), p
+    return ("win" if float(test.statistic) < a.size * b.size / 2 else "loss"), p
 
 
 def summarize(records: List[Dict[str, Any]]) -> Dict[str, Any]:

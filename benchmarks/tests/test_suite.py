@@ -69,6 +69,13 @@ def test_compare_calls_wins_losses_and_ties() -> None:
     assert stats.compare(b, a)[0] == "loss"
     assert stats.compare(a, a.copy())[0] == "tie"
     assert stats.compare(np.zeros(5), np.zeros(5))[0] == "tie"
+    # Plateau values with equal medians: eight of twenty runs at the optimum against one, and
+    # six at a worse plateau; the direction comes from the test, not the (equal) medians.
+    ours = np.array([0.0] * 8 + [0.0056] * 12)
+    theirs = np.array([0.0] + [0.0056] * 13 + [0.011] * 6)
+    assert np.median(ours) == np.median(theirs)
+    assert stats.compare(ours, theirs)[0] == "win"
+    assert stats.compare(theirs, ours)[0] == "loss"
 
 
 def test_every_problem_id_resolves() -> None:

@@ -206,10 +206,10 @@ impl Seen {
 
     fn key(&self, space: &Space, u: &[f64]) -> u64 {
         space.iter().zip(u).zip(&self.radix).fold(0, |key, (((_, p), &x), &radix)| {
-            let digit = match (p, decode_one(p, x)) {
-                (Param::Int { low, .. }, Value::Int(v)) => (v as f64 - low) as u64,
-                (Param::Choice { choices }, _) => cell(x, choices.len() as f64) as u64,
-                _ => 0,
+            let digit = match p {
+                Param::Int { low, .. } => decode_one(p, x).as_f64().map_or(0, |v| (v - low) as u64),
+                Param::Choice { choices } => cell(x, choices.len() as f64) as u64,
+                Param::Float { .. } => 0,
             };
             key * radix + digit
         })

@@ -335,7 +335,9 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
     if cost:
         _cost_figure(cost, figdir / "overhead.png")
 
-    findings_path = Path(__file__).resolve().parents[1] / "findings.md"
+    # The findings are read off one profile's tables: `findings.md` for the quick profile,
+    # `findings-<profile>.md` for another.
+    findings_path = Path(__file__).resolve().parents[1] / ("findings.md" if profile == "quick" else f"findings-{profile}.md")
     findings = findings_path.read_text(encoding="utf-8") if findings_path.exists() else ""
     page = render(profile, summary, groups, cost, findings)
     docs.mkdir(parents=True, exist_ok=True)
@@ -353,7 +355,7 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
         "",
         "How good ArqonHPO's answers are on a fixed budget, and what it costs per trial, measured",
         "against its peers in the same run. Everything on this page is produced by the suite in",
-        "`benchmarks/` (`make bench-quick` for this page's profile, `make bench` for the full matrix);",
+        "`benchmarks/` (`make bench-quick` for the quick profile, `make bench` for the full matrix);",
         "the raw runs are in `benchmarks/results/<profile>/quality.jsonl` and `cost.json`, the",
         "aggregates in `summary.json`.",
         "",
@@ -423,7 +425,8 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
         "any run of any optimizer found on that problem. Tables show median [25th, 75th percentile]",
         "over seeds; the best median in a row is bold.",
         "**Win/tie/loss** is ArqonHPO auto against the peer, per problem: two-sided Mann–Whitney U at",
-        "5% over the seeds, a significant difference counts as a win or loss by the medians.",
+        "5% over the seeds; a significant difference is a win when auto's runs tend to be the lower",
+        "ones (U statistic below half its range), else a loss.",
         "**Normalised regret** is the median, over a family's problems, of each optimizer's median regret",
         "divided by random search's median regret on that problem (random = 1, best known = 0).",
         "",

@@ -129,9 +129,6 @@ struct State {
     strategy: Option<Strategy>,
 }
 
-/// Configurations that Nelder–Mead may be told about from earlier trials within one `ask`.
-const MAX_KNOWN_STEPS: usize = 64;
-
 /// The index of configurations handed out, from a state: the warm start, every trial's point,
 /// then the told scores in the order they were told (the first told score of a configuration
 /// is the one kept, as when they arrived one by one).
@@ -147,10 +144,18 @@ fn seen_index(s: &State) -> Option<Seen> {
     let mut told: Vec<&TrialRecord> = s.trials.iter().filter(|t| t.told_index.is_some()).collect();
     told.sort_by_key(|t| t.told_index);
     for t in told {
-        let score = if t.status == TrialStatus::Completed { t.value.unwrap_or(FAILED) } else { FAILED };
-        seen.record(space, &s.units[t.id as usize], score);
+        seen.record(space, &s.units[t.id as usize], score_of(t));
     }
     Some(seen)
+}
+
+/// What a strategy sees of a told trial: its value, or [`FAILED`].
+fn score_of(r: &TrialRecord) -> f64 {
+    if r.status == TrialStatus::Completed {
+        r.value.unwrap_or(FAILED)
+    } else {
+        FAILED
+    }
 }
 
 /// The ask/tell optimizer.
@@ -217,18 +222,7 @@ impl Solver {
             Phase::Refine { strategy } => {
                 let pending: Vec<&[f64]> = s.pending.iter().map(|&p| s.units[p as usize].as_slice()).collect();
                 let ctx = Context { kinds: self.encoding.kinds(), space: &s.config.space, pending: &pending, seen: self.seen.as_ref() };
-                let refiner = s.strategy.as_mut()?;
-                let mut u = refiner.propose(id, &ctx);
-                // Nelder–Mead on an all-discrete space keeps landing on configurations it has
-                // been told about: it is given their score and moves on, up to a limit per ask,
-                // so that the trials handed out are new configurations.
-                if let (Strategy::NelderMead(_), Some(seen)) = (&*refiner, ctx.seen) {
-                    for _ in 0..MAX_KNOWN_STEPS {
-                        let Some(score) = seen.score(ctx.space, &u) else { break };
-                        refiner.observe(id, &u, score);
-                        u = refiner.propose(id, &ctx);
-                    }
-                }
+                let u = s.strategy.as_mut()?.propose(id, &ctx);
                 (u, Stage::Refine, strategy)
             }
             Phase::Done => return None,
@@ -330,7 +324,6 @@ impl Solver {
             .iter()
             .map(|o| Point { u: space::encode(&s.config.space, &o.params), f: o.value })
             .collect();
-        let score_of = |r: &TrialRecord| if r.status == TrialStatus::Completed { r.value.unwrap_or(FAILED) } else { FAILED };
         let probe_points: Vec<Point> = warm
             .iter()
             .cloned()

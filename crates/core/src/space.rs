@@ -178,8 +178,9 @@ pub(crate) fn snap(space: &Space, u: &mut [f64]) {
 /// from the trial list and the warm start, never serialized.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Seen {
-    /// Number of values of each parameter.
+    /// Number of values of each parameter, and of configurations.
     radix: Vec<u64>,
+    total: u64,
     /// Score of each configuration handed out, `None` until one of its trials is told.
     scores: BTreeMap<u64, Option<f64>>,
 }
@@ -201,7 +202,7 @@ impl Seen {
             radix.push(values as u64);
             total = total.checked_mul(values as u64)?;
         }
-        Some(Self { radix, scores: BTreeMap::new() })
+        Some(Self { radix, total, scores: BTreeMap::new() })
     }
 
     fn key(&self, space: &Space, u: &[f64]) -> u64 {
@@ -238,7 +239,7 @@ impl Seen {
 
     /// Every configuration of the space has been handed out.
     pub(crate) fn is_full(&self) -> bool {
-        self.radix.iter().try_fold(1u64, |t, &r| t.checked_mul(r)).is_some_and(|total| self.scores.len() as u64 >= total)
+        self.scores.len() as u64 >= self.total
     }
 }
 

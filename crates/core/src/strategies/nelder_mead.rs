@@ -65,6 +65,9 @@ pub(crate) fn initial_step(q2: f64) -> f64 {
     INITIAL_STEP + wide * (WIDE_STEP - INITIAL_STEP)
 }
 
+/// Configurations already told that one `propose` may step over (see [`NelderMead::propose`]).
+const MAX_KNOWN_STEPS: usize = 64;
+
 /// Good probe points kept as centres for restarts in other basins.
 const MAX_STARTS: usize = 16;
 /// Max-norm distance within which a probe point counts as the same basin as the best point.
@@ -163,7 +166,22 @@ impl NelderMead {
         }
     }
 
-    pub(crate) fn propose(&mut self, id: u64, _ctx: &Context<'_>) -> Vec<f64> {
+    /// Next point to evaluate as trial `id`. On an all-discrete space the simplex keeps landing
+    /// on configurations already told: it takes their score and moves on, up to
+    /// [`MAX_KNOWN_STEPS`] times, so that the trial handed out is a new configuration.
+    pub(crate) fn propose(&mut self, id: u64, ctx: &Context<'_>) -> Vec<f64> {
+        let mut u = self.next_point(id);
+        if let Some(seen) = ctx.seen {
+            for _ in 0..MAX_KNOWN_STEPS {
+                let Some(score) = seen.score(ctx.space, &u) else { break };
+                self.observe(id, &u, score);
+                u = self.next_point(id);
+            }
+        }
+        u
+    }
+
+    fn next_point(&mut self, id: u64) -> Vec<f64> {
         if self.awaiting.is_some() {
             return self.satellite();
         }

@@ -128,14 +128,18 @@ class CostProfile:
     cap_seconds: float = 60.0
 
 
-_ALL = ("arqon_auto", "arqon_tpe", "optuna_tpe", "optuna_tpe_mv", "optuna_cmaes", "random", "scipy_nm", "nevergrad_ngopt", "hyperopt_tpe")
+#: The largest N an optimizer is run to unless its profile says otherwise.
+DEFAULT_MAX_N = 10_000
+
+#: The optimizers whose cost is measured.
+MEASURED = ("arqon_auto", "arqon_tpe", "optuna_tpe", "optuna_tpe_mv", "optuna_cmaes", "random", "scipy_nm", "nevergrad_ngopt", "hyperopt_tpe")
 
 PROFILES: Dict[str, CostProfile] = {
     "full": CostProfile(
         "full",
         (2, 10, 50),
         (100, 1000, 10_000, 100_000),
-        {"arqon_auto": 100_000, "arqon_tpe": 100_000, "optuna_tpe": 5000, "optuna_tpe_mv": 5000, "hyperopt_tpe": 5000, "nevergrad_ngopt": 10_000},
+        {"arqon_auto": 100_000, "arqon_tpe": 100_000},
         cap_seconds=600.0,
     ),
     "quick": CostProfile(
@@ -170,7 +174,7 @@ def drop(path: Path, optimizers: Sequence[str]) -> int:
 
 
 def run(profile: CostProfile, out: Path, optimizers: Optional[Sequence[str]] = None, log: Any = print) -> None:
-    names = [o for o in (optimizers or _ALL) if o in _ALL]
+    names = [o for o in (optimizers or MEASURED) if o in MEASURED]
     results: List[Dict[str, Any]] = json.loads(out.read_text()) if out.exists() else []
     done = {(r["optimizer"], r["d"], r["n"]) for r in results}
     ctx = get_context("spawn")
@@ -181,7 +185,7 @@ def run(profile: CostProfile, out: Path, optimizers: Optional[Sequence[str]] = N
                 log(f"cost: skipping {name}: {why}")
                 continue
             for n in profile.ns:
-                if n > profile.max_n.get(name, 10_000) or (name, d, n) in done:
+                if n > profile.max_n.get(name, DEFAULT_MAX_N) or (name, d, n) in done:
                     continue
                 with ctx.Pool(1, maxtasksperchild=1) as pool:
                     r = pool.apply(_child, ((name, d, n, profile.cap_seconds),))

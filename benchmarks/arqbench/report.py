@@ -62,6 +62,9 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
 
 from . import stats  # noqa: E402
 from .optimizers import CHEAP, LABELS, OPTIMIZERS  # noqa: E402
+from .cost import MEASURED as COST_OPTIMIZERS  # noqa: E402
+from .cost import DEFAULT_MAX_N as COST_DEFAULT_MAX_N  # noqa: E402
+from .cost import PROFILES as COST_PROFILES  # noqa: E402
 from .quality import PROFILES as QUALITY_PROFILES  # noqa: E402
 from .quality import load  # noqa: E402
 
@@ -251,7 +254,7 @@ def _cost_table(cost: List[Dict[str, Any]]) -> List[str]:
             for n in ns:
                 r = rs.get(n)
                 if r is None:
-                    cells.append("not run (cap)")
+                    cells.append("—")
                 elif r["capped"]:
                     cells.append(f"capped at {r['reached']:,} ({r['mean_us']:,.0f})")
                 else:
@@ -262,6 +265,20 @@ def _cost_table(cost: List[Dict[str, Any]]) -> List[str]:
             lines.append(f"| {LABELS[o]} | " + " | ".join(cells) + " |")
         lines.append("")
     return lines
+
+
+def _cost_limits(profile: Any) -> List[str]:
+    """The sentence saying how far each optimizer was run, from the cost profile itself."""
+    by_n: Dict[int, List[str]] = {}
+    for o in ORDER:
+        if o in COST_OPTIMIZERS:
+            by_n.setdefault(profile.max_n.get(o, COST_DEFAULT_MAX_N), []).append(LABELS[o])
+    parts = [f"{', '.join(names)} to {n:,} trials" for n, names in sorted(by_n.items(), reverse=True)]
+    return [
+        f"Each optimizer is run up to a largest N ({'; '.join(parts)}), and a measurement stops",
+        f"once it has used {profile.cap_seconds:,.0f} s of CPU: \"capped at n (x)\" means it stopped after n trials, at x µs",
+        "per trial so far; \"—\" means that N is above the optimizer's largest N or a smaller N was already capped.",
+    ]
 
 
 def _overhead_ratios(cost: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -502,10 +519,9 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
             "sphere in [−5, 5]^D; each measurement in a fresh process, BLAS pinned to one thread.",
             "CPU time rather than wall time because the machine is shared: other work does not inflate it.",
             "Peak memory growth is the rise of the process's peak resident set over the run (Rust",
-            "allocations included). Slow peers are capped by a maximum N and 60 s of CPU per",
-            "measurement; \"capped at n (x)\" means the run stopped after n trials, x µs per trial so far.",
+            "allocations included).",
             "",
-        ]
+        ] + _cost_limits(COST_PROFILES[profile]) + [""]
         L += _cost_table(cost)
         L += ["![Overhead per trial](figures/overhead.png)", ""]
     else:

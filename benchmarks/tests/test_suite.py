@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from arqbench import problems, quality, stats  # noqa: E402
+from arqbench import cost, problems, quality, report, stats  # noqa: E402
 from arqbench.optimizers import OPTIMIZERS, BudgetExhausted, Recorder, available  # noqa: E402
 from arqbench.space import Choice, Float, Int  # noqa: E402
 
@@ -109,3 +109,27 @@ def test_a_forced_strategy_row_passes_on_equal_medians_only_with_more_wins_than_
     recs = recs[: len(recs) * 2 // 3] + _records({"arqon_auto": worse, "arqon_nelder_mead": better, "random": rnd}, "sklearn/p3")
     row = next(r for r in stats.bar({**stats.summarize(recs)}) if r["peer"] == "arqon_nelder_mead")
     assert row["wtl"] == [0, 2, 1] and not row["pass"]
+
+
+def test_cost_measure_counts_every_trial_and_stops_at_its_cpu_cap() -> None:
+    whole = cost.measure("arqon_auto", 2, 200, 60.0)
+    assert whole["reached"] == 200 and not whole["capped"] and whole["mean_us"] > 0
+    capped = cost.measure("random", 2, 1_000_000, 0.2)
+    assert capped["capped"] and 0 < capped["reached"] < 1_000_000
+
+
+def test_cost_page_says_how_far_each_optimizer_ran() -> None:
+    limits = " ".join(report._cost_limits(cost.PROFILES["full"]))
+    assert "600 s of CPU" in limits and "to 100,000 trials" in limits and "Hyperopt TPE" in limits
+    rows = [
+        {"optimizer": "arqon_auto", "d": 2, "n": n, "reached": n, "capped": False, "mean_us": 3.0, "peak_rss_growth_mib": 1.0}
+        for n in (100, 1000)
+    ] + [
+        {"optimizer": "optuna_tpe", "d": 2, "n": 100, "reached": 100, "capped": False, "mean_us": 2000.0, "peak_rss_growth_mib": 2.0},
+        {"optimizer": "optuna_tpe", "d": 2, "n": 1000, "reached": 640, "capped": True, "mean_us": 9000.0, "peak_rss_growth_mib": 5.0},
+    ]
+    table = "\n".join(report._cost_table(rows))
+    assert "| ArqonHPO auto | 3.0 | 3.0 |" in table
+    assert "| Optuna TPE (default) | 2,000 | capped at 640 (9,000) | 5.0 MiB at 640 |" in table
+    rows = [r for r in rows if not (r["optimizer"] == "optuna_tpe" and r["n"] == 1000)]
+    assert "| Optuna TPE (default) | 2,000 | — |" in "\n".join(report._cost_table(rows))

@@ -32,6 +32,8 @@ def test_readme_quick_start_runs(tmp_path: Path) -> None:
     assert any(line.startswith("[('budget', 'must be at least 1, got 0')") for line in lines)
     verdicts = [line.split()[:2] for line in lines if line.startswith(("rippled", "noisy"))]
     assert verdicts == [["rippled", "nelder_mead"], ["noisy", "tpe"]], lines
+    assert "rugged tpe 0.0 {'n0': 2, 'n1': 3, 'n2': 4, 'n3': 5}" in lines, lines
+    assert "integers only, 6.0 levels per parameter (geometric mean, <= 12)" in lines, lines
     assert "configurations tried: 12 {'depth': 3, 'kernel': 'rbf'}" in lines, lines
     saved = json.loads((tmp_path / "run.json").read_text())
     assert saved["phase"] == {"phase": "done"} and len(saved["trials"]) == 60

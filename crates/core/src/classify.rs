@@ -30,7 +30,9 @@
 //! twins, `0.4·fdc⁺ + 0.4·q2⁺ + 0.2·(1 − top_dispersion)⁺`). The verdict, in order:
 //!
 //! 1. **rugged** if the space has a categorical parameter (a landscape over unordered options
-//!    is piecewise by nature, and simplex moves have no meaning there) → TPE;
+//!    is piecewise by nature, and simplex moves have no meaning there), or holds integers
+//!    only with at most 12 levels per parameter (geometric mean; a simplex's steps round onto
+//!    too few cells, see `space::Piecewise` for the measurements) → TPE;
 //! 2. **noisy** if near repeats differ by at least 0.005 of the IQR and by at least a fifth of
 //!    the roughness (pure noise gives about 0.58 of it) → TPE, whose density model averages
 //!    over noise where a simplex keeps the luckiest draw;
@@ -61,6 +63,8 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use crate::space::{Piecewise, COARSE_LATTICE_LEVELS};
+
 /// Default smoothness threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
 
@@ -80,7 +84,8 @@ pub enum Landscape {
     /// Noise dominates the small-scale variation: refine with TPE, whose density model
     /// averages over noise where a simplex chases lucky draws.
     Noisy,
-    /// Partly categorical, or rough without a global trend: refine with TPE.
+    /// Partly categorical, integers on a coarse lattice, or rough without a global trend:
+    /// refine with TPE.
     Rugged,
 }
 
@@ -149,9 +154,13 @@ pub(crate) fn classify(
     points: &[Vec<f64>],
     values: &[f64],
     sites: &[[usize; 4]],
-    categorical: usize,
+    piecewise: Option<Piecewise>,
     threshold: f64,
 ) -> Classification {
+    let categorical = match piecewise {
+        Some(Piecewise::Categorical(count)) => count,
+        _ => 0,
+    };
     let n = points.len();
     let ranks = ranks(values);
     let best = (0..n).min_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b))).unwrap_or(0);
@@ -200,6 +209,13 @@ pub(crate) fn classify(
         (
             Landscape::Rugged,
             format!("{categorical} categorical parameter(s) make the landscape piecewise (score {score:.2}; {measured})"),
+        )
+    } else if let Some(Piecewise::CoarseLattice { levels }) = piecewise {
+        (
+            Landscape::Rugged,
+            format!(
+                "integers only, {levels:.1} levels per parameter (geometric mean, <= {COARSE_LATTICE_LEVELS}): a lattice too coarse for simplex steps (score {score:.2}; {measured})"
+            ),
         )
     } else if let Some((r, nz)) = roughness.zip(noise).filter(|&(r, nz)| is_noisy(r, nz)) {
         (
@@ -491,23 +507,23 @@ mod tests {
     fn sphere_is_smooth_and_rastrigin_is_rugged() {
         let sphere = |x: &[f64]| x.iter().map(|v| (v - 0.3) * (v - 0.3)).sum::<f64>();
         let (p, v) = sample(sphere, 20, 3);
-        let c = classify(&p, &v, &[], 0, DEFAULT_THRESHOLD);
+        let c = classify(&p, &v, &[], None, DEFAULT_THRESHOLD);
         assert_eq!(c.label, Landscape::Smooth, "{}", c.reason);
         assert!(c.features.fdc > 0.8);
 
         let (p, v) = sample(|x| rastrigin(x, 0.5), 20, 3);
-        let c = classify(&p, &v, &[], 0, DEFAULT_THRESHOLD);
+        let c = classify(&p, &v, &[], None, DEFAULT_THRESHOLD);
         assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
     }
 
     /// Classifies `f` from a 40-trial probe laid out as the solver lays it out.
     fn classify_probe(f: impl Fn(&[f64], u64) -> f64, d: usize) -> Classification {
         let continuous = vec![false; d];
-        let layout = probe::Layout::new(40, &continuous);
+        let layout = probe::Layout::new(40, false);
         let pts: Vec<Vec<f64>> = (0..40).map(|i| layout.point(i, &continuous, 99)).collect();
         let vals: Vec<f64> = pts.iter().zip(0..).map(|(p, i)| f(p, i)).collect();
         let sites: Vec<[usize; 4]> = layout.sites().map(|s| s.map(|i| i as usize)).collect();
-        classify(&pts, &vals, &sites, 0, DEFAULT_THRESHOLD)
+        classify(&pts, &vals, &sites, None, DEFAULT_THRESHOLD)
     }
 
     /// Deterministic noise in [-1, 1) from a trial index.
@@ -545,11 +561,15 @@ mod tests {
     }
 
     #[test]
-    fn categorical_spaces_are_rugged_whatever_the_score() {
+    fn categorical_and_coarse_integer_spaces_are_rugged_whatever_the_score() {
         let (p, v) = sample(|x| x[0], 20, 2);
-        let c = classify(&p, &v, &[], 1, 0.0);
-        assert_eq!(c.label, Landscape::Rugged);
+        assert_eq!(classify(&p, &v, &[], None, 0.0).label, Landscape::Smooth);
+        let c = classify(&p, &v, &[], Some(Piecewise::Categorical(1)), 0.0);
+        assert_eq!((c.label, c.features.categorical), (Landscape::Rugged, 1));
         assert!(c.reason.contains("categorical"));
+        let c = classify(&p, &v, &[], Some(Piecewise::CoarseLattice { levels: 6.0 }), 0.0);
+        assert_eq!((c.label, c.features.categorical), (Landscape::Rugged, 0));
+        assert!(c.reason.contains("integers only, 6.0 levels per parameter"), "{}", c.reason);
     }
 
     #[test]

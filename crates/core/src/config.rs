@@ -74,7 +74,8 @@ pub struct ProbeConfig {
     pub fraction: f64,
     /// Floor on the probe size. Default (when absent): `4 * dimensions + 4`, enough points for
     /// the classifier's quadratic fit; `max(10, dimensions + 1)` when the space has a categorical
-    /// parameter, which is rugged by rule so nothing is fitted.
+    /// parameter or holds only integers with at most 12 levels each (geometric mean): such a
+    /// space is rugged by rule, so nothing is fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_points: Option<u64>,
 }

@@ -216,7 +216,7 @@ impl Solver {
         }
         let (u, stage, method) = match s.phase {
             Phase::Probe => {
-                let layout = probe::Layout::new(s.probe_planned, self.encoding.categorical_mask());
+                let layout = probe::Layout::new(s.probe_planned, self.encoding.piecewise().is_some());
                 (layout.point(id, self.encoding.categorical_mask(), s.scramble), Stage::Probe, Method::Sobol)
             }
             Phase::Refine { strategy } => {
@@ -331,12 +331,12 @@ impl Solver {
             .collect();
         let (pts, vals): (Vec<Vec<f64>>, Vec<f64>) = probe_points.into_iter().map(|p| (p.u, p.f)).unzip();
         let offset = warm.len();
-        let sites: Vec<[usize; 4]> = probe::Layout::new(s.probe_planned, self.encoding.categorical_mask())
+        let sites: Vec<[usize; 4]> = probe::Layout::new(s.probe_planned, self.encoding.piecewise().is_some())
             .sites()
             .map(|site| site.map(|i| offset + i as usize))
             .collect();
         let classification =
-            classify::classify(&pts, &vals, &sites, self.encoding.categorical_count(), s.config.classifier.threshold);
+            classify::classify(&pts, &vals, &sites, self.encoding.piecewise(), s.config.classifier.threshold);
         let method = match s.config.strategy {
             StrategyChoice::Auto if classification.label.suits_nelder_mead() => Method::NelderMead,
             StrategyChoice::Auto => Method::Tpe,

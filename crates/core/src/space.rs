@@ -21,11 +21,57 @@ pub(crate) enum DimKind {
     Categorical { k: usize },
 }
 
+/// A space of integers only whose level counts have a geometric mean at or below this is a
+/// coarse lattice, refined by TPE whatever the probe measures (see [`Piecewise`]).
+pub(crate) const COARSE_LATTICE_LEVELS: f64 = 12.0;
+
+/// Why the space alone, before any trial, settles the refining strategy: on these spaces a
+/// simplex has nothing to move along, so the classifier sends them to TPE whatever the probe
+/// measures, and the probe skips the twins that would only measure roughness.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Piecewise {
+    /// This many categorical parameters: unordered options give a simplex no direction.
+    Categorical(usize),
+    /// Integers only, with this many levels per parameter (geometric mean, at most
+    /// [`COARSE_LATTICE_LEVELS`]): a simplex's steps round onto so few cells that it stalls,
+    /// and flat steps between cells stop it for good.
+    ///
+    /// Measured on all-integer spaces of 2 to 5 parameters with 4 to 40 levels each, four
+    /// shapes (a tilted bowl, a bowl with ripples, a staircase, a curved valley), 40 seeds
+    /// per case, budgets 60 and 100 (a driver outside the repository; numbers in the commit
+    /// message). Up to 12 levels TPE's mean regret was lower than or equal to that of the
+    /// probe-routed Nelder–Mead in 121 of 128 (case, shape, budget) cells, often far lower:
+    /// 4 parameters × 6 levels at budget 60 found the optimum in 39/35/40/8 of 40 runs (bowl,
+    /// ripples, staircase, valley) against 14/9/40/1. The 7 others are 4 or 5 parameters at
+    /// budget 60, six of them the valley, up to 1.7× worse. From 14 to 20 levels TPE still won
+    /// at budget 100 but lost on the bowls at budget 60 (3 × 16 levels: 24 of 40 runs at the
+    /// optimum against 40), so the rule stops at 12.
+    CoarseLattice { levels: f64 },
+}
+
+/// The rule of [`Piecewise`] for a space (`None`: the probe decides).
+pub(crate) fn piecewise(space: &Space) -> Option<Piecewise> {
+    let categorical = space.iter().filter(|(_, p)| matches!(p, Param::Choice { .. })).count();
+    if categorical > 0 {
+        return Some(Piecewise::Categorical(categorical));
+    }
+    let mut log_levels = 0.0;
+    for (_, p) in space.iter() {
+        match p {
+            Param::Int { low, high, .. } => log_levels += libm::log(high - low + 1.0),
+            _ => return None,
+        }
+    }
+    let levels = libm::exp(log_levels / space.len().max(1) as f64);
+    (!space.is_empty() && levels <= COARSE_LATTICE_LEVELS).then_some(Piecewise::CoarseLattice { levels })
+}
+
 /// The encoded view of a validated [`Space`].
 #[derive(Debug, Clone)]
 pub(crate) struct Encoding {
     kinds: Vec<DimKind>,
     categorical: Vec<bool>,
+    piecewise: Option<Piecewise>,
 }
 
 impl Encoding {
@@ -39,7 +85,12 @@ impl Encoding {
             })
             .collect::<Vec<_>>();
         let categorical = kinds.iter().map(|k| matches!(k, DimKind::Categorical { .. })).collect();
-        Self { kinds, categorical }
+        Self { kinds, categorical, piecewise: piecewise(space) }
+    }
+
+    /// Whether the space alone settles the refining strategy (see [`Piecewise`]).
+    pub(crate) fn piecewise(&self) -> Option<Piecewise> {
+        self.piecewise
     }
 
     /// Which coordinates are categorical.
@@ -53,11 +104,6 @@ impl Encoding {
 
     pub(crate) fn kinds(&self) -> &[DimKind] {
         &self.kinds
-    }
-
-    /// Number of categorical coordinates.
-    pub(crate) fn categorical_count(&self) -> usize {
-        self.categorical.iter().filter(|&&c| c).count()
     }
 }
 
@@ -255,6 +301,24 @@ mod tests {
         for i in 1..=4 {
             assert_eq!(decode_one(&p, encode_one(&p, &Value::Int(i))), Value::Int(i));
         }
+    }
+
+    #[test]
+    fn only_categorical_spaces_and_coarse_integer_lattices_are_piecewise_by_rule() {
+        let ints = |levels: &[i64]| levels.iter().enumerate().fold(Space::new(), |s, (i, &l)| s.with(alloc::format!("n{i}"), Param::int(1, l)));
+        let lattice = |space: &Space| match piecewise(space) {
+            Some(Piecewise::CoarseLattice { levels }) => Some(libm::round(levels * 1e6) / 1e6),
+            _ => None,
+        };
+        assert_eq!(lattice(&ints(&[6, 6, 6, 6])), Some(6.0));
+        // The geometric mean decides: 4 · 36 = 12², but 4 · 40 > 12².
+        assert_eq!(lattice(&ints(&[4, 36])), Some(12.0));
+        assert_eq!(piecewise(&ints(&[4, 40])), None);
+        assert_eq!(piecewise(&ints(&[13, 13, 13])), None);
+        assert_eq!(piecewise(&ints(&[6, 6]).with("x", Param::float(0.0, 1.0))), None, "a float: the probe decides");
+        assert_eq!(piecewise(&ints(&[40]).with("c", Param::choice(["a", "b"])).with("d", Param::choice([1, 2]))), Some(Piecewise::Categorical(2)));
+        let log = Space::new().with("n", Param::Int { low: 1.0, high: 10.0, log: true }).with("m", Param::int(1, 10));
+        assert_eq!(lattice(&log), Some(10.0), "levels count on a log scale too");
     }
 
     #[test]

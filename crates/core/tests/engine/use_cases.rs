@@ -7,7 +7,8 @@
 //! random search on average.
 //! Between the two, a deterministic rippled funnel: the probe must see ripples without noise,
 //! and the restarting simplex it picks must beat TPE. And a small all-discrete space, where
-//! TPE must not spend trials on configurations it has already handed out.
+//! TPE must not spend trials on configurations it has already handed out; and a coarse
+//! integer lattice, which goes to TPE by rule and must beat a simplex there.
 
 use std::collections::BTreeSet;
 
@@ -304,4 +305,43 @@ fn a_restored_solver_still_knows_which_configurations_it_handed_out() {
         }
         assert_eq!(solver.snapshot(), restored.snapshot());
     }
+}
+
+/// Four integers of 6 levels each (1 296 configurations) and a tilted bowl: a lattice too
+/// coarse for a simplex's steps, so TPE refines it by rule.
+fn lattice_space() -> Space {
+    (0..4).fold(Space::new(), |s, i| s.with(format!("x{i}"), Param::int(1, 6)))
+}
+
+fn lattice_bowl_at(x: &[f64]) -> f64 {
+    let bowl: f64 = x.iter().zip(0..).map(|(v, i)| f64::from(1 + i) * (v - 6.0 * (0.3 + 0.13 * f64::from(i))).powi(2)).sum();
+    bowl + 0.3 * x[0] * x[1]
+}
+
+fn lattice_bowl(p: &arqonhpo_core::Params) -> f64 {
+    lattice_bowl_at(&(0..4).map(|i| num(p, &format!("x{i}"))).collect::<Vec<_>>())
+}
+
+#[test]
+fn a_coarse_integer_lattice_goes_to_tpe_by_rule_and_beats_nelder_mead() {
+    let optimum = (0..6_i32.pow(4))
+        .map(|k| lattice_bowl_at(&(0..4).map(|i| f64::from(1 + (k / 6_i32.pow(i)) % 6)).collect::<Vec<_>>()))
+        .fold(f64::INFINITY, f64::min);
+    let (mut auto_solved, mut nm_solved) = (0, 0);
+    for seed in 0..10 {
+        let auto = run(SolverConfig::new(lattice_space(), 60, seed), |_, p| lattice_bowl(p));
+        let c = auto.classification().unwrap_or_else(|| panic!("classified"));
+        assert_eq!(c.label, Landscape::Rugged, "seed {seed}: {}", c.reason);
+        assert!(c.reason.contains("integers only, 6.0 levels per parameter"), "seed {seed}: {}", c.reason);
+        assert_eq!(auto.strategy(), Some(Method::Tpe), "seed {seed}");
+        // The probe is 20% of the budget, not the 4·D + 4 = 20 points of a quadratic fit.
+        assert_eq!(auto.trials().iter().filter(|t| t.stage == Stage::Probe).count(), 12, "seed {seed}");
+        let mut config = SolverConfig::new(lattice_space(), 60, seed);
+        config.strategy = StrategyChoice::NelderMead;
+        let nm = run(config, |_, p| lattice_bowl(p));
+        auto_solved += u32::from(best_value(&auto) <= optimum);
+        nm_solved += u32::from(best_value(&nm) <= optimum);
+    }
+    println!("optimum found by auto in {auto_solved}/10 seeds, by forced Nelder-Mead in {nm_solved}/10");
+    assert!(auto_solved >= 8 && nm_solved + 4 <= auto_solved, "auto {auto_solved}/10, forced Nelder-Mead {nm_solved}/10");
 }

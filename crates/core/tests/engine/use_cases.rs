@@ -288,7 +288,8 @@ fn nelder_mead_on_integers_is_told_known_configurations_instead_of_handing_them_
 #[test]
 fn a_restored_solver_still_knows_which_configurations_it_handed_out() {
     type Objective = fn(&arqonhpo_core::Params) -> f64;
-    let cases: [(Space, Objective, u64); 2] = [(discrete_space(), discrete_value, 24), (integer_space(), integer_bowl, 60)];
+    let cases: [(Space, Objective, u64); 3] =
+        [(discrete_space(), discrete_value, 24), (integer_space(), integer_bowl, 60), (lattice_space(), lattice_bowl, 60)];
     for (space, f, budget) in cases {
         let mut solver = Solver::new(SolverConfig::new(space, budget, 3)).unwrap_or_else(|e| panic!("{e}"));
         for _ in 0..budget / 2 + 3 {

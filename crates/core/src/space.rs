@@ -39,8 +39,9 @@ pub(crate) enum Piecewise {
     /// Measured on all-integer spaces of 2 to 5 parameters with 4 to 40 levels each, four
     /// shapes (a tilted bowl, a bowl with ripples, a staircase, a curved valley), 40 seeds
     /// per case, budgets 60 and 100 (`cargo run --release -p arqonhpo-core --example
-    /// integer_lattices -- 60 4x6` prints a case; Nelder–Mead's column is the `nm` one, since
-    /// before this rule the probe sent these spaces to it). Up to 12 levels TPE's mean regret was lower than or equal to that of the
+    /// integer_lattices -- 60 4x6` prints a case; its `nm` column is Nelder–Mead after the same
+    /// small probe, where before this rule `auto` ran it after the larger probe with twins).
+    /// Up to 12 levels TPE's mean regret was lower than or equal to that of the
     /// probe-routed Nelder–Mead in 121 of 128 (case, shape, budget) cells, often far lower:
     /// 4 parameters × 6 levels at budget 60 found the optimum in 39/35/40/8 of 40 runs (bowl,
     /// ripples, staircase, valley) against 14/9/40/1. The 7 others are 4 or 5 parameters at

@@ -522,6 +522,9 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
             "allocations included).",
             "",
         ] + _cost_limits(COST_PROFILES[profile]) + [""]
+        cost_note = (summary["meta"].get("meta_cost.json") or {}).get("note")
+        if cost_note:
+            L += [f"How these were measured: {cost_note}", ""]
         L += _cost_table(cost)
         L += ["![Overhead per trial](figures/overhead.png)", ""]
     else:

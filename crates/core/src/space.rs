@@ -45,9 +45,9 @@ pub(crate) enum Piecewise {
     /// probe-routed Nelder–Mead in 121 of 128 (case, shape, budget) cells, often far lower:
     /// 4 parameters × 6 levels at budget 60 found the optimum in 39/35/40/8 of 40 runs (bowl,
     /// ripples, staircase, valley) against 14/9/40/1. The 7 others all have 4 or 5
-    /// parameters, six are the valley and six at budget 60; the worst is 1.7× worse. From 14 to 20 levels TPE still won
-    /// at budget 100 but lost on the bowls at budget 60 (3 × 16 levels: 24 of 40 runs at the
-    /// optimum against 40), so the rule stops at 12.
+    /// parameters, six are the valley and six at budget 60; the worst is 1.7× worse. From 14
+    /// to 20 levels TPE still won at budget 100 but lost on the bowls at budget 60 (3 × 16
+    /// levels: 24 of 40 runs at the optimum against 40), so the rule stops at 12.
     CoarseLattice { levels: f64 },
 }
 

@@ -128,7 +128,8 @@ pub fn point(index: u64, dim: usize, scramble: u32) -> Vec<f64> {
 /// simplex, if larger).
 pub fn planned_size(config: &SolverConfig) -> u64 {
     let dim = config.space.len() as u64;
-    let default_floor = if crate::space::piecewise(&config.space).is_some() { PIECEWISE_FLOOR.max(dim + 1) } else { 4 * dim + 4 };
+    let piecewise = crate::space::Encoding::new(&config.space).piecewise().is_some();
+    let default_floor = if piecewise { PIECEWISE_FLOOR.max(dim + 1) } else { 4 * dim + 4 };
     let floor = config.probe.min_points.unwrap_or(default_floor);
     let by_fraction = libm::ceil(config.probe.fraction * config.budget as f64) as u64;
     by_fraction.max(floor).min(config.budget)

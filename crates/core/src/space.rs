@@ -51,21 +51,21 @@ pub(crate) enum Piecewise {
     CoarseLattice { levels: f64 },
 }
 
-/// The rule of [`Piecewise`] for a space (`None`: the probe decides).
-pub(crate) fn piecewise(space: &Space) -> Option<Piecewise> {
-    let categorical = space.iter().filter(|(_, p)| matches!(p, Param::Choice { .. })).count();
+/// The rule of [`Piecewise`] for a space's coordinates (`None`: the probe decides).
+fn piecewise(kinds: &[DimKind]) -> Option<Piecewise> {
+    let categorical = kinds.iter().filter(|k| matches!(k, DimKind::Categorical { .. })).count();
     if categorical > 0 {
         return Some(Piecewise::Categorical(categorical));
     }
     let mut log_levels = 0.0;
-    for (_, p) in space.iter() {
-        match p {
-            Param::Int { low, high, .. } => log_levels += libm::log(high - low + 1.0),
+    for kind in kinds {
+        match *kind {
+            DimKind::Integer { levels } => log_levels += libm::log(levels),
             _ => return None,
         }
     }
-    let levels = libm::exp(log_levels / space.len().max(1) as f64);
-    (!space.is_empty() && levels <= COARSE_LATTICE_LEVELS).then_some(Piecewise::CoarseLattice { levels })
+    let levels = libm::exp(log_levels / kinds.len().max(1) as f64);
+    (!kinds.is_empty() && levels <= COARSE_LATTICE_LEVELS).then_some(Piecewise::CoarseLattice { levels })
 }
 
 /// The encoded view of a validated [`Space`].
@@ -87,7 +87,8 @@ impl Encoding {
             })
             .collect::<Vec<_>>();
         let categorical = kinds.iter().map(|k| matches!(k, DimKind::Categorical { .. })).collect();
-        Self { kinds, categorical, piecewise: piecewise(space) }
+        let piecewise = piecewise(&kinds);
+        Self { kinds, categorical, piecewise }
     }
 
     /// Whether the space alone settles the refining strategy (see [`Piecewise`]).
@@ -308,6 +309,7 @@ mod tests {
     #[test]
     fn only_categorical_spaces_and_coarse_integer_lattices_are_piecewise_by_rule() {
         let ints = |levels: &[i64]| levels.iter().enumerate().fold(Space::new(), |s, (i, &l)| s.with(alloc::format!("n{i}"), Param::int(1, l)));
+        let piecewise = |space: &Space| Encoding::new(space).piecewise();
         let lattice = |space: &Space| match piecewise(space) {
             Some(Piecewise::CoarseLattice { levels }) => Some(libm::round(levels * 1e6) / 1e6),
             _ => None,

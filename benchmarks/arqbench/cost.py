@@ -127,6 +127,10 @@ class CostProfile:
     max_n: Dict[str, int] = field(default_factory=dict)
     cap_seconds: float = 60.0
 
+    def largest_n(self, optimizer: str) -> int:
+        """The largest N ``optimizer`` is run to in this profile."""
+        return self.max_n.get(optimizer, DEFAULT_MAX_N)
+
 
 #: The largest N an optimizer is run to unless its profile says otherwise.
 DEFAULT_MAX_N = 10_000
@@ -185,7 +189,7 @@ def run(profile: CostProfile, out: Path, optimizers: Optional[Sequence[str]] = N
                 log(f"cost: skipping {name}: {why}")
                 continue
             for n in profile.ns:
-                if n > profile.max_n.get(name, DEFAULT_MAX_N) or (name, d, n) in done:
+                if n > profile.largest_n(name) or (name, d, n) in done:
                     continue
                 with ctx.Pool(1, maxtasksperchild=1) as pool:
                     r = pool.apply(_child, ((name, d, n, profile.cap_seconds),))

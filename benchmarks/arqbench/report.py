@@ -63,7 +63,7 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
 from . import stats  # noqa: E402
 from .optimizers import CHEAP, LABELS, OPTIMIZERS  # noqa: E402
 from .cost import MEASURED as COST_OPTIMIZERS  # noqa: E402
-from .cost import DEFAULT_MAX_N as COST_DEFAULT_MAX_N  # noqa: E402
+from .cost import CostProfile  # noqa: E402
 from .cost import PROFILES as COST_PROFILES  # noqa: E402
 from .quality import PROFILES as QUALITY_PROFILES  # noqa: E402
 from .quality import load  # noqa: E402
@@ -267,12 +267,12 @@ def _cost_table(cost: List[Dict[str, Any]]) -> List[str]:
     return lines
 
 
-def _cost_limits(profile: Any) -> List[str]:
+def _cost_limits(profile: CostProfile) -> List[str]:
     """The sentence saying how far each optimizer was run, from the cost profile itself."""
     by_n: Dict[int, List[str]] = {}
     for o in ORDER:
         if o in COST_OPTIMIZERS:
-            by_n.setdefault(profile.max_n.get(o, COST_DEFAULT_MAX_N), []).append(LABELS[o])
+            by_n.setdefault(profile.largest_n(o), []).append(LABELS[o])
     parts = [f"{', '.join(names)} to {n:,} trials" for n, names in sorted(by_n.items(), reverse=True)]
     return [
         f"Each optimizer is run up to a largest N ({'; '.join(parts)}), and a measurement stops",

@@ -132,9 +132,9 @@ struct State {
 /// The index of configurations handed out, from a state: the warm start, every trial's point,
 /// then the told scores in the order they were told (the first told score of a configuration
 /// is the one kept, as when they arrived one by one).
-fn seen_index(s: &State) -> Option<Seen> {
+fn seen_index(s: &State, encoding: &Encoding) -> Option<Seen> {
     let space = &s.config.space;
-    let mut seen = Seen::for_space(space)?;
+    let mut seen = Seen::for_kinds(encoding.kinds())?;
     for o in &s.config.warm_start {
         seen.record(space, &space::encode(space, &o.params), o.value);
     }
@@ -194,7 +194,7 @@ impl Solver {
             encoding,
             seen: None,
         };
-        solver.seen = seen_index(&solver.state);
+        solver.seen = seen_index(&solver.state, &solver.encoding);
         if planned == 0 {
             solver.enter_refine();
         }
@@ -457,7 +457,7 @@ impl Solver {
         let encoding = Encoding::new(&state.config.space);
         let mut solver = Self { state, encoding, seen: None };
         solver.check_consistent()?;
-        solver.seen = seen_index(&solver.state);
+        solver.seen = seen_index(&solver.state, &solver.encoding);
         Ok(solver)
     }
 

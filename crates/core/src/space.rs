@@ -235,15 +235,16 @@ pub(crate) struct Seen {
 }
 
 impl Seen {
-    /// An empty index, or `None` when the space gets none (see the type's docs).
-    pub(crate) fn for_space(space: &Space) -> Option<Self> {
-        let mut radix = Vec::with_capacity(space.len());
+    /// An empty index for a space with these coordinates, or `None` when the space gets none
+    /// (see the type's docs).
+    pub(crate) fn for_kinds(kinds: &[DimKind]) -> Option<Self> {
+        let mut radix = Vec::with_capacity(kinds.len());
         let mut total: u64 = 1;
-        for (_, p) in space.iter() {
-            let values = match p {
-                Param::Float { .. } => return None,
-                Param::Int { low, high, .. } => high - low + 1.0,
-                Param::Choice { choices } => choices.len() as f64,
+        for kind in kinds {
+            let values = match *kind {
+                DimKind::Continuous => return None,
+                DimKind::Integer { levels } => levels,
+                DimKind::Categorical { k } => k as f64,
             };
             if values >= u64::MAX as f64 {
                 return None;
@@ -342,7 +343,7 @@ mod tests {
             .with("n", Param::int(-2, 2))
             .with("m", Param::Int { low: 1.0, high: 300.0, log: true })
             .with("c", Param::choice(["a", "b", "c"]));
-        let mut seen = Seen::for_space(&space).unwrap_or_else(|| panic!("an index"));
+        let mut seen = Seen::for_kinds(Encoding::new(&space).kinds()).unwrap_or_else(|| panic!("an index"));
         let configs: Vec<Vec<f64>> = (-2..=2)
             .flat_map(|n| [1, 2, 150, 299, 300].map(move |m| (n, m)))
             .flat_map(|(n, m)| ["a", "b", "c"].map(move |c| (n, m, c)))
@@ -365,13 +366,13 @@ mod tests {
         assert_eq!(seen.score(&space, &configs[8]), None);
         assert!(!seen.is_full());
         let tiny = Space::new().with("c", Param::choice(["a", "b"]));
-        let mut full = Seen::for_space(&tiny).unwrap_or_else(|| panic!("an index"));
+        let mut full = Seen::for_kinds(Encoding::new(&tiny).kinds()).unwrap_or_else(|| panic!("an index"));
         full.insert(&tiny, &[0.1]);
         full.insert(&tiny, &[0.9]);
         assert!(full.is_full());
-        assert!(Seen::for_space(&space.clone().with("x", Param::float(0.0, 1.0))).is_none());
+        assert!(Seen::for_kinds(Encoding::new(&space.clone().with("x", Param::float(0.0, 1.0))).kinds()).is_none());
         let huge = (0..5).fold(Space::new(), |s, i| s.with(format!("p{i}"), Param::int(0, 1 << 20)));
-        assert!(Seen::for_space(&huge).is_none(), "2^100 configurations do not fit a u64");
+        assert!(Seen::for_kinds(Encoding::new(&huge).kinds()).is_none(), "2^100 configurations do not fit a u64");
     }
 
     #[test]

@@ -19,26 +19,26 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional
+from collections.abc import Callable
+from typing import Any
 
 import arqonhpo as aq
 
 D = 10
 
 
-def objective(params: Dict[str, Any]) -> float:
+def objective(params: dict[str, Any]) -> float:
     total = 0.0
-    for name, v in params.items():
+    for _name, v in params.items():
         x = 0.5 if isinstance(v, str) else float(v)
         total += (x - 0.3) ** 2
     return total
 
 
-def arqon_space() -> Dict[str, Any]:
-    space: Dict[str, Any] = {f"x{i}": aq.Float(-5.0, 5.0) for i in range(7)}
+def arqon_space() -> dict[str, Any]:
+    space: dict[str, Any] = {f"x{i}": aq.Float(-5.0, 5.0) for i in range(7)}
     space["lr"] = aq.Float(1e-5, 1.0, log=True)
     space["n"] = aq.Int(1, 64)
     space["kind"] = aq.Choice(["a", "b", "c"])
@@ -63,11 +63,15 @@ def time_optuna(n: int, sampler_name: str) -> float:
     from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    dists: Dict[str, Any] = {f"x{i}": FloatDistribution(-5.0, 5.0) for i in range(7)}
+    dists: dict[str, Any] = {f"x{i}": FloatDistribution(-5.0, 5.0) for i in range(7)}
     dists["lr"] = FloatDistribution(1e-5, 1.0, log=True)
     dists["n"] = IntDistribution(1, 64)
     dists["kind"] = CategoricalDistribution(["a", "b", "c"])
-    sampler = optuna.samplers.TPESampler(seed=0) if sampler_name == "tpe" else optuna.samplers.RandomSampler(seed=0)
+    sampler = (
+        optuna.samplers.TPESampler(seed=0)
+        if sampler_name == "tpe"
+        else optuna.samplers.RandomSampler(seed=0)
+    )
     study = optuna.create_study(sampler=sampler, direction="minimize")
     start = time.perf_counter()
     for _ in range(n):
@@ -81,14 +85,21 @@ def best_of(repeats: int, fn: Callable[[], float]) -> float:
     return min(fn() for _ in range(repeats))
 
 
-def fmt_us(seconds: Optional[float]) -> str:
+def fmt_us(seconds: float | None) -> str:
     return "skipped" if seconds is None else f"{seconds * 1e6:,.1f}"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--trials", type=int, nargs="+", default=[100, 1000, 10000])
-    parser.add_argument("--repeats", type=int, default=3, help="best of this many runs (ArqonHPO and Optuna random); Optuna TPE runs once")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="best of this many runs (ArqonHPO and Optuna random); Optuna TPE runs once",
+    )
     parser.add_argument("--optuna-tpe-max", type=int, default=1000)
     parser.add_argument("--json", help="also write the raw figures to this file")
     args = parser.parse_args()
@@ -96,35 +107,50 @@ def main() -> int:
     try:
         import optuna
 
-        optuna_version: Optional[str] = optuna.__version__
+        optuna_version: str | None = optuna.__version__
     except ImportError:
         optuna_version = None
-        print("optuna is not installed: ArqonHPO only (make bench-overhead installs it)", file=sys.stderr)
+        print(
+            "optuna is not installed: ArqonHPO only (make bench-overhead installs it)",
+            file=sys.stderr,
+        )
 
-    rows: List[Dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for n in args.trials:
-        row: Dict[str, Any] = {"trials": n}
+        row: dict[str, Any] = {"trials": n}
         for strategy in ("auto", "tpe", "nelder_mead", "random"):
-            row[f"arqon_{strategy}"] = best_of(args.repeats, lambda: time_arqon(n, strategy))
+            row[f"arqon_{strategy}"] = best_of(
+                args.repeats, lambda n=n, strategy=strategy: time_arqon(n, strategy)
+            )
         if optuna_version:
-            row["optuna_random"] = best_of(args.repeats, lambda: time_optuna(n, "random"))
+            row["optuna_random"] = best_of(args.repeats, lambda n=n: time_optuna(n, "random"))
             row["optuna_tpe"] = time_optuna(n, "tpe") if n <= args.optuna_tpe_max else None
         rows.append(row)
         print(f"done: {n} trials", file=sys.stderr)
 
-    print(f"\nPer-trial ask+tell overhead through Python, D = {D}, microseconds per trial (lower is better).")
-    print(f"arqonhpo {aq.__version__}, optuna {optuna_version}, Python {platform.python_version()}, {platform.machine()}\n")
-    print("| trials | ArqonHPO auto (TPE) | ArqonHPO Nelder–Mead | ArqonHPO random | Optuna TPE | Optuna random | Optuna TPE / ArqonHPO auto | Optuna random / ArqonHPO random |")
+    print(
+        f"\nPer-trial ask+tell overhead through Python, D = {D}, microseconds per trial (lower is better)."
+    )
+    print(
+        f"arqonhpo {aq.__version__}, optuna {optuna_version}, Python {platform.python_version()}, {platform.machine()}\n"
+    )
+    print(
+        "| trials | ArqonHPO auto (TPE) | ArqonHPO Nelder–Mead | ArqonHPO random | Optuna TPE | Optuna random | Optuna TPE / ArqonHPO auto | Optuna random / ArqonHPO random |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         tpe_ratio = f"{r['optuna_tpe'] / r['arqon_auto']:,.0f}x" if r.get("optuna_tpe") else "—"
-        rnd_ratio = f"{r['optuna_random'] / r['arqon_random']:,.0f}x" if r.get("optuna_random") else "—"
+        rnd_ratio = (
+            f"{r['optuna_random'] / r['arqon_random']:,.0f}x" if r.get("optuna_random") else "—"
+        )
         print(
             f"| {r['trials']:,} | {fmt_us(r['arqon_auto'])} | {fmt_us(r['arqon_nelder_mead'])} | {fmt_us(r['arqon_random'])} "
             f"| {fmt_us(r.get('optuna_tpe'))} | {fmt_us(r.get('optuna_random'))} | {tpe_ratio} | {rnd_ratio} |"
         )
     arqon = [r["arqon_auto"] for r in rows]
-    print(f"\nArqonHPO auto: {max(arqon) / min(arqon):.2f}x spread between the cheapest and dearest run length (flat = 1x).")
+    print(
+        f"\nArqonHPO auto: {max(arqon) / min(arqon):.2f}x spread between the cheapest and dearest run length (flat = 1x)."
+    )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump({"dimensions": D, "optuna": optuna_version, "rows": rows}, f, indent=2)

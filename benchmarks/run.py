@@ -24,12 +24,26 @@ from arqbench.optimizers import OPTIMIZERS  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("step", choices=["quality", "cost", "report", "all"], nargs="?", default="all")
     ap.add_argument("--profile", choices=sorted(quality.PROFILES), default="quick")
-    ap.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 1)), help="parallel worker processes for the quality runs")
-    ap.add_argument("--optimizers", nargs="*", choices=sorted(OPTIMIZERS), help="restrict to these optimizers")
-    ap.add_argument("--families", nargs="*", choices=["synthetic", "simulation", "sklearn"], default=["synthetic", "simulation", "sklearn"])
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=max(1, (os.cpu_count() or 1)),
+        help="parallel worker processes for the quality runs",
+    )
+    ap.add_argument(
+        "--optimizers", nargs="*", choices=sorted(OPTIMIZERS), help="restrict to these optimizers"
+    )
+    ap.add_argument(
+        "--families",
+        nargs="*",
+        choices=["synthetic", "simulation", "sklearn"],
+        default=["synthetic", "simulation", "sklearn"],
+    )
     ap.add_argument(
         "--redo",
         nargs="*",
@@ -37,8 +51,18 @@ def main(argv: list[str] | None = None) -> int:
         choices=sorted(OPTIMIZERS),
         help="drop these optimizers' saved runs (quality and cost) first (after an engine change: --redo arqon_auto arqon_nelder_mead arqon_tpe arqon_random)",
     )
-    ap.add_argument("--results", type=Path, default=HERE / "results", help="results directory (a subdirectory per profile)")
-    ap.add_argument("--docs", type=Path, default=HERE.parent / "docs", help="where benchmarks.md and figures/ are written")
+    ap.add_argument(
+        "--results",
+        type=Path,
+        default=HERE / "results",
+        help="results directory (a subdirectory per profile)",
+    )
+    ap.add_argument(
+        "--docs",
+        type=Path,
+        default=HERE.parent / "docs",
+        help="where benchmarks.md and figures/ are written",
+    )
     args = ap.parse_args(argv)
 
     out = args.results / args.profile
@@ -53,9 +77,18 @@ def main(argv: list[str] | None = None) -> int:
         dropped = quality.drop(out / "quality.jsonl", args.redo)
         log(f"dropped {dropped} saved runs of {', '.join(args.redo)}")
     if args.step in ("quality", "all"):
-        quality.run(quality.PROFILES[args.profile], out / "quality.jsonl", args.jobs, args.optimizers, args.families, log)
+        quality.run(
+            quality.PROFILES[args.profile],
+            out / "quality.jsonl",
+            args.jobs,
+            args.optimizers,
+            args.families,
+            log,
+        )
     if args.step in ("cost", "all") and args.redo:
-        log(f"dropped {cost.drop(out / 'cost.json', args.redo)} saved cost measurements of {', '.join(args.redo)}")
+        log(
+            f"dropped {cost.drop(out / 'cost.json', args.redo)} saved cost measurements of {', '.join(args.redo)}"
+        )
     if args.step in ("cost", "all"):
         cost.run(cost.PROFILES[args.profile], out / "cost.json", args.optimizers, log)
     if args.step in ("report", "all"):

@@ -19,10 +19,11 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ class CpuRecorder:
         self.d = d
         self.budget = budget
         self.n = 0
-        self.gaps_ns: List[int] = []
+        self.gaps_ns: list[int] = []
         self.cap_ns = int(cap_seconds * 1e9)
         self.used_ns = 0
         self._last_end = time.process_time_ns()
@@ -49,7 +50,7 @@ class CpuRecorder:
     def start_clock(self) -> None:
         self._last_end = time.process_time_ns()
 
-    def __call__(self, params: Dict[str, Any]) -> float:
+    def __call__(self, params: dict[str, Any]) -> float:
         t0 = time.process_time_ns()
         gap = t0 - self._last_end
         self.gaps_ns.append(gap)
@@ -75,7 +76,7 @@ def _rss_kib(field_name: str) -> int:
     return 0
 
 
-def measure(optimizer: str, d: int, n: int, cap_seconds: float, seed: int = 0) -> Dict[str, Any]:
+def measure(optimizer: str, d: int, n: int, cap_seconds: float, seed: int = 0) -> dict[str, Any]:
     """One measurement, meant to run in a fresh process."""
     run = OPTIMIZERS[optimizer]
     space = box([f"x{i}" for i in range(d)], -5.0, 5.0)
@@ -114,7 +115,7 @@ def measure(optimizer: str, d: int, n: int, cap_seconds: float, seed: int = 0) -
     }
 
 
-def _child(args: tuple) -> Dict[str, Any]:
+def _child(args: tuple) -> dict[str, Any]:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     return measure(*args)
 
@@ -124,7 +125,7 @@ class CostProfile:
     name: str
     dims: Sequence[int]
     ns: Sequence[int]
-    max_n: Dict[str, int] = field(default_factory=dict)
+    max_n: dict[str, int] = field(default_factory=dict)
     cap_seconds: float = 60.0
 
     def largest_n(self, optimizer: str) -> int:
@@ -136,9 +137,19 @@ class CostProfile:
 DEFAULT_MAX_N = 10_000
 
 #: The optimizers whose cost is measured.
-MEASURED = ("arqon_auto", "arqon_tpe", "optuna_tpe", "optuna_tpe_mv", "optuna_cmaes", "random", "scipy_nm", "nevergrad_ngopt", "hyperopt_tpe")
+MEASURED = (
+    "arqon_auto",
+    "arqon_tpe",
+    "optuna_tpe",
+    "optuna_tpe_mv",
+    "optuna_cmaes",
+    "random",
+    "scipy_nm",
+    "nevergrad_ngopt",
+    "hyperopt_tpe",
+)
 
-PROFILES: Dict[str, CostProfile] = {
+PROFILES: dict[str, CostProfile] = {
     "full": CostProfile(
         "full",
         (2, 10, 50),
@@ -177,9 +188,11 @@ def drop(path: Path, optimizers: Sequence[str]) -> int:
     return len(results) - len(keep)
 
 
-def run(profile: CostProfile, out: Path, optimizers: Optional[Sequence[str]] = None, log: Any = print) -> None:
+def run(
+    profile: CostProfile, out: Path, optimizers: Sequence[str] | None = None, log: Any = print
+) -> None:
     names = [o for o in (optimizers or MEASURED) if o in MEASURED]
-    results: List[Dict[str, Any]] = json.loads(out.read_text()) if out.exists() else []
+    results: list[dict[str, Any]] = json.loads(out.read_text()) if out.exists() else []
     done = {(r["optimizer"], r["d"], r["n"]) for r in results}
     ctx = get_context("spawn")
     for d in profile.dims:

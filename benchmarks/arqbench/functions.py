@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional
 
 import numpy as np
 
@@ -39,17 +39,20 @@ class TestFunction:
 
     name: str
     f: Callable[[np.ndarray], float]
-    low: List[float] | float
-    high: List[float] | float
+    low: list[float] | float
+    high: list[float] | float
     optimum: Callable[[int], float]
     landscape: str
     minimiser: Callable[[int], np.ndarray]
-    dims: Optional[int] = None
+    dims: int | None = None
 
-    def space(self, d: int) -> List[Param]:
+    def space(self, d: int) -> list[Param]:
         names = [f"x{i}" for i in range(d)]
         if isinstance(self.low, list):
-            return [Param(n, "float", float(lo), float(hi)) for n, lo, hi in zip(names, self.low, self.high)]  # type: ignore[arg-type]
+            return [
+                Param(n, "float", float(lo), float(hi))
+                for n, lo, hi in zip(names, self.low, self.high)
+            ]  # type: ignore[arg-type]
         return box(names, float(self.low), float(self.high))  # type: ignore[arg-type]
 
     def shift(self, d: int) -> np.ndarray:
@@ -109,13 +112,23 @@ def zakharov(x: np.ndarray) -> float:
 def branin(x: np.ndarray) -> float:
     a, b, c = 1.0, 5.1 / (4.0 * math.pi**2), 5.0 / math.pi
     r, s, t = 6.0, 10.0, 1.0 / (8.0 * math.pi)
-    return float(a * (x[1] - b * x[0] ** 2 + c * x[0] - r) ** 2 + s * (1.0 - t) * math.cos(x[0]) + s)
+    return float(
+        a * (x[1] - b * x[0] ** 2 + c * x[0] - r) ** 2 + s * (1.0 - t) * math.cos(x[0]) + s
+    )
 
 
 _H3_A = np.array([[3.0, 10, 30], [0.1, 10, 35], [3.0, 10, 30], [0.1, 10, 35]])
-_H3_P = 1e-4 * np.array([[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]])
+_H3_P = 1e-4 * np.array(
+    [[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]]
+)
 _H6_A = np.array(
-    [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]], dtype=float
+    [
+        [10, 3, 17, 3.5, 1.7, 8],
+        [0.05, 10, 17, 0.1, 8, 14],
+        [3, 3.5, 1.7, 10, 17, 8],
+        [17, 8, 0.05, 10, 0.1, 14],
+    ],
+    dtype=float,
 )
 _H6_P = 1e-4 * np.array(
     [
@@ -136,22 +149,44 @@ def hartmann6(x: np.ndarray) -> float:
     return float(-np.sum(_H_ALPHA * np.exp(-np.sum(_H6_A * (x - _H6_P) ** 2, axis=1))))
 
 
-FUNCTIONS: Dict[str, TestFunction] = {
+FUNCTIONS: dict[str, TestFunction] = {
     t.name: t
     for t in [
         TestFunction("sphere", sphere, -5.12, 5.12, lambda d: 0.0, "smooth", np.zeros),
         TestFunction("rosenbrock", rosenbrock, -5.0, 10.0, lambda d: 0.0, "smooth", np.ones),
         TestFunction("zakharov", zakharov, -5.0, 10.0, lambda d: 0.0, "smooth", np.zeros),
         TestFunction(
-            "styblinski_tang", styblinski_tang, -5.0, 5.0, lambda d: -39.16616570377142 * d, "smooth", lambda d: np.full(d, -2.903534027771178)
+            "styblinski_tang",
+            styblinski_tang,
+            -5.0,
+            5.0,
+            lambda d: -39.16616570377142 * d,
+            "smooth",
+            lambda d: np.full(d, -2.903534027771178),
         ),
         TestFunction("rastrigin", rastrigin, -5.12, 5.12, lambda d: 0.0, "rugged", np.zeros),
         TestFunction("ackley", ackley, -32.768, 32.768, lambda d: 0.0, "rugged", np.zeros),
         TestFunction("levy", levy, -10.0, 10.0, lambda d: 0.0, "rugged", np.ones),
         TestFunction("griewank", griewank, -600.0, 600.0, lambda d: 0.0, "rugged", np.zeros),
-        TestFunction("branin", branin, [-5.0, 0.0], [10.0, 15.0], lambda d: 0.397887357729738, "smooth", lambda d: np.array([math.pi, 2.275]), dims=2),
         TestFunction(
-            "hartmann3", hartmann3, 0.0, 1.0, lambda d: -3.86278214782076, "smooth", lambda d: np.array([0.114614, 0.555649, 0.852547]), dims=3
+            "branin",
+            branin,
+            [-5.0, 0.0],
+            [10.0, 15.0],
+            lambda d: 0.397887357729738,
+            "smooth",
+            lambda d: np.array([math.pi, 2.275]),
+            dims=2,
+        ),
+        TestFunction(
+            "hartmann3",
+            hartmann3,
+            0.0,
+            1.0,
+            lambda d: -3.86278214782076,
+            "smooth",
+            lambda d: np.array([0.114614, 0.555649, 0.852547]),
+            dims=3,
         ),
         TestFunction(
             "hartmann6",

@@ -15,13 +15,14 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .space import Param, from_unit
 
-Objective = Callable[[Dict[str, Any]], float]
+Objective = Callable[[dict[str, Any]], float]
 
 
 class BudgetExhausted(Exception):
@@ -36,15 +37,15 @@ class Recorder:
     def __init__(self, objective: Objective, budget: int) -> None:
         self.objective = objective
         self.budget = budget
-        self.values: List[float] = []
-        self.gaps_ns: List[int] = []
+        self.values: list[float] = []
+        self.gaps_ns: list[int] = []
         self.eval_ns = 0
         self._last_end = time.perf_counter_ns()
 
     def start_clock(self) -> None:
         self._last_end = time.perf_counter_ns()
 
-    def __call__(self, params: Dict[str, Any]) -> float:
+    def __call__(self, params: dict[str, Any]) -> float:
         if len(self.values) >= self.budget:
             raise BudgetExhausted
         t0 = time.perf_counter_ns()
@@ -60,11 +61,11 @@ class Recorder:
 # -- ArqonHPO -----------------------------------------------------------------------------------
 
 
-def _arqon(strategy: str) -> Callable[..., Dict[str, Any]]:
-    def run(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+def _arqon(strategy: str) -> Callable[..., dict[str, Any]]:
+    def run(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> dict[str, Any]:
         import arqonhpo as aq
 
-        spec: Dict[str, Any] = {}
+        spec: dict[str, Any] = {}
         for p in space:
             if p.kind == "float":
                 spec[p.name] = aq.Float(p.low, p.high, log=p.log)
@@ -76,7 +77,7 @@ def _arqon(strategy: str) -> Callable[..., Dict[str, Any]]:
         while (trial := solver.ask()) is not None:
             solver.tell(trial, objective(trial.params))
         c = solver.classification
-        info: Dict[str, Any] = {"refined_by": solver.strategy}
+        info: dict[str, Any] = {"refined_by": solver.strategy}
         if c is not None:
             info["classification"] = c.label
             info["score"] = c.score
@@ -88,10 +89,10 @@ def _arqon(strategy: str) -> Callable[..., Dict[str, Any]]:
 # -- Optuna -------------------------------------------------------------------------------------
 
 
-def _optuna_distributions(space: Sequence[Param]) -> Dict[str, Any]:
+def _optuna_distributions(space: Sequence[Param]) -> dict[str, Any]:
     from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     for p in space:
         if p.kind == "float":
             out[p.name] = FloatDistribution(p.low, p.high, log=p.log)
@@ -102,8 +103,8 @@ def _optuna_distributions(space: Sequence[Param]) -> Dict[str, Any]:
     return out
 
 
-def _optuna(make_sampler: Callable[[int], Any]) -> Callable[..., Dict[str, Any]]:
-    def run(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+def _optuna(make_sampler: Callable[[int], Any]) -> Callable[..., dict[str, Any]]:
+    def run(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> dict[str, Any]:
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -146,7 +147,9 @@ def _random(seed: int) -> Any:
 # -- SciPy Nelder-Mead ----------------------------------------------------------------------
 
 
-def scipy_nelder_mead(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+def scipy_nelder_mead(
+    space: Sequence[Param], objective: Objective, budget: int, seed: int
+) -> dict[str, Any]:
     """SciPy's bounded Nelder-Mead (default coefficients) in the unit cube, restarted from a
     fresh uniform point whenever it converges before the budget is spent. Integers are rounded
     and choices read as equal cells, the same encoding ArqonHPO's forced Nelder-Mead uses."""
@@ -174,10 +177,12 @@ def scipy_nelder_mead(space: Sequence[Param], objective: Objective, budget: int,
 # -- Nevergrad --------------------------------------------------------------------------------
 
 
-def nevergrad_ngopt(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+def nevergrad_ngopt(
+    space: Sequence[Param], objective: Objective, budget: int, seed: int
+) -> dict[str, Any]:
     import nevergrad as ng
 
-    params: Dict[str, Any] = {}
+    params: dict[str, Any] = {}
     for p in space:
         if p.kind == "choice":
             params[p.name] = ng.p.Choice(list(p.choices))
@@ -201,10 +206,12 @@ def nevergrad_ngopt(space: Sequence[Param], objective: Objective, budget: int, s
 # -- Hyperopt ---------------------------------------------------------------------------------
 
 
-def hyperopt_tpe(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> Dict[str, Any]:
+def hyperopt_tpe(
+    space: Sequence[Param], objective: Objective, budget: int, seed: int
+) -> dict[str, Any]:
     from hyperopt import Trials, fmin, hp, tpe
 
-    hspace: Dict[str, Any] = {}
+    hspace: dict[str, Any] = {}
     for p in space:
         if p.kind == "choice":
             hspace[p.name] = hp.choice(p.name, list(p.choices))
@@ -218,7 +225,7 @@ def hyperopt_tpe(space: Sequence[Param], objective: Objective, budget: int, seed
         else:
             hspace[p.name] = hp.uniform(p.name, p.low, p.high)
 
-    def fn(args: Dict[str, Any]) -> float:
+    def fn(args: dict[str, Any]) -> float:
         decoded = {}
         for p in space:
             v = args[p.name]
@@ -229,11 +236,19 @@ def hyperopt_tpe(space: Sequence[Param], objective: Objective, budget: int, seed
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fmin(fn, hspace, algo=tpe.suggest, max_evals=budget, trials=Trials(), rstate=np.random.default_rng(seed), show_progressbar=False)
+        fmin(
+            fn,
+            hspace,
+            algo=tpe.suggest,
+            max_evals=budget,
+            trials=Trials(),
+            rstate=np.random.default_rng(seed),
+            show_progressbar=False,
+        )
     return {}
 
 
-OPTIMIZERS: Dict[str, Callable[..., Dict[str, Any]]] = {
+OPTIMIZERS: dict[str, Callable[..., dict[str, Any]]] = {
     "arqon_auto": _arqon("auto"),
     "arqon_nelder_mead": _arqon("nelder_mead"),
     "arqon_tpe": _arqon("tpe"),
@@ -247,7 +262,7 @@ OPTIMIZERS: Dict[str, Callable[..., Dict[str, Any]]] = {
     "hyperopt_tpe": hyperopt_tpe,
 }
 
-LABELS: Dict[str, str] = {
+LABELS: dict[str, str] = {
     "arqon_auto": "ArqonHPO auto",
     "arqon_nelder_mead": "ArqonHPO forced Nelder–Mead",
     "arqon_tpe": "ArqonHPO forced TPE",
@@ -263,10 +278,18 @@ LABELS: Dict[str, str] = {
 
 #: Optimizers cheap enough per trial to run at D = 10 in the quick profile. Optuna TPE,
 #: Hyperopt and NGOpt (whose meta-model refits a regression every few asks) are left out.
-CHEAP = ("arqon_auto", "arqon_nelder_mead", "arqon_tpe", "arqon_random", "optuna_cmaes", "random", "scipy_nm")
+CHEAP = (
+    "arqon_auto",
+    "arqon_nelder_mead",
+    "arqon_tpe",
+    "arqon_random",
+    "optuna_cmaes",
+    "random",
+    "scipy_nm",
+)
 
 
-def available(name: str) -> Optional[str]:
+def available(name: str) -> str | None:
     """None if the optimizer can run here, else why not (its package did not import)."""
     module = {
         "optuna_tpe": "optuna",

@@ -8,8 +8,9 @@ report uses the best value any run found).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 
 import numpy as np
 
@@ -21,9 +22,9 @@ from .space import Param
 class Problem:
     id: str
     family: str
-    space: List[Param]
-    objective: Callable[[Dict[str, Any]], float]
-    optimum: Optional[float]
+    space: list[Param]
+    objective: Callable[[dict[str, Any]], float]
+    optimum: float | None
     landscape: str
     description: str
 
@@ -39,10 +40,18 @@ def synthetic(name: str, d: int) -> Problem:
     names = [p.name for p in space]
     shift = fn.shift(d)
 
-    def objective(params: Dict[str, Any]) -> float:
+    def objective(params: dict[str, Any]) -> float:
         return fn.f(np.array([params[n] for n in names], dtype=float) - shift)
 
-    return Problem(f"synthetic/{name}-d{d}", "synthetic", space, objective, fn.optimum(d), fn.landscape, f"{name} in {d} dimensions")
+    return Problem(
+        f"synthetic/{name}-d{d}",
+        "synthetic",
+        space,
+        objective,
+        fn.optimum(d),
+        fn.landscape,
+        f"{name} in {d} dimensions",
+    )
 
 
 def get(problem_id: str) -> Problem:
@@ -60,10 +69,12 @@ def get(problem_id: str) -> Problem:
 
         q = SK[rest]
         return Problem(problem_id, family, q.space, q.objective, None, "unknown", q.description)
-    raise KeyError(f"unknown problem id {problem_id!r} (expected synthetic/<fn>-d<D>, simulation/<name> or sklearn/<name>)")
+    raise KeyError(
+        f"unknown problem id {problem_id!r} (expected synthetic/<fn>-d<D>, simulation/<name> or sklearn/<name>)"
+    )
 
 
-def synthetic_ids(dims: List[int]) -> List[str]:
+def synthetic_ids(dims: list[int]) -> list[str]:
     """Every any-dimension function at each of ``dims``, plus the fixed-dimension ones
     (Branin, Hartmann-3, Hartmann-6) once each."""
     ids = [f"synthetic/{n}-d{d}" for d in dims for n, f in FUNCTIONS.items() if f.dims is None]
@@ -71,7 +82,7 @@ def synthetic_ids(dims: List[int]) -> List[str]:
     return ids
 
 
-def fixed_name(problem_id: str) -> Optional[str]:
+def fixed_name(problem_id: str) -> str | None:
     """The function name if ``problem_id`` is a fixed-dimension synthetic function, else None."""
     if not problem_id.startswith("synthetic/"):
         return None
@@ -79,13 +90,13 @@ def fixed_name(problem_id: str) -> Optional[str]:
     return name if FUNCTIONS[name].dims is not None else None
 
 
-def simulation_ids() -> List[str]:
+def simulation_ids() -> list[str]:
     from .simulation import PROBLEMS as SIM
 
     return [f"simulation/{n}" for n in SIM]
 
 
-def sklearn_ids() -> List[str]:
+def sklearn_ids() -> list[str]:
     from .sklearn_tasks import PROBLEMS as SK
 
     return [f"sklearn/{n}" for n in SK]

@@ -10,13 +10,13 @@ in the objective, and what the optimizer reported about itself.
 from __future__ import annotations
 
 import json
-import os
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -36,18 +36,20 @@ class Task:
         return f"{self.problem}|{self.optimizer}|{self.seed}|{self.budget}"
 
 
-def checkpoints(budget: int) -> List[int]:
+def checkpoints(budget: int) -> list[int]:
     pts = set(int(x) for x in np.unique(np.round(np.geomspace(1, budget, 40))))
     pts.update({budget // 2, budget})
     return sorted(p for p in pts if p >= 1)
 
 
-def run_task(task: Task) -> Dict[str, Any]:
+def run_task(task: Task) -> dict[str, Any]:
     """Runs one optimizer on one problem with one seed; never raises (errors are recorded)."""
     problem = problems.get(task.problem)
     rec = Recorder(problem.objective, task.budget)
-    record: Dict[str, Any] = asdict(task)
-    record.update(family=problem.family, dim=problem.dim, landscape=problem.landscape, optimum=problem.optimum)
+    record: dict[str, Any] = asdict(task)
+    record.update(
+        family=problem.family, dim=problem.dim, landscape=problem.landscape, optimum=problem.optimum
+    )
     t0 = time.perf_counter()
     try:
         rec.start_clock()
@@ -60,7 +62,9 @@ def run_task(task: Task) -> Dict[str, Any]:
     record["evaluations"] = len(rec.values)
     if rec.values:
         best = np.minimum.accumulate(np.asarray(rec.values, dtype=float))
-        record["curve"] = [[n, float(best[min(n, len(best)) - 1])] for n in checkpoints(task.budget)]
+        record["curve"] = [
+            [n, float(best[min(n, len(best)) - 1])] for n in checkpoints(task.budget)
+        ]
         record["best"] = float(best[-1])
     if len(rec.values) < task.budget and "error" not in record:
         record["error"] = f"stopped after {len(rec.values)} of {task.budget} evaluations"
@@ -92,11 +96,19 @@ class Profile:
     sklearn_seeds: int
 
 
-PROFILES: Dict[str, Profile] = {
+PROFILES: dict[str, Profile] = {
     # scikit-learn problems get 20 seeds: their values sit on a few discrete plateaus (a tree's
     # depth, a fold's accuracy), and with 10 seeds one seed landing on the next plateau moved a
     # family median by a fifth.
-    "full": Profile("full", 10, (Group((2, 5, 10), 100, False, ("branin", "hartmann3", "hartmann6")),), 200, 10, 100, 20),
+    "full": Profile(
+        "full",
+        10,
+        (Group((2, 5, 10), 100, False, ("branin", "hartmann3", "hartmann6")),),
+        200,
+        10,
+        100,
+        20,
+    ),
     # What fits in about an hour and a half on 2 shared cores: 100·D at D = 2, 50·D at D = 5
     # and 10 (at D = 10 only the optimizers cheap per trial, plus Optuna's default TPE), and
     # smaller use-case budgets (10 seeds, 20 for scikit-learn).
@@ -118,11 +130,15 @@ PROFILES: Dict[str, Profile] = {
 }
 
 
-def tasks_for(profile: Profile, optimizers: Sequence[str], families: Sequence[str]) -> List[Task]:
-    tasks: List[Task] = []
+def tasks_for(profile: Profile, optimizers: Sequence[str], families: Sequence[str]) -> list[Task]:
+    tasks: list[Task] = []
     if "synthetic" in families:
         for g in profile.groups:
-            ids = [pid for pid in problems.synthetic_ids(list(g.dims)) if problems.fixed_name(pid) in (None, *g.fixed)]
+            ids = [
+                pid
+                for pid in problems.synthetic_ids(list(g.dims))
+                if problems.fixed_name(pid) in (None, *g.fixed)
+            ]
             for pid in ids:
                 d = problems.get(pid).dim
                 for opt in optimizers:
@@ -136,11 +152,20 @@ def tasks_for(profile: Profile, optimizers: Sequence[str], families: Sequence[st
     if "sklearn" in families:
         for pid in problems.sklearn_ids():
             for opt in optimizers:
-                tasks += [Task(pid, opt, s, profile.sklearn_budget) for s in range(profile.sklearn_seeds)]
+                tasks += [
+                    Task(pid, opt, s, profile.sklearn_budget) for s in range(profile.sklearn_seeds)
+                ]
     return tasks
 
 
-_COST_HINT = {"optuna_tpe": 8.0, "optuna_tpe_mv": 8.0, "hyperopt_tpe": 6.0, "nevergrad_ngopt": 3.0, "optuna_cmaes": 2.0, "random": 1.5}
+_COST_HINT = {
+    "optuna_tpe": 8.0,
+    "optuna_tpe_mv": 8.0,
+    "hyperopt_tpe": 6.0,
+    "nevergrad_ngopt": 3.0,
+    "optuna_cmaes": 2.0,
+    "random": 1.5,
+}
 
 
 def _cost(t: Task) -> float:
@@ -148,7 +173,7 @@ def _cost(t: Task) -> float:
     return t.budget * (family_cost + 0.01 * _COST_HINT.get(t.optimizer, 0.3) * t.budget / 100)
 
 
-def load(path: Path) -> List[Dict[str, Any]]:
+def load(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     out = []
@@ -177,7 +202,7 @@ def run(
     profile: Profile,
     out: Path,
     jobs: int,
-    optimizers: Optional[Sequence[str]] = None,
+    optimizers: Sequence[str] | None = None,
     families: Sequence[str] = ("synthetic", "simulation", "sklearn"),
     log: Any = print,
 ) -> None:
@@ -190,9 +215,15 @@ def run(
         else:
             usable.append(n)
     tasks = tasks_for(profile, usable, families)
-    done = {f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}" for r in load(out) if "error" not in r}
+    done = {
+        f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}"
+        for r in load(out)
+        if "error" not in r
+    }
     todo = sorted((t for t in tasks if t.key not in done), key=_cost, reverse=True)
-    log(f"quality[{profile.name}]: {len(tasks)} runs, {len(tasks) - len(todo)} already in {out}, {len(todo)} to go on {jobs} workers")
+    log(
+        f"quality[{profile.name}]: {len(tasks)} runs, {len(tasks) - len(todo)} already in {out}, {len(todo)} to go on {jobs} workers"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     ctx = get_context("spawn")
@@ -201,7 +232,9 @@ def run(
             f.write(json.dumps(record) + "\n")
             f.flush()
             if "error" in record:
-                log(f"  error in {record['problem']} {record['optimizer']} seed {record['seed']}: {record['error'].splitlines()[-1]}")
+                log(
+                    f"  error in {record['problem']} {record['optimizer']} seed {record['seed']}: {record['error'].splitlines()[-1]}"
+                )
             if i % 50 == 0 or i == len(todo):
                 el = time.perf_counter() - t0
                 log(f"  {i}/{len(todo)} runs, {el:.0f} s elapsed")

@@ -7,23 +7,45 @@ import os
 import platform
 import subprocess
 import time
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any
 
 import numpy as np
 
-PEER_PACKAGES = ("arqonhpo", "optuna", "cmaes", "scipy", "nevergrad", "hyperopt", "scikit-learn", "numpy")
+PEER_PACKAGES = (
+    "arqonhpo",
+    "optuna",
+    "cmaes",
+    "scipy",
+    "nevergrad",
+    "hyperopt",
+    "scikit-learn",
+    "numpy",
+)
 
 
 def write_meta(path: Path, profile: str, jobs: int) -> None:
     """Records what ran: the commit, the package versions, the machine, the date."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=path.parent, check=False).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "crates/core", "bindings/python"], capture_output=True, text=True, cwd=path.parent, check=False).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=path.parent,
+            check=False,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "crates/core", "bindings/python"],
+            capture_output=True,
+            text=True,
+            cwd=path.parent,
+            check=False,
+        ).stdout.strip()
     except OSError:
         commit, dirty = "", ""
-    versions: Dict[str, Any] = {}
+    versions: dict[str, Any] = {}
     for pkg in PEER_PACKAGES:
         try:
             versions[pkg] = metadata.version(pkg)
@@ -50,7 +72,9 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
     # A resumed step keeps the first start and lists every session that added runs.
     if path.exists():
         old = json.loads(path.read_text(encoding="utf-8"))
-        sessions = old.get("sessions") or [{k: old.get(k) for k in ("commit", "started", "engine_sha256")}]
+        sessions = old.get("sessions") or [
+            {k: old.get(k) for k in ("commit", "started", "engine_sha256")}
+        ]
         meta["sessions"] = sessions + [{k: meta[k] for k in ("commit", "started", "engine_sha256")}]
         meta["started"] = old.get("started", meta["started"])
         if old.get("note"):
@@ -61,10 +85,10 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
 # -- the page -----------------------------------------------------------------------------------
 
 from . import stats  # noqa: E402
-from .optimizers import CHEAP, LABELS, OPTIMIZERS  # noqa: E402
 from .cost import MEASURED as COST_OPTIMIZERS  # noqa: E402
-from .cost import CostProfile  # noqa: E402
 from .cost import PROFILES as COST_PROFILES  # noqa: E402
+from .cost import CostProfile  # noqa: E402
+from .optimizers import CHEAP, LABELS, OPTIMIZERS  # noqa: E402
 from .quality import PROFILES as QUALITY_PROFILES  # noqa: E402
 from .quality import load  # noqa: E402
 
@@ -106,27 +130,44 @@ def _fmt(x: float, log: bool) -> str:
     return f"{x:.2g}" if abs(x) >= 1e-3 else f"{x:.1e}"
 
 
-def _cell(s: Dict[str, Any], log: bool, best: bool) -> str:
+def _cell(s: dict[str, Any], log: bool, best: bool) -> str:
     text = f"{_fmt(s['median'], log)} [{_fmt(s['q25'], log)}, {_fmt(s['q75'], log)}]"
     return f"**{text}**" if best else text
 
 
-def _quality_table(summary: Dict[str, Any], pids: List[str], key: str = "final") -> List[str]:
+def _quality_table(summary: dict[str, Any], pids: list[str], key: str = "final") -> list[str]:
     probs = summary["problems"]
     opts = [o for o in ORDER if any(o in probs[p]["optimizers"] for p in pids)]
-    lines = ["| problem | D | budget | " + " | ".join(SHORT[o] for o in opts) + " |", "|---" * (3 + len(opts)) + "|"]
+    lines = [
+        "| problem | D | budget | " + " | ".join(SHORT[o] for o in opts) + " |",
+        "|---" * (3 + len(opts)) + "|",
+    ]
     for p in pids:
         e = probs[p]
         meds = {o: e["optimizers"][o][key]["median"] for o in opts if o in e["optimizers"]}
         lo = min(meds.values())
-        row = [p.split("/", 1)[1], str(e["dim"]), str(e["budget"] if key == "final" else e["budget"] // 2)]
+        row = [
+            p.split("/", 1)[1],
+            str(e["dim"]),
+            str(e["budget"] if key == "final" else e["budget"] // 2),
+        ]
         for o in opts:
-            row.append(_cell(e["optimizers"][o][key], e["log10"], meds[o] == lo) if o in e["optimizers"] else "–")
+            row.append(
+                _cell(e["optimizers"][o][key], e["log10"], meds[o] == lo)
+                if o in e["optimizers"]
+                else "–"
+            )
         lines.append("| " + " | ".join(row) + " |")
     return lines
 
 
-def _family_table(summary: Dict[str, Any], fams: List[str], first: str, optimizers: Sequence[str], cell: Callable[[Dict[str, Any], str], str]) -> List[str]:
+def _family_table(
+    summary: dict[str, Any],
+    fams: list[str],
+    first: str,
+    optimizers: Sequence[str],
+    cell: Callable[[dict[str, Any], str], str],
+) -> list[str]:
     """A table with one row per optimizer and one column per family: ``cell(family entry, optimizer)``."""
     f = summary["families"]
     fams = [x for x in fams if x in f]
@@ -136,16 +177,16 @@ def _family_table(summary: Dict[str, Any], fams: List[str], first: str, optimize
     return lines
 
 
-def _wtl_table(summary: Dict[str, Any], fams: List[str]) -> List[str]:
-    def cell(fam: Dict[str, Any], o: str) -> str:
+def _wtl_table(summary: dict[str, Any], fams: list[str]) -> list[str]:
+    def cell(fam: dict[str, Any], o: str) -> str:
         v = fam["vs_auto"].get(o)
         return f"{v['win']}/{v['tie']}/{v['loss']}" if v and v["compared"] else "–"
 
     return _family_table(summary, fams, "peer", PEERS, cell)
 
 
-def _norm_table(summary: Dict[str, Any], fams: List[str]) -> List[str]:
-    def cell(fam: Dict[str, Any], o: str) -> str:
+def _norm_table(summary: dict[str, Any], fams: list[str]) -> list[str]:
+    def cell(fam: dict[str, Any], o: str) -> str:
         v = fam["normalized_regret"].get(o)
         if v is None:
             return "–"
@@ -156,7 +197,7 @@ def _norm_table(summary: Dict[str, Any], fams: List[str]) -> List[str]:
 
 def _legend(axes: Any) -> tuple:
     """One legend entry per optimizer over all panels, in the page's order."""
-    seen: Dict[str, Any] = {}
+    seen: dict[str, Any] = {}
     for ax in axes.flat:
         for h, label in zip(*ax.get_legend_handles_labels()):
             seen.setdefault(label, h)
@@ -164,7 +205,9 @@ def _legend(axes: Any) -> tuple:
     return [seen[x] for x in labels], labels
 
 
-def _convergence_figure(records: List[Dict[str, Any]], summary: Dict[str, Any], pids: List[str], path: Path, title: str) -> None:
+def _convergence_figure(
+    records: list[dict[str, Any]], summary: dict[str, Any], pids: list[str], path: Path, title: str
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -189,7 +232,14 @@ def _convergence_figure(records: List[Dict[str, Any]], summary: Dict[str, Any], 
             curves = np.array([[max(v - ref, floor) for _, v in r["curve"]] for r in runs])
             med = np.median(curves, axis=0)
             lw = 2.2 if o == "arqon_auto" else 1.1
-            ax.plot(ns, med, color=COLORS[o], lw=lw, label=SHORT[o], zorder=3 if o == "arqon_auto" else 2)
+            ax.plot(
+                ns,
+                med,
+                color=COLORS[o],
+                lw=lw,
+                label=SHORT[o],
+                zorder=3 if o == "arqon_auto" else 2,
+            )
             if o == "arqon_auto":
                 q25, q75 = np.percentile(curves, [25, 75], axis=0)
                 ax.fill_between(ns, q25, q75, color=COLORS[o], alpha=0.15, lw=0)
@@ -201,7 +251,9 @@ def _convergence_figure(records: List[Dict[str, Any]], summary: Dict[str, Any], 
     for ax in axes.flat[len(pids) :]:
         ax.axis("off")
     handles, labels = _legend(axes)
-    fig.legend(handles, labels, loc="lower center", ncol=min(10, len(labels)), fontsize=8, frameon=False)
+    fig.legend(
+        handles, labels, loc="lower center", ncol=min(10, len(labels)), fontsize=8, frameon=False
+    )
     fig.suptitle(title + " (median best-so-far regret vs trials; band: auto's IQR)", fontsize=10)
     fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +261,7 @@ def _convergence_figure(records: List[Dict[str, Any]], summary: Dict[str, Any], 
     plt.close(fig)
 
 
-def _cost_figure(cost: List[Dict[str, Any]], path: Path) -> None:
+def _cost_figure(cost: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -219,10 +271,22 @@ def _cost_figure(cost: List[Dict[str, Any]], path: Path) -> None:
     fig, axes = plt.subplots(1, len(dims), figsize=(4.6 * len(dims), 3.6), squeeze=False)
     for ax, d in zip(axes.flat, dims):
         for o in ORDER:
-            pts = sorted((r["reached"], r["mean_us"], r["capped"]) for r in cost if r["d"] == d and r["optimizer"] == o and r["reached"])
+            pts = sorted(
+                (r["reached"], r["mean_us"], r["capped"])
+                for r in cost
+                if r["d"] == d and r["optimizer"] == o and r["reached"]
+            )
             if not pts:
                 continue
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", color=COLORS[o], label=SHORT[o], lw=2.2 if o == "arqon_auto" else 1.2, ms=3)
+            ax.plot(
+                [p[0] for p in pts],
+                [p[1] for p in pts],
+                "o-",
+                color=COLORS[o],
+                label=SHORT[o],
+                lw=2.2 if o == "arqon_auto" else 1.2,
+                ms=3,
+            )
             capped = [p for p in pts if p[2]]
             ax.plot([p[0] for p in capped], [p[1] for p in capped], "x", color="black", ms=7)
         ax.set_xscale("log")
@@ -240,12 +304,17 @@ def _cost_figure(cost: List[Dict[str, Any]], path: Path) -> None:
     plt.close(fig)
 
 
-def _cost_table(cost: List[Dict[str, Any]]) -> List[str]:
+def _cost_table(cost: list[dict[str, Any]]) -> list[str]:
     ns = sorted({r["n"] for r in cost})
     dims = sorted({r["d"] for r in cost})
     lines = []
     for d in dims:
-        lines += [f"**D = {d}**", "", "| optimizer | " + " | ".join(f"{n:,} trials" for n in ns) + " | peak memory growth |", "|---" * (len(ns) + 2) + "|"]
+        lines += [
+            f"**D = {d}**",
+            "",
+            "| optimizer | " + " | ".join(f"{n:,} trials" for n in ns) + " | peak memory growth |",
+            "|---" * (len(ns) + 2) + "|",
+        ]
         for o in ORDER:
             rs = {r["n"]: r for r in cost if r["d"] == d and r["optimizer"] == o}
             if not rs:
@@ -267,28 +336,30 @@ def _cost_table(cost: List[Dict[str, Any]]) -> List[str]:
     return lines
 
 
-def _cost_limits(profile: CostProfile) -> List[str]:
+def _cost_limits(profile: CostProfile) -> list[str]:
     """The sentence saying how far each optimizer was run, from the cost profile itself."""
-    by_n: Dict[int, List[str]] = {}
+    by_n: dict[int, list[str]] = {}
     for o in ORDER:
         if o in COST_OPTIMIZERS:
             by_n.setdefault(profile.largest_n(o), []).append(LABELS[o])
-    parts = [f"{', '.join(names)} to {n:,} trials" for n, names in sorted(by_n.items(), reverse=True)]
+    parts = [
+        f"{', '.join(names)} to {n:,} trials" for n, names in sorted(by_n.items(), reverse=True)
+    ]
     return [
         f"Each optimizer is run up to a largest N ({'; '.join(parts)}), and a measurement stops",
-        f"once it has used {profile.cap_seconds:,.0f} s of CPU: \"capped at n (x)\" means it stopped after n trials, at x µs",
-        "per trial so far; \"—\" means that N is above the optimizer's largest N or a smaller N was already capped.",
+        f'once it has used {profile.cap_seconds:,.0f} s of CPU: "capped at n (x)" means it stopped after n trials, at x µs',
+        'per trial so far; "—" means that N is above the optimizer\'s largest N or a smaller N was already capped.',
     ]
 
 
-def _overhead_ratios(cost: List[Dict[str, Any]]) -> Dict[str, Any]:
-    def get(o: str, d: int, n: int) -> Optional[Dict[str, Any]]:
+def _overhead_ratios(cost: list[dict[str, Any]]) -> dict[str, Any]:
+    def get(o: str, d: int, n: int) -> dict[str, Any] | None:
         for r in cost:
             if r["optimizer"] == o and r["d"] == d and r["n"] == n and not r["capped"]:
                 return r
         return None
 
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     a = get("arqon_auto", 10, 1000)
     t = get("optuna_tpe", 10, 1000)
     if a and t:
@@ -307,13 +378,28 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
     # Only the runs this profile defines (a file may also hold runs of an earlier definition).
     from .quality import tasks_for
 
-    wanted = {t.key for t in tasks_for(QUALITY_PROFILES[profile], list(OPTIMIZERS), ("synthetic", "simulation", "sklearn"))}
-    records = [r for r in load(results / "quality.jsonl") if f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}" in wanted]
-    have = {f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}" for r in records if "error" not in r}
-    missing: Dict[str, int] = {}
+    wanted = {
+        t.key
+        for t in tasks_for(
+            QUALITY_PROFILES[profile], list(OPTIMIZERS), ("synthetic", "simulation", "sklearn")
+        )
+    }
+    records = [
+        r
+        for r in load(results / "quality.jsonl")
+        if f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}" in wanted
+    ]
+    have = {
+        f"{r['problem']}|{r['optimizer']}|{r['seed']}|{r['budget']}"
+        for r in records
+        if "error" not in r
+    }
+    missing: dict[str, int] = {}
     for key in wanted - have:
         problem, opt = key.split("|")[:2]
-        label = f"{opt} on {problem.split('/')[0]}" + (f" D = {problem.rpartition('-d')[2]}" if problem.startswith("synthetic/") else "")
+        label = f"{opt} on {problem.split('/')[0]}" + (
+            f" D = {problem.rpartition('-d')[2]}" if problem.startswith("synthetic/") else ""
+        )
         missing[label] = missing.get(label, 0) + 1
     cost_path = results / "cost.json"
     cost = json.loads(cost_path.read_text()) if cost_path.exists() else []
@@ -325,48 +411,71 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
         if (results / name).exists():
             meta[name] = json.loads((results / name).read_text())
     summary["meta"] = meta
-    summary["runs"] = {"records": len(records), "errors": sum(1 for r in records if "error" in r), "missing": dict(sorted(missing.items()))}
+    summary["runs"] = {
+        "records": len(records),
+        "errors": sum(1 for r in records if "error" in r),
+        "missing": dict(sorted(missing.items())),
+    }
     (results / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 
     figdir = docs / "figures"
     probs = summary["problems"]
-    groups: List[tuple] = []
+    groups: list[tuple] = []
     from .problems import fixed_name
 
     for g in QUALITY_PROFILES[profile].groups:
         pids = [
             p
             for p, e in probs.items()
-            if e["family"] == "synthetic" and ((fixed_name(p) is None and e["dim"] in g.dims) or fixed_name(p) in g.fixed)
+            if e["family"] == "synthetic"
+            and ((fixed_name(p) is None and e["dim"] in g.dims) or fixed_name(p) in g.fixed)
         ]
         if pids:
             dims = ", ".join(map(str, g.dims))
             extra = f" (and {', '.join(g.fixed)})" if g.fixed else ""
-            groups.append((f"synthetic-d{'-'.join(map(str, g.dims))}", f"Synthetic functions, D = {dims}{extra}", pids))
+            groups.append(
+                (
+                    f"synthetic-d{'-'.join(map(str, g.dims))}",
+                    f"Synthetic functions, D = {dims}{extra}",
+                    pids,
+                )
+            )
     for fam, title in (("simulation", "Simulation tuning"), ("sklearn", "scikit-learn tuning")):
         pids = [p for p, e in probs.items() if e["family"] == fam]
         if pids:
             groups.append((fam, title, pids))
     for slug, title, pids in groups:
-        _convergence_figure(records, summary, sorted(pids), figdir / f"convergence-{slug}.png", title)
+        _convergence_figure(
+            records, summary, sorted(pids), figdir / f"convergence-{slug}.png", title
+        )
     if cost:
         _cost_figure(cost, figdir / "overhead.png")
 
     # The findings are read off one profile's tables: `findings.md` for the quick profile,
     # `findings-<profile>.md` for another.
-    findings_path = Path(__file__).resolve().parents[1] / ("findings.md" if profile == "quick" else f"findings-{profile}.md")
+    findings_path = Path(__file__).resolve().parents[1] / (
+        "findings.md" if profile == "quick" else f"findings-{profile}.md"
+    )
     findings = findings_path.read_text(encoding="utf-8") if findings_path.exists() else ""
     page = render(profile, summary, groups, cost, findings)
     docs.mkdir(parents=True, exist_ok=True)
     (docs / "benchmarks.md").write_text(page, encoding="utf-8")
-    log(f"report: {len(records)} runs -> {results / 'summary.json'}, {docs / 'benchmarks.md'}, {len(groups) + bool(cost)} figures")
+    log(
+        f"report: {len(records)} runs -> {results / 'summary.json'}, {docs / 'benchmarks.md'}, {len(groups) + bool(cost)} figures"
+    )
 
 
-def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: List[Dict[str, Any]], findings: str) -> str:
+def render(
+    profile: str,
+    summary: dict[str, Any],
+    groups: list[tuple],
+    cost: list[dict[str, Any]],
+    findings: str,
+) -> str:
     probs = summary["problems"]
     prof = QUALITY_PROFILES[profile]
     meta = summary["meta"].get("meta_quality.json") or summary["meta"].get("meta_all.json") or {}
-    L: List[str] = []
+    L: list[str] = []
     L += [
         "# Benchmarks",
         "",
@@ -390,17 +499,22 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
         )
         + ".",
         *([f"- {meta['note']}"] if meta.get("note") else []),
-        "- Versions: " + ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items() if v) + ".",
+        "- Versions: "
+        + ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items() if v)
+        + ".",
     ]
     syn = [g for g in prof.groups]
     for g in syn:
         who = (
-            "the optimizers cheap per trial (ArqonHPO ×4, Optuna CMA-ES, random, SciPy NM)" + "".join(f" and {SHORT[o]}" for o in g.also)
+            "the optimizers cheap per trial (ArqonHPO ×4, Optuna CMA-ES, random, SciPy NM)"
+            + "".join(f" and {SHORT[o]}" for o in g.also)
             if g.cheap_only
             else "every optimizer"
         )
         fixed = f" plus {', '.join(g.fixed)}" if g.fixed else ""
-        L.append(f"- Synthetic, D = {', '.join(map(str, g.dims))}{fixed}: budget {g.per_dim}·D, {prof.seeds} seeds, {who}.")
+        L.append(
+            f"- Synthetic, D = {', '.join(map(str, g.dims))}{fixed}: budget {g.per_dim}·D, {prof.seeds} seeds, {who}."
+        )
     L += [
         f"- Simulation tuning: 6 problems, budget {prof.sim_budget}, {prof.sim_seeds} seeds, every optimizer.",
         f"- scikit-learn tuning: 5 problems, budget {prof.sklearn_budget}, {prof.sklearn_seeds} seeds, every optimizer.",
@@ -409,23 +523,32 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     if summary["runs"]["missing"]:
         L.append(
             "- **Runs of this profile not finished when the page was built** (their problems are reported with the"
-            " seeds that did finish): " + "; ".join(f"{k}: {v}" for k, v in summary["runs"]["missing"].items()) + "."
+            " seeds that did finish): "
+            + "; ".join(f"{k}: {v}" for k, v in summary["runs"]["missing"].items())
+            + "."
         )
     if profile != "full":
         full = QUALITY_PROFILES["full"]
         expensive = [o for o in OPTIMIZERS if o not in CHEAP]
         skipped = [
-            f"D = {', '.join(map(str, g.dims))} for " + ", ".join(SHORT[o] for o in expensive if o not in g.also)
+            f"D = {', '.join(map(str, g.dims))} for "
+            + ", ".join(SHORT[o] for o in expensive if o not in g.also)
             for g in prof.groups
             if g.cheap_only
         ]
-        short = [f"D = {', '.join(map(str, g.dims))} at {g.per_dim}·D instead of 100·D" for g in prof.groups if g.per_dim < 100]
+        short = [
+            f"D = {', '.join(map(str, g.dims))} at {g.per_dim}·D instead of 100·D"
+            for g in prof.groups
+            if g.per_dim < 100
+        ]
         L += [
             "- **Not run in this profile** (`make bench` runs them): "
             + "; ".join(
                 skipped
                 + short
-                + [f"simulation at budget {full.sim_budget} (here {prof.sim_budget}) and scikit-learn at budget {full.sklearn_budget} with {full.sklearn_seeds} seeds (here {prof.sklearn_budget} with {prof.sklearn_seeds})"]
+                + [
+                    f"simulation at budget {full.sim_budget} (here {prof.sim_budget}) and scikit-learn at budget {full.sklearn_budget} with {full.sklearn_seeds} seeds (here {prof.sklearn_budget} with {prof.sklearn_seeds})"
+                ]
             )
             + ". Where a budget is 50·D, the 50·D column is the full budget and the half-budget tables show 25·D.",
         ]
@@ -461,7 +584,11 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in summary["bar"]:
-        verdict = "met" if r["pass"] else ("equal" if r["auto_normalized"] == r["peer_normalized"] else "**not met**")
+        verdict = (
+            "met"
+            if r["pass"]
+            else ("equal" if r["auto_normalized"] == r["peer_normalized"] else "**not met**")
+        )
         L.append(
             f"| {r['check']} ({r['problems']}) | {r['auto_normalized']:.3f} | {r['peer_normalized']:.3f} | {r['ratio']:.2f} | "
             f"{r['auto_rank']:.1f} / {r['peer_rank']:.1f} | "
@@ -471,21 +598,57 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
     if ov:
         L += [""]
         if "auto_d10_n1000_us" in ov:
-            L.append(f"- Overhead through Python at D = 10 (auto): {ov['auto_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
-                     + (f", {ov['auto_d10_n100000_us']:.1f} µs at 100 000" if "auto_d10_n100000_us" in ov else "")
-                     + " (target < 50 µs).")
+            L.append(
+                f"- Overhead through Python at D = 10 (auto): {ov['auto_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
+                + (
+                    f", {ov['auto_d10_n100000_us']:.1f} µs at 100 000"
+                    if "auto_d10_n100000_us" in ov
+                    else ""
+                )
+                + " (target < 50 µs)."
+            )
         if "tpe_d10_n1000_us" in ov:
-            L.append(f"- Forced TPE at D = 10: {ov['tpe_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
-                     + (f", {ov['tpe_d10_n100000_us']:.1f} µs at 100 000" if "tpe_d10_n100000_us" in ov else "") + ".")
+            L.append(
+                f"- Forced TPE at D = 10: {ov['tpe_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
+                + (
+                    f", {ov['tpe_d10_n100000_us']:.1f} µs at 100 000"
+                    if "tpe_d10_n100000_us" in ov
+                    else ""
+                )
+                + "."
+            )
         if "tpe_over_auto_d10_n1000" in ov:
-            L.append(f"- Optuna TPE costs {ov['tpe_over_auto_d10_n1000']:,.0f}× more per trial than auto at D = 10, 1 000 trials (target > 100×).")
+            L.append(
+                f"- Optuna TPE costs {ov['tpe_over_auto_d10_n1000']:,.0f}× more per trial than auto at D = 10, 1 000 trials (target > 100×)."
+            )
     L += [""]
     if findings:
         L += [findings.strip(), ""]
-    fams = ["synthetic", "synthetic-smooth", "synthetic-rugged", "synthetic-d2", "synthetic-d5", "synthetic-d10", "simulation", "sklearn", "all"]
-    L += ["## Normalised regret by family", "", "Median over the family's problems of median regret / random search's median regret; lower is better.", ""]
+    fams = [
+        "synthetic",
+        "synthetic-smooth",
+        "synthetic-rugged",
+        "synthetic-d2",
+        "synthetic-d5",
+        "synthetic-d10",
+        "simulation",
+        "sklearn",
+        "all",
+    ]
+    L += [
+        "## Normalised regret by family",
+        "",
+        "Median over the family's problems of median regret / random search's median regret; lower is better.",
+        "",
+    ]
     L += _norm_table(summary, fams)
-    L += ["", "## Win/tie/loss of ArqonHPO auto against each peer", "", "Counts of problems: auto significantly better / no significant difference / significantly worse.", ""]
+    L += [
+        "",
+        "## Win/tie/loss of ArqonHPO auto against each peer",
+        "",
+        "Counts of problems: auto significantly better / no significant difference / significantly worse.",
+        "",
+    ]
     L += _wtl_table(summary, fams)
     L += ["", "## Quality by problem", ""]
     for slug, title, pids in groups:
@@ -494,34 +657,46 @@ def render(profile: str, summary: Dict[str, Any], groups: List[tuple], cost: Lis
         unit = "log10 regret" if log else "regret vs best known"
         L += [f"### {title}", "", f"Final {unit} at the full budget:", ""]
         L += _quality_table(summary, pids)
-        L += ["", f"At half the budget (read off the same runs' best-so-far curves):", ""]
+        L += ["", "At half the budget (read off the same runs' best-so-far curves):", ""]
         L += _quality_table(summary, pids, "half")
         L += ["", f"![{title}](figures/convergence-{slug}.png)", ""]
     cls_rows = []
     for pid in sorted(probs):
         s = probs[pid]["optimizers"].get("arqon_auto", {})
         if "labels" in s:
-            cls_rows.append(f"| {pid} | " + " | ".join(str(s["labels"].get(k, 0)) for k in stats.VERDICTS) + " |")
+            cls_rows.append(
+                f"| {pid} | "
+                + " | ".join(str(s["labels"].get(k, 0)) for k in stats.VERDICTS)
+                + " |"
+            )
     if cls_rows:
-        L += [
-            "### What auto's classifier decided",
-            "",
-            "Runs per verdict. Smooth and rippled landscapes are refined by Nelder–Mead, noisy and rugged ones by TPE.",
-            "",
-            "| problem | " + " | ".join(stats.VERDICTS) + " |",
-            "|---|" + "---|" * len(stats.VERDICTS),
-        ] + cls_rows + [""]
+        L += (
+            [
+                "### What auto's classifier decided",
+                "",
+                "Runs per verdict. Smooth and rippled landscapes are refined by Nelder–Mead, noisy and rugged ones by TPE.",
+                "",
+                "| problem | " + " | ".join(stats.VERDICTS) + " |",
+                "|---|" + "---|" * len(stats.VERDICTS),
+            ]
+            + cls_rows
+            + [""]
+        )
     L += ["## Cost per trial", ""]
     if cost:
-        L += [
-            "CPU time of the optimizer per trial (ask + tell, plus the library's own loop for",
-            "callback-driven ones), objective excluded, averaged over a whole run of N trials on a",
-            "sphere in [−5, 5]^D; each measurement in a fresh process, BLAS pinned to one thread.",
-            "CPU time rather than wall time because the machine is shared: other work does not inflate it.",
-            "Peak memory growth is the rise of the process's peak resident set over the run (Rust",
-            "allocations included).",
-            "",
-        ] + _cost_limits(COST_PROFILES[profile]) + [""]
+        L += (
+            [
+                "CPU time of the optimizer per trial (ask + tell, plus the library's own loop for",
+                "callback-driven ones), objective excluded, averaged over a whole run of N trials on a",
+                "sphere in [−5, 5]^D; each measurement in a fresh process, BLAS pinned to one thread.",
+                "CPU time rather than wall time because the machine is shared: other work does not inflate it.",
+                "Peak memory growth is the rise of the process's peak resident set over the run (Rust",
+                "allocations included).",
+                "",
+            ]
+            + _cost_limits(COST_PROFILES[profile])
+            + [""]
+        )
         cost_note = (summary["meta"].get("meta_cost.json") or {}).get("note")
         if cost_note:
             L += [f"How these were measured: {cost_note}", ""]

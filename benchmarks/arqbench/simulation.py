@@ -20,13 +20,11 @@ the report measures regret against the best value any run found (the "best known
 from __future__ import annotations
 
 import math
-from typing import Any, Dict
+from typing import Any
 
 import numpy as np
 
 from .space import Float, UseCase
-
-
 
 # -- PID tuning ---------------------------------------------------------------------------------
 
@@ -43,7 +41,7 @@ def _pid_cost(kp: float, ki: float, kd: float, order: int, tau: float, delay: fl
     alpha = 1.0 - math.exp(-dt / tau)
     steps = int(_PID_T / dt)
     lag = [0.0] * order
-    buf = [0.0] * max(int(round(delay / dt)), 0)
+    buf = [0.0] * max(round(delay / dt), 0)
     integ = 0.0
     e_prev = 1.0
     d_filt = 0.0
@@ -81,9 +79,13 @@ def _pid_cost(kp: float, ki: float, kd: float, order: int, tau: float, delay: fl
 
 
 def _pid_problem(name: str, order: int, tau: float, delay: float, text: str) -> UseCase:
-    space = [Float("kp", 0.01, 100.0, log=True), Float("ki", 0.001, 50.0, log=True), Float("kd", 1e-4, 20.0, log=True)]
+    space = [
+        Float("kp", 0.01, 100.0, log=True),
+        Float("ki", 0.001, 50.0, log=True),
+        Float("kd", 1e-4, 20.0, log=True),
+    ]
 
-    def objective(p: Dict[str, Any]) -> float:
+    def objective(p: dict[str, Any]) -> float:
         return _pid_cost(p["kp"], p["ki"], p["kd"], order, tau, delay)
 
     return UseCase(name, space, objective, text)
@@ -99,10 +101,12 @@ def _oscillator(a: float, zeta: float, omega: float, phi: float, t: np.ndarray) 
     return a * np.exp(-zeta * omega * t) * np.cos(wd * t + phi)
 
 
-_OSC_DATA = _oscillator(1.3, 0.08, 2.4, 0.6, _OSC_T) + np.random.default_rng(1234).normal(0.0, 0.05, _OSC_T.size)
+_OSC_DATA = _oscillator(1.3, 0.08, 2.4, 0.6, _OSC_T) + np.random.default_rng(1234).normal(
+    0.0, 0.05, _OSC_T.size
+)
 
 
-def _oscillator_loss(p: Dict[str, Any]) -> float:
+def _oscillator_loss(p: dict[str, Any]) -> float:
     r = _oscillator(p["amplitude"], p["zeta"], p["omega"], p["phase"], _OSC_T) - _OSC_DATA
     return float(np.mean(r * r))
 
@@ -120,7 +124,7 @@ _HEAT_HEATER = np.exp(-(((np.linspace(0.0, 1.0, _HEAT_N) - 0.3) / 0.08) ** 2))
 def _heat_traces(kappa: float, h: float, q: float) -> np.ndarray:
     """Sensor temperatures every 10 steps of a rod heated near x=0.3, losing heat at both ends
     to a 0-degree ambient through a Robin condition. Sub-steps keep explicit FD stable."""
-    sub = max(1, int(math.ceil(kappa * _HEAT_DT / (0.4 * _HEAT_DX * _HEAT_DX))))
+    sub = max(1, math.ceil(kappa * _HEAT_DT / (0.4 * _HEAT_DX * _HEAT_DX)))
     dt = _HEAT_DT / sub
     r = kappa * dt / (_HEAT_DX * _HEAT_DX)
     u = np.zeros(_HEAT_N)
@@ -145,7 +149,7 @@ _HEAT_DATA = _heat_traces(0.02, 1.5, 2.0)
 _HEAT_DATA = _HEAT_DATA + np.random.default_rng(99).normal(0.0, 0.01, _HEAT_DATA.shape)
 
 
-def _heat_loss(p: Dict[str, Any]) -> float:
+def _heat_loss(p: dict[str, Any]) -> float:
     r = _heat_traces(p["kappa"], p["h"], p["power"]) - _HEAT_DATA
     return float(np.mean(r * r))
 
@@ -179,10 +183,12 @@ def _lotka_volterra(a: float, b: float, c: float, d: float) -> np.ndarray:
     return np.asarray(out)
 
 
-_LV_DATA = np.log(_lotka_volterra(1.1, 0.4, 0.4, 0.1)) + np.random.default_rng(7).normal(0.0, 0.05, (len(_LV_OBS), 2))
+_LV_DATA = np.log(_lotka_volterra(1.1, 0.4, 0.4, 0.1)) + np.random.default_rng(7).normal(
+    0.0, 0.05, (len(_LV_OBS), 2)
+)
 
 
-def _lv_loss(p: Dict[str, Any]) -> float:
+def _lv_loss(p: dict[str, Any]) -> float:
     sim = _lotka_volterra(p["alpha"], p["beta"], p["gamma"], p["delta"])
     if not np.all(np.isfinite(sim)):
         return 100.0
@@ -190,27 +196,43 @@ def _lv_loss(p: Dict[str, Any]) -> float:
     return float(min(np.mean(r * r), 100.0))
 
 
-PROBLEMS: Dict[str, UseCase] = {
+PROBLEMS: dict[str, UseCase] = {
     p.name: p
     for p in [
-        _pid_problem("pid_lag1_delay", 1, 1.0, 0.5, "PID on a first-order lag with 0.5 s dead time"),
+        _pid_problem(
+            "pid_lag1_delay", 1, 1.0, 0.5, "PID on a first-order lag with 0.5 s dead time"
+        ),
         _pid_problem("pid_lag2", 2, 1.0, 0.0, "PID on a second-order lag"),
         _pid_problem("pid_lag3", 3, 1.0, 0.0, "PID on a third-order lag"),
         UseCase(
             "oscillator_fit",
-            [Float("amplitude", 0.1, 5.0), Float("zeta", 0.001, 0.9, log=True), Float("omega", 0.1, 10.0, log=True), Float("phase", -math.pi, math.pi)],
+            [
+                Float("amplitude", 0.1, 5.0),
+                Float("zeta", 0.001, 0.9, log=True),
+                Float("omega", 0.1, 10.0, log=True),
+                Float("phase", -math.pi, math.pi),
+            ],
             _oscillator_loss,
             "damped oscillator fitted to 200 noisy samples",
         ),
         UseCase(
             "heat_identification",
-            [Float("kappa", 1e-3, 0.2, log=True), Float("h", 0.01, 10.0, log=True), Float("power", 0.0, 5.0)],
+            [
+                Float("kappa", 1e-3, 0.2, log=True),
+                Float("h", 0.01, 10.0, log=True),
+                Float("power", 0.0, 5.0),
+            ],
             _heat_loss,
             "1-D heat equation: diffusivity, boundary loss and heater power from 3 sensors",
         ),
         UseCase(
             "lotka_volterra_fit",
-            [Float("alpha", 0.1, 3.0), Float("beta", 0.01, 1.0, log=True), Float("gamma", 0.1, 3.0), Float("delta", 0.01, 1.0, log=True)],
+            [
+                Float("alpha", 0.1, 3.0),
+                Float("beta", 0.01, 1.0, log=True),
+                Float("gamma", 0.1, 3.0),
+                Float("delta", 0.01, 1.0, log=True),
+            ],
             _lv_loss,
             "predator-prey rates fitted to 30 noisy observations (log space)",
         ),

@@ -8,8 +8,9 @@ optimizers without native mixed spaces (SciPy's Nelder-Mead) work in.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Param:
     low: float = 0.0
     high: float = 1.0
     log: bool = False
-    choices: Tuple[Any, ...] = field(default_factory=tuple)
+    choices: tuple[Any, ...] = field(default_factory=tuple)
 
     def from_unit(self, u: float) -> Any:
         """The value at position ``u`` in [0, 1] (log scale and integer rounding applied;
@@ -50,12 +51,12 @@ def Choice(name: str, choices: Sequence[Any]) -> Param:
     return Param(name, "choice", choices=tuple(choices))
 
 
-def from_unit(space: Sequence[Param], u: Sequence[float]) -> Dict[str, Any]:
+def from_unit(space: Sequence[Param], u: Sequence[float]) -> dict[str, Any]:
     """Decodes a point of the unit cube into named parameter values."""
     return {p.name: p.from_unit(x) for p, x in zip(space, u)}
 
 
-def box(names: List[str], low: float, high: float) -> List[Param]:
+def box(names: list[str], low: float, high: float) -> list[Param]:
     """A continuous box ``[low, high]^D`` with the given parameter names."""
     return [Float(n, low, high) for n in names]
 
@@ -66,6 +67,6 @@ class UseCase:
     (named params -> float, lower is better) and one line that says what it is."""
 
     name: str
-    space: List[Param]
-    objective: Callable[[Dict[str, Any]], float]
+    space: list[Param]
+    objective: Callable[[dict[str, Any]], float]
     description: str

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -29,9 +30,9 @@ ALPHA = 0.05
 VERDICTS = ("smooth", "rippled", "noisy", "rugged")
 
 
-def group_runs(records: Iterable[Dict[str, Any]]) -> Dict[str, Dict[str, List[Dict[str, Any]]]]:
+def group_runs(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """problem -> optimizer -> runs (records with an error are left out)."""
-    out: Dict[str, Dict[str, List[Dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    out: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for r in records:
         if "error" in r or "best" not in r:
             continue
@@ -39,13 +40,13 @@ def group_runs(records: Iterable[Dict[str, Any]]) -> Dict[str, Dict[str, List[Di
     return out
 
 
-def reference(runs: Dict[str, List[Dict[str, Any]]], optimum: Optional[float]) -> float:
+def reference(runs: dict[str, list[dict[str, Any]]], optimum: float | None) -> float:
     if optimum is not None:
         return optimum
     return min(r["best"] for rs in runs.values() for r in rs)
 
 
-def regret_at(run: Dict[str, Any], ref: float, n: Optional[int] = None) -> float:
+def regret_at(run: dict[str, Any], ref: float, n: int | None = None) -> float:
     if n is None:
         return max(run["best"] - ref, 0.0)
     value = run["best"]
@@ -60,12 +61,12 @@ def transform(regrets: Sequence[float], log: bool) -> np.ndarray:
     return np.log10(np.maximum(a, FLOOR)) if log else a
 
 
-def describe(values: np.ndarray) -> Dict[str, float]:
+def describe(values: np.ndarray) -> dict[str, float]:
     q25, med, q75 = np.percentile(values, [25, 50, 75])
     return {"median": float(med), "q25": float(q25), "q75": float(q75), "n": int(values.size)}
 
 
-def compare(a: np.ndarray, b: np.ndarray) -> Tuple[str, float]:
+def compare(a: np.ndarray, b: np.ndarray) -> tuple[str, float]:
     """'win' if ``a`` is significantly lower than ``b``, 'loss' if higher, else 'tie'.
 
     The direction is the test's own: ``a`` is lower when a value drawn from it is below one
@@ -83,17 +84,17 @@ def compare(a: np.ndarray, b: np.ndarray) -> Tuple[str, float]:
     return ("win" if float(test.statistic) < a.size * b.size / 2 else "loss"), p
 
 
-def summarize(records: List[Dict[str, Any]]) -> Dict[str, Any]:
+def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Per-problem statistics and pairwise comparisons of ``arqon_auto`` with every peer."""
     grouped = group_runs(records)
-    problems: Dict[str, Any] = {}
+    problems: dict[str, Any] = {}
     for pid, runs in sorted(grouped.items()):
         any_run = next(iter(runs.values()))[0]
         optimum = any_run.get("optimum")
         log = optimum is not None
         ref = reference(runs, optimum)
         budget = any_run["budget"]
-        entry: Dict[str, Any] = {
+        entry: dict[str, Any] = {
             "family": any_run["family"],
             "dim": any_run["dim"],
             "budget": budget,
@@ -102,12 +103,16 @@ def summarize(records: List[Dict[str, Any]]) -> Dict[str, Any]:
             "log10": log,
             "optimizers": {},
         }
-        finals: Dict[str, np.ndarray] = {}
+        finals: dict[str, np.ndarray] = {}
         for opt, rs in sorted(runs.items()):
             final = transform([regret_at(r, ref) for r in rs], log)
             half = transform([regret_at(r, ref, budget // 2) for r in rs], log)
             finals[opt] = final
-            stats = {"final": describe(final), "half": describe(half), "seconds": float(np.median([r["seconds"] - r["objective_seconds"] for r in rs]))}
+            stats = {
+                "final": describe(final),
+                "half": describe(half),
+                "seconds": float(np.median([r["seconds"] - r["objective_seconds"] for r in rs])),
+            }
             labels = [r.get("info", {}).get("classification") for r in rs]
             if any(labels):
                 stats["labels"] = {k: labels.count(k) for k in VERDICTS if k in labels}
@@ -122,13 +127,16 @@ def summarize(records: List[Dict[str, Any]]) -> Dict[str, Any]:
         # Ranks by median final regret (1 = best; ties share the mean rank).
         meds = {o: s["final"]["median"] for o, s in entry["optimizers"].items()}
         order = sorted(meds.values())
-        entry["ranks"] = {o: float(np.mean([i + 1 for i, v in enumerate(order) if v == m])) for o, m in meds.items()}
+        entry["ranks"] = {
+            o: float(np.mean([i + 1 for i, v in enumerate(order) if v == m]))
+            for o, m in meds.items()
+        }
         problems[pid] = entry
     return {"problems": problems, "families": families(problems)}
 
 
-def _family_members(problems: Dict[str, Any]) -> Dict[str, List[str]]:
-    fam: Dict[str, List[str]] = defaultdict(list)
+def _family_members(problems: dict[str, Any]) -> dict[str, list[str]]:
+    fam: dict[str, list[str]] = defaultdict(list)
     for pid, e in problems.items():
         fam[e["family"]].append(pid)
         if e["family"] == "synthetic":
@@ -138,12 +146,17 @@ def _family_members(problems: Dict[str, Any]) -> Dict[str, List[str]]:
     return dict(fam)
 
 
-def families(problems: Dict[str, Any]) -> Dict[str, Any]:
+def families(problems: dict[str, Any]) -> dict[str, Any]:
     """Per family: W/T/L of auto against each peer, median-vs-median counts, aggregates."""
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     for fam, pids in sorted(_family_members(problems).items()):
         opts = sorted({o for p in pids for o in problems[p]["optimizers"]})
-        res: Dict[str, Any] = {"problems": len(pids), "vs_auto": {}, "normalized_regret": {}, "mean_rank": {}}
+        res: dict[str, Any] = {
+            "problems": len(pids),
+            "vs_auto": {},
+            "normalized_regret": {},
+            "mean_rank": {},
+        }
         for o in opts:
             norm = []
             ranks = []
@@ -154,9 +167,15 @@ def families(problems: Dict[str, Any]) -> Dict[str, Any]:
                 ranks.append(e["ranks"][o])
                 if e["log10"]:
                     # Back to linear regret for the normalisation.
-                    mine, rnd = 10 ** e["optimizers"][o]["final"]["median"], 10 ** e["optimizers"]["random"]["final"]["median"]
+                    mine, rnd = (
+                        10 ** e["optimizers"][o]["final"]["median"],
+                        10 ** e["optimizers"]["random"]["final"]["median"],
+                    )
                 else:
-                    mine, rnd = e["optimizers"][o]["final"]["median"], e["optimizers"]["random"]["final"]["median"]
+                    mine, rnd = (
+                        e["optimizers"][o]["final"]["median"],
+                        e["optimizers"]["random"]["final"]["median"],
+                    )
                 if rnd > 0:
                     norm.append(mine / rnd)
             if norm:
@@ -166,20 +185,34 @@ def families(problems: Dict[str, Any]) -> Dict[str, Any]:
         for o in opts:
             if o == "arqon_auto":
                 continue
-            w = t = l = better = worse = 0
+            w = t = lost = better = worse = 0
             decades = []
             for p in pids:
                 e = problems[p]
                 if o not in e["optimizers"] or "arqon_auto" not in e["optimizers"]:
                     continue
                 outcome = e["vs_auto"][o]["outcome"]
-                w, t, l = w + (outcome == "win"), t + (outcome == "tie"), l + (outcome == "loss")
-                ma, mo = e["optimizers"]["arqon_auto"]["final"]["median"], e["optimizers"][o]["final"]["median"]
+                w, t, lost = (
+                    w + (outcome == "win"),
+                    t + (outcome == "tie"),
+                    lost + (outcome == "loss"),
+                )
+                ma, mo = (
+                    e["optimizers"]["arqon_auto"]["final"]["median"],
+                    e["optimizers"][o]["final"]["median"],
+                )
                 better += ma < mo
                 worse += ma > mo
                 if e["log10"]:
                     decades.append(ma - mo)
-            entry = {"win": w, "tie": t, "loss": l, "median_better": better, "median_worse": worse, "compared": w + t + l}
+            entry = {
+                "win": w,
+                "tie": t,
+                "loss": lost,
+                "median_better": better,
+                "median_worse": worse,
+                "compared": w + t + lost,
+            }
             if decades:
                 entry["mean_log10_diff"] = float(np.mean(decades))
             res["vs_auto"][o] = entry
@@ -187,14 +220,17 @@ def families(problems: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def _normalized_on(problems: Dict[str, Any], pids: Sequence[str], opt: str) -> Optional[float]:
+def _normalized_on(problems: dict[str, Any], pids: Sequence[str], opt: str) -> float | None:
     """Median over ``pids`` of ``opt``'s median regret / random search's median regret."""
     ratios = []
     for p in pids:
         e = problems[p]
         if opt not in e["optimizers"] or "random" not in e["optimizers"]:
             continue
-        mine, rnd = e["optimizers"][opt]["final"]["median"], e["optimizers"]["random"]["final"]["median"]
+        mine, rnd = (
+            e["optimizers"][opt]["final"]["median"],
+            e["optimizers"]["random"]["final"]["median"],
+        )
         if e["log10"]:
             mine, rnd = 10**mine, 10**rnd
         if rnd > 0:
@@ -202,10 +238,16 @@ def _normalized_on(problems: Dict[str, Any], pids: Sequence[str], opt: str) -> O
     return float(np.median(ratios)) if ratios else None
 
 
-def _row(summary: Dict[str, Any], fam: str, pids: List[str], peer: str, check: str, strict: bool) -> Optional[Dict[str, Any]]:
+def _row(
+    summary: dict[str, Any], fam: str, pids: list[str], peer: str, check: str, strict: bool
+) -> dict[str, Any] | None:
     """auto against ``peer`` on the problems of ``pids`` where both ran."""
     problems = summary["problems"]
-    both = [p for p in pids if "arqon_auto" in problems[p]["optimizers"] and peer in problems[p]["optimizers"]]
+    both = [
+        p
+        for p in pids
+        if "arqon_auto" in problems[p]["optimizers"] and peer in problems[p]["optimizers"]
+    ]
     if not both:
         return None
     auto, other = _normalized_on(problems, both, "arqon_auto"), _normalized_on(problems, both, peer)
@@ -217,7 +259,13 @@ def _row(summary: Dict[str, Any], fam: str, pids: List[str], peer: str, check: s
     # normalised regrets can be equal; then auto is better on average when it wins more
     # problems than it loses.
     beats = auto < other or (auto == other and wins > losses)
-    meds = [(problems[p]["optimizers"]["arqon_auto"]["final"]["median"], problems[p]["optimizers"][peer]["final"]["median"]) for p in both]
+    meds = [
+        (
+            problems[p]["optimizers"]["arqon_auto"]["final"]["median"],
+            problems[p]["optimizers"][peer]["final"]["median"],
+        )
+        for p in both
+    ]
     ranks = [(problems[p]["ranks"]["arqon_auto"], problems[p]["ranks"][peer]) for p in both]
     return {
         "check": check,
@@ -236,24 +284,41 @@ def _row(summary: Dict[str, Any], fam: str, pids: List[str], peer: str, check: s
     }
 
 
-def bar(summary: Dict[str, Any]) -> List[Dict[str, Any]]:
+def bar(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The project's quality bar, measured: one row per check, on the problems where both
     optimizers of the row ran. "Optuna's best TPE setting" is, per family, the one of default
     and multivariate TPE with the lower normalised regret."""
     members = _family_members(summary["problems"])
-    rows: List[Dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for fam in ("synthetic", "synthetic-smooth", "synthetic-rugged", "simulation", "sklearn"):
         pids = members.get(fam, [])
-        candidates = [(o, _normalized_on(summary["problems"], pids, o)) for o in ("optuna_tpe", "optuna_tpe_mv")]
+        candidates = [
+            (o, _normalized_on(summary["problems"], pids, o))
+            for o in ("optuna_tpe", "optuna_tpe_mv")
+        ]
         candidates = [(o, v) for o, v in candidates if v is not None]
         if not candidates:
             continue
         best_tpe = min(candidates, key=lambda c: c[1])[0]
-        row = _row(summary, fam, pids, best_tpe, f"auto vs Optuna's better TPE ({best_tpe}) on {fam}", strict=False)
+        row = _row(
+            summary,
+            fam,
+            pids,
+            best_tpe,
+            f"auto vs Optuna's better TPE ({best_tpe}) on {fam}",
+            strict=False,
+        )
         if row:
             rows.append(row)
     for forced in ("arqon_nelder_mead", "arqon_tpe", "arqon_random"):
-        row = _row(summary, "all", members.get("all", []), forced, f"auto vs forced {forced.removeprefix('arqon_')} over all problems", strict=True)
+        row = _row(
+            summary,
+            "all",
+            members.get("all", []),
+            forced,
+            f"auto vs forced {forced.removeprefix('arqon_')} over all problems",
+            strict=True,
+        )
         if row:
             rows.append(row)
     return rows

@@ -32,6 +32,8 @@ def test_shifted_problem_keeps_its_optimum_inside_and_off_centre(name: str) -> N
         lo = np.array([q.low for q in p.space])
         hi = np.array([q.high for q in p.space])
         assert np.all(lo <= x) and np.all(x <= hi)
-        assert p.objective({q.name: float(v) for q, v in zip(p.space, x)}) == pytest.approx(fn.optimum(d), abs=1e-5)
+        assert p.objective({q.name: float(v) for q, v in zip(p.space, x)}) == pytest.approx(
+            fn.optimum(d), abs=1e-5
+        )
         centre = {q.name: (q.low + q.high) / 2 for q in p.space}
         assert p.objective(centre) > fn.optimum(d) + 1e-3, "the centre of the domain is not optimal"

@@ -16,7 +16,7 @@ the benchmark suite, not here: these assert behaviour, and take about a second.
 
 from __future__ import annotations
 
-from typing import Callable, List, Tuple
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -30,16 +30,26 @@ RUGGED_SEEDS = range(21)
 RUGGED_BUDGET = 100
 
 
-def _run(d: int, low: float, high: float, budget: int, seed: int, strategy: str, f: Callable[[np.ndarray], float]) -> aq.ArqonSolver:
+def _run(
+    d: int,
+    low: float,
+    high: float,
+    budget: int,
+    seed: int,
+    strategy: str,
+    f: Callable[[np.ndarray], float],
+) -> aq.ArqonSolver:
     names = [f"x{i}" for i in range(d)]
-    solver = aq.ArqonSolver({n: aq.Float(low, high) for n in names}, budget=budget, seed=seed, strategy=strategy)
+    solver = aq.ArqonSolver(
+        {n: aq.Float(low, high) for n in names}, budget=budget, seed=seed, strategy=strategy
+    )
     while (trial := solver.ask()) is not None:
         solver.tell(trial, f(np.array([trial.params[n] for n in names])))
     assert solver.is_done and solver.n_told == budget
     return solver
 
 
-def _sphere_bests(strategy: str) -> Tuple[List[float], List[aq.ArqonSolver]]:
+def _sphere_bests(strategy: str) -> tuple[list[float], list[aq.ArqonSolver]]:
     solvers = [_run(3, -5.12, 5.12, SPHERE_BUDGET, seed, strategy, sphere) for seed in SPHERE_SEEDS]
     return [s.best.value for s in solvers], solvers
 

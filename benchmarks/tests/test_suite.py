@@ -9,22 +9,29 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from arqbench import cost, problems, quality, report, stats  # noqa: E402
-from arqbench.optimizers import OPTIMIZERS, BudgetExhausted, Recorder, available  # noqa: E402
-from arqbench.space import Choice, Float, Int  # noqa: E402
+import itertools
 
-SPACE = [Float("a", 1e-3, 1.0, log=True), Float("b", -2.0, 3.0), Int("n", 1, 9), Choice("k", ["x", "y", "z"])]
+from arqbench import cost, problems, quality, report, stats
+from arqbench.optimizers import OPTIMIZERS, BudgetExhausted, Recorder, available
+from arqbench.space import Choice, Float, Int
+
+SPACE = [
+    Float("a", 1e-3, 1.0, log=True),
+    Float("b", -2.0, 3.0),
+    Int("n", 1, 9),
+    Choice("k", ["x", "y", "z"]),
+]
 
 
-def _objective(seen: List[Dict[str, Any]]) -> Any:
-    def f(p: Dict[str, Any]) -> float:
+def _objective(seen: list[dict[str, Any]]) -> Any:
+    def f(p: dict[str, Any]) -> float:
         seen.append(dict(p))
         return (np.log(p["a"]) + 3.0) ** 2 + p["b"] ** 2 + abs(p["n"] - 4) + (p["k"] != "y")
 
@@ -35,7 +42,7 @@ def _objective(seen: List[Dict[str, Any]]) -> Any:
 def test_adapter_spends_exactly_its_budget_inside_the_space(name: str) -> None:
     if available(name):
         pytest.skip(available(name))
-    seen: List[Dict[str, Any]] = []
+    seen: list[dict[str, Any]] = []
     rec = Recorder(_objective(seen), 25)
     OPTIMIZERS[name](SPACE, rec, 25, 3)
     assert len(rec.values) == 25 == len(seen)
@@ -59,7 +66,7 @@ def test_run_task_records_curve_and_budget() -> None:
     ns = [n for n, _ in r["curve"]]
     assert ns[0] == 1 and ns[-1] == 30 and 15 in ns
     vals = [v for _, v in r["curve"]]
-    assert all(a >= b for a, b in zip(vals, vals[1:])), "best-so-far never rises"
+    assert all(a >= b for a, b in itertools.pairwise(vals)), "best-so-far never rises"
     assert r["best"] == vals[-1]
 
 
@@ -86,27 +93,48 @@ def test_every_problem_id_resolves() -> None:
         assert np.isfinite(p.objective(x))
 
 
-def _records(finals: Dict[str, List[float]], pid: str) -> List[Dict[str, Any]]:
+def _records(finals: dict[str, list[float]], pid: str) -> list[dict[str, Any]]:
     return [
-        {"problem": pid, "optimizer": o, "seed": s, "budget": 4, "family": "sklearn", "dim": 2, "optimum": None,
-         "seconds": 0.0, "objective_seconds": 0.0, "curve": [[4, v]], "best": v}
+        {
+            "problem": pid,
+            "optimizer": o,
+            "seed": s,
+            "budget": 4,
+            "family": "sklearn",
+            "dim": 2,
+            "optimum": None,
+            "seconds": 0.0,
+            "objective_seconds": 0.0,
+            "curve": [[4, v]],
+            "best": v,
+        }
         for o, vals in finals.items()
         for s, v in enumerate(vals)
     ]
 
 
 def test_a_forced_strategy_row_passes_on_equal_medians_only_with_more_wins_than_losses() -> None:
-    same, better, worse = [1.0 + 0.01 * i for i in range(10)], [0.1 + 0.01 * i for i in range(10)], [5.0 + 0.01 * i for i in range(10)]
+    same, better, worse = (
+        [1.0 + 0.01 * i for i in range(10)],
+        [0.1 + 0.01 * i for i in range(10)],
+        [5.0 + 0.01 * i for i in range(10)],
+    )
     rnd = [10.0 + 0.01 * i for i in range(10)]
     # auto equals forced NM on two problems and clearly beats it on a third: the normalised
     # regrets (medians over problems) are equal, the wins decide.
     recs = _records({"arqon_auto": same, "arqon_nelder_mead": same, "random": rnd}, "sklearn/p1")
     recs += _records({"arqon_auto": same, "arqon_nelder_mead": same, "random": rnd}, "sklearn/p2")
-    recs += _records({"arqon_auto": better, "arqon_nelder_mead": worse, "random": rnd}, "sklearn/p3")
+    recs += _records(
+        {"arqon_auto": better, "arqon_nelder_mead": worse, "random": rnd}, "sklearn/p3"
+    )
     row = next(r for r in stats.bar({**stats.summarize(recs)}) if r["peer"] == "arqon_nelder_mead")
-    assert row["auto_normalized"] == row["peer_normalized"] and row["wtl"] == [1, 2, 0] and row["pass"]
+    assert (
+        row["auto_normalized"] == row["peer_normalized"] and row["wtl"] == [1, 2, 0] and row["pass"]
+    )
     # The same with the third problem lost instead: not met.
-    recs = recs[: len(recs) * 2 // 3] + _records({"arqon_auto": worse, "arqon_nelder_mead": better, "random": rnd}, "sklearn/p3")
+    recs = recs[: len(recs) * 2 // 3] + _records(
+        {"arqon_auto": worse, "arqon_nelder_mead": better, "random": rnd}, "sklearn/p3"
+    )
     row = next(r for r in stats.bar({**stats.summarize(recs)}) if r["peer"] == "arqon_nelder_mead")
     assert row["wtl"] == [0, 2, 1] and not row["pass"]
 
@@ -122,11 +150,35 @@ def test_cost_page_says_how_far_each_optimizer_ran() -> None:
     limits = " ".join(report._cost_limits(cost.PROFILES["full"]))
     assert "600 s of CPU" in limits and "to 100,000 trials" in limits and "Hyperopt TPE" in limits
     rows = [
-        {"optimizer": "arqon_auto", "d": 2, "n": n, "reached": n, "capped": False, "mean_us": 3.0, "peak_rss_growth_mib": 1.0}
+        {
+            "optimizer": "arqon_auto",
+            "d": 2,
+            "n": n,
+            "reached": n,
+            "capped": False,
+            "mean_us": 3.0,
+            "peak_rss_growth_mib": 1.0,
+        }
         for n in (100, 1000)
     ] + [
-        {"optimizer": "optuna_tpe", "d": 2, "n": 100, "reached": 100, "capped": False, "mean_us": 2000.0, "peak_rss_growth_mib": 2.0},
-        {"optimizer": "optuna_tpe", "d": 2, "n": 1000, "reached": 640, "capped": True, "mean_us": 9000.0, "peak_rss_growth_mib": 5.0},
+        {
+            "optimizer": "optuna_tpe",
+            "d": 2,
+            "n": 100,
+            "reached": 100,
+            "capped": False,
+            "mean_us": 2000.0,
+            "peak_rss_growth_mib": 2.0,
+        },
+        {
+            "optimizer": "optuna_tpe",
+            "d": 2,
+            "n": 1000,
+            "reached": 640,
+            "capped": True,
+            "mean_us": 9000.0,
+            "peak_rss_growth_mib": 5.0,
+        },
     ]
     table = "\n".join(report._cost_table(rows))
     assert "| ArqonHPO auto | 3.0 | 3.0 |" in table

@@ -51,7 +51,9 @@ def main(budget: int = 60, seed: int = 0) -> aq.MinimizeResult:
     result = aq.minimize(pid_cost, SPACE, budget=budget, seed=seed)
     c = result.classification
     assert c is not None and result.best_params is not None
-    print(f"classification: {c.label} (score {c.score:.2f}, threshold {c.threshold:.2f}): {c.reason}")
+    print(
+        f"classification: {c.label} (score {c.score:.2f}, threshold {c.threshold:.2f}): {c.reason}"
+    )
     print(f"strategy:       {result.strategy}")
     gains = ", ".join(f"{k}={v:.4g}" for k, v in result.best_params.items())
     print(f"best:           cost {result.best_value:.5f} at {gains}")

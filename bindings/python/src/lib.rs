@@ -106,17 +106,11 @@ fn map_error(py: Python<'_>, error: Error) -> PyErr {
         }
         // Config text (either layout) is the user's input; state and artifact text is saved
         // state, whose damage is a resume problem.
-        Error::Json {
-            what,
-            message: detail,
-            line,
-            column,
-            ..
-        } if what.starts_with("configuration") => {
-            let issue = vec![(
-                "json".to_string(),
-                format!("line {line}, column {column}: {detail}"),
-            )];
+        Error::Json { what, message: detail, line, column, .. }
+            if what.starts_with("configuration") =>
+        {
+            let issue =
+                vec![("json".to_string(), format!("line {line}, column {column}: {detail}"))];
             let attrs = match issue.into_pyobject(py) {
                 Ok(l) => vec![("issues", l.into_any())],
                 Err(e) => return e,
@@ -192,8 +186,7 @@ fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
 fn serde_to_py<'py, T: serde::Serialize>(py: Python<'py>, data: &T) -> PyResult<Bound<'py, PyAny>> {
     let text = serde_json::to_string(data)
         .map_err(|e| PyValueError::new_err(format!("cannot convert engine data: {e}")))?;
-    py.import(pyo3::intern!(py, "json"))?
-        .call_method1(pyo3::intern!(py, "loads"), (text,))
+    py.import(pyo3::intern!(py, "json"))?.call_method1(pyo3::intern!(py, "loads"), (text,))
 }
 
 /// One suggestion to evaluate: `params` holds plain Python values (float, int, str, bool).
@@ -214,12 +207,7 @@ impl Trial {
         phase: Bound<'_, PyString>,
         strategy: Bound<'_, PyString>,
     ) -> Self {
-        Self {
-            id,
-            params: params.unbind(),
-            phase: phase.unbind(),
-            strategy: strategy.unbind(),
-        }
+        Self { id, params: params.unbind(), phase: phase.unbind(), strategy: strategy.unbind() }
     }
 
     /// The id to pass back to `tell` (trials are numbered from 0 in the order asked).
@@ -286,10 +274,7 @@ impl Solver {
             .iter()
             .map(|(name, _)| (name.to_string(), PyString::new(py, name).unbind()))
             .collect();
-        Self {
-            inner: Mutex::new(solver),
-            names,
-        }
+        Self { inner: Mutex::new(solver), names }
     }
 
     /// A trial as the Python `Trial` type.
@@ -323,9 +308,7 @@ impl Solver {
     fn lock(&self) -> MutexGuard<'_, engine::Solver> {
         // Engine code runs under `guarded` while the lock is held, so a panic never unwinds
         // through the guard; the lock cannot be poisoned in practice.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` on the engine with the GIL released and panics caught.
@@ -387,11 +370,7 @@ fn is_numpy_bool(value: &Bound<'_, PyAny>) -> bool {
 }
 
 fn type_error(what: &str, expected: &str, got: &Bound<'_, PyAny>) -> PyErr {
-    let type_name = got
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "?".into());
+    let type_name = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
     PyTypeError::new_err(format!(
         "{what} must be {expected}, got {type_name} ({})",
         got.repr().map(|r| r.to_string()).unwrap_or_default()
@@ -414,9 +393,7 @@ fn real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
         || value.hasattr("__index__")?
         || value.hasattr("__float__")?
     {
-        return value
-            .extract::<f64>()
-            .map_err(|_| type_error(what, "a real number", value));
+        return value.extract::<f64>().map_err(|_| type_error(what, "a real number", value));
     }
     Err(type_error(what, "a real number", value))
 }
@@ -472,10 +449,7 @@ impl Solver {
         let n = usize::try_from(n).map_err(|_| {
             PyValueError::new_err(format!("n must be a non-negative integer, got {n}"))
         })?;
-        self.with(py, |s| s.ask_batch(n))?
-            .into_iter()
-            .map(|t| self.trial_to_py(py, t))
-            .collect()
+        self.with(py, |s| s.ask_batch(n))?.into_iter().map(|t| self.trial_to_py(py, t)).collect()
     }
 
     /// Reports a trial's result: a value (lower is better), or `failed=True` with an optional
@@ -542,9 +516,7 @@ impl Solver {
     /// The best completed trial as a dict, or None.
     #[getter]
     fn best<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.with(py, |s| s.best().cloned())?
-            .map(|b| serde_to_py(py, &b))
-            .transpose()
+        self.with(py, |s| s.best().cloned())?.map(|b| serde_to_py(py, &b)).transpose()
     }
 
     /// Every trial handed out, as dicts, by id.
@@ -593,9 +565,7 @@ impl Solver {
     /// The landscape classification as a dict, once the probe is complete.
     #[getter]
     fn classification<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.with(py, |s| s.classification().cloned())?
-            .map(|c| serde_to_py(py, &c))
-            .transpose()
+        self.with(py, |s| s.classification().cloned())?.map(|c| serde_to_py(py, &c)).transpose()
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -610,9 +580,7 @@ impl Solver {
 /// prove that a panic becomes an `ArqonError`, not an abort or a `PanicException`).
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
-    guarded(py, || -> () {
-        panic!("deliberate panic for the test suite")
-    })
+    guarded(py, || -> () { panic!("deliberate panic for the test suite") })
 }
 
 #[pymodule]
@@ -629,12 +597,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_VERSION", engine::VERSION)?;
     m.add(
         "STRATEGIES",
-        [
-            "auto",
-            Method::NelderMead.as_str(),
-            Method::Tpe.as_str(),
-            Method::Random.as_str(),
-        ],
+        ["auto", Method::NelderMead.as_str(), Method::Tpe.as_str(), Method::Random.as_str()],
     )?;
     Ok(())
 }

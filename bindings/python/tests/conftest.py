@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
@@ -12,17 +12,17 @@ REPO = Path(__file__).resolve().parents[3]
 CONTRACTS = REPO / "contracts"
 
 
-def golden_files() -> List[Path]:
+def golden_files() -> list[Path]:
     return sorted((CONTRACTS / "golden").glob("*.json"))
 
 
-def load_json(path: Path) -> Dict[str, Any]:
-    data: Dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+def load_json(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
 @pytest.fixture
-def mixed_space() -> Dict[str, Any]:
+def mixed_space() -> dict[str, Any]:
     import arqonhpo as aq
 
     return {

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import statistics
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-import arqonhpo as aq
 from conftest import REPO
 
+import arqonhpo as aq
+
 sys.path.insert(0, str(REPO / "examples" / "python"))
-import sim_tuning  # noqa: E402
+import sim_tuning
 
 SEEDS = range(5)
 
@@ -29,7 +28,10 @@ def optimum() -> float:
     bounds = [(p.low, p.high) for p in sim_tuning.SPACE.values()]
     starts = [(1.0, 0.5, 0.5), (5.0, 2.0, 2.0), (10.0, 1.0, 3.0), (2.0, 4.0, 1.0), (15.0, 0.2, 4.5)]
     best = min(
-        (scipy_minimize(lambda x: sim_tuning.pid_cost(*x), x0, bounds=bounds, method="L-BFGS-B") for x0 in starts),
+        (
+            scipy_minimize(lambda x: sim_tuning.pid_cost(*x), x0, bounds=bounds, method="L-BFGS-B")
+            for x0 in starts
+        ),
         key=lambda r: r.fun,
     )
     assert all(lo < x < hi for x, (lo, hi) in zip(best.x, bounds)), "the optimum is interior"
@@ -38,7 +40,10 @@ def optimum() -> float:
 
 @pytest.fixture(scope="module")
 def runs() -> Any:
-    return [aq.minimize(sim_tuning.pid_cost, sim_tuning.SPACE, budget=60, seed=s, progress=False) for s in SEEDS]
+    return [
+        aq.minimize(sim_tuning.pid_cost, sim_tuning.SPACE, budget=60, seed=s, progress=False)
+        for s in SEEDS
+    ]
 
 
 def test_sim_tuning_is_classified_smooth_and_uses_nelder_mead(runs: Any) -> None:
@@ -55,7 +60,9 @@ def test_sim_tuning_lands_near_the_optimum(runs: Any, optimum: float) -> None:
     assert max(gaps) < 0.05, gaps
 
 
-def test_example_script_prints_classification_strategy_and_best(capsys: pytest.CaptureFixture[str]) -> None:
+def test_example_script_prints_classification_strategy_and_best(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     sim_tuning.main(budget=60, seed=0)
     out = capsys.readouterr().out
     assert "classification: smooth" in out

@@ -5,7 +5,7 @@ TPE must beat random search (strategy="random", same budget and seeds) on averag
 from __future__ import annotations
 
 import statistics
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
@@ -33,7 +33,7 @@ def data() -> Any:
 
 
 @pytest.fixture(scope="module")
-def results(data: Any) -> Dict[str, List[aq.MinimizeResult]]:
+def results(data: Any) -> dict[str, list[aq.MinimizeResult]]:
     X_train, X_val, y_train, y_val = data
 
     def validation_error(C: float, gamma: float, kernel: str) -> float:
@@ -41,19 +41,26 @@ def results(data: Any) -> Dict[str, List[aq.MinimizeResult]]:
         return 1.0 - float(model.score(X_val, y_val))
 
     return {
-        strategy: [aq.minimize(validation_error, SPACE, budget=BUDGET, seed=s, strategy=strategy, progress=False) for s in SEEDS]
+        strategy: [
+            aq.minimize(
+                validation_error, SPACE, budget=BUDGET, seed=s, strategy=strategy, progress=False
+            )
+            for s in SEEDS
+        ]
         for strategy in ("auto", "random")
     }
 
 
-def test_sklearn_tuning_is_classified_rugged_and_uses_tpe(results: Dict[str, List[aq.MinimizeResult]]) -> None:
+def test_sklearn_tuning_is_classified_rugged_and_uses_tpe(
+    results: dict[str, list[aq.MinimizeResult]],
+) -> None:
     for r in results["auto"]:
         assert r.classification is not None and r.classification.label == "rugged"
         assert r.strategy == "tpe"
         assert {t.strategy for t in r.trials} == {"sobol", "tpe"}
 
 
-def test_tpe_beats_random_search_on_average(results: Dict[str, List[aq.MinimizeResult]]) -> None:
+def test_tpe_beats_random_search_on_average(results: dict[str, list[aq.MinimizeResult]]) -> None:
     tpe = [r.best_value for r in results["auto"]]
     rnd = [r.best_value for r in results["random"]]
     assert all(v is not None for v in tpe + rnd)

@@ -4,7 +4,7 @@ the solver exactly as it was."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,8 +12,12 @@ import pytest
 import arqonhpo as aq
 
 
-def base_config(**overrides: Any) -> Dict[str, Any]:
-    config: Dict[str, Any] = {"seed": 0, "budget": 10, "space": {"x": {"type": "float", "low": 0.0, "high": 1.0}}}
+def base_config(**overrides: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "seed": 0,
+        "budget": 10,
+        "space": {"x": {"type": "float", "low": 0.0, "high": 1.0}},
+    }
     config.update(overrides)
     return config
 
@@ -21,38 +25,120 @@ def base_config(**overrides: Any) -> Dict[str, Any]:
 FLOAT = {"type": "float", "low": 0.0, "high": 1.0}
 
 # (case id, config, expected path, text that must appear in the message)
-CONFIG_CASES: List[Tuple[str, Dict[str, Any], str, str]] = [
+CONFIG_CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("budget_zero", base_config(budget=0), "budget", "got 0"),
     ("space_empty", base_config(space={}), "space", "empty"),
     ("too_many_params", base_config(space={f"p{i}": FLOAT for i in range(257)}), "space", "257"),
     ("empty_name", base_config(space={"": FLOAT}), "space", "empty name"),
-    ("float_infinite_bound", base_config(space={"x": {"type": "float", "low": 0.0, "high": float("inf")}}), "space.x.high", "inf"),
-    ("float_nan_bound", base_config(space={"x": {"type": "float", "low": float("nan"), "high": 1.0}}), "space.x.low", "nan"),
-    ("int_fractional_bound", base_config(space={"n": {"type": "int", "low": 0.5, "high": 4}}), "space.n.low", "0.5"),
-    ("int_huge_bound", base_config(space={"n": {"type": "int", "low": 0, "high": 2.0**60}}), "space.n.high", "2^53"),
-    ("low_not_below_high", base_config(space={"x": {"type": "float", "low": 2.0, "high": 1.0}}), "space.x", "low = 2"),
-    ("low_equals_high", base_config(space={"n": {"type": "int", "low": 3, "high": 3}}), "space.n", "high = 3"),
-    ("log_nonpositive_low", base_config(space={"x": {"type": "float", "low": 0.0, "high": 1.0, "log": True}}), "space.x.low", "low = 0"),
-    ("choice_empty", base_config(space={"c": {"type": "choice", "choices": []}}), "space.c.choices", "empty"),
-    ("choice_repeated", base_config(space={"c": {"type": "choice", "choices": ["a", "b", "a"]}}), "space.c.choices[2]", '"a"'),
-    ("choice_nan_option", base_config(space={"c": {"type": "choice", "choices": ["a", float("nan")]}}), "space.c.choices[1]", "nan"),
-    ("choice_int_float_repeat", base_config(space={"c": {"type": "choice", "choices": [1, 1.0]}}), "space.c.choices[1]", "1"),
+    (
+        "float_infinite_bound",
+        base_config(space={"x": {"type": "float", "low": 0.0, "high": float("inf")}}),
+        "space.x.high",
+        "inf",
+    ),
+    (
+        "float_nan_bound",
+        base_config(space={"x": {"type": "float", "low": float("nan"), "high": 1.0}}),
+        "space.x.low",
+        "nan",
+    ),
+    (
+        "int_fractional_bound",
+        base_config(space={"n": {"type": "int", "low": 0.5, "high": 4}}),
+        "space.n.low",
+        "0.5",
+    ),
+    (
+        "int_huge_bound",
+        base_config(space={"n": {"type": "int", "low": 0, "high": 2.0**60}}),
+        "space.n.high",
+        "2^53",
+    ),
+    (
+        "low_not_below_high",
+        base_config(space={"x": {"type": "float", "low": 2.0, "high": 1.0}}),
+        "space.x",
+        "low = 2",
+    ),
+    (
+        "low_equals_high",
+        base_config(space={"n": {"type": "int", "low": 3, "high": 3}}),
+        "space.n",
+        "high = 3",
+    ),
+    (
+        "log_nonpositive_low",
+        base_config(space={"x": {"type": "float", "low": 0.0, "high": 1.0, "log": True}}),
+        "space.x.low",
+        "low = 0",
+    ),
+    (
+        "choice_empty",
+        base_config(space={"c": {"type": "choice", "choices": []}}),
+        "space.c.choices",
+        "empty",
+    ),
+    (
+        "choice_repeated",
+        base_config(space={"c": {"type": "choice", "choices": ["a", "b", "a"]}}),
+        "space.c.choices[2]",
+        '"a"',
+    ),
+    (
+        "choice_nan_option",
+        base_config(space={"c": {"type": "choice", "choices": ["a", float("nan")]}}),
+        "space.c.choices[1]",
+        "nan",
+    ),
+    (
+        "choice_int_float_repeat",
+        base_config(space={"c": {"type": "choice", "choices": [1, 1.0]}}),
+        "space.c.choices[1]",
+        "1",
+    ),
     ("probe_fraction_zero", base_config(probe={"fraction": 0.0}), "probe.fraction", "got 0"),
     ("probe_fraction_above_one", base_config(probe={"fraction": 1.5}), "probe.fraction", "1.5"),
     ("probe_min_points_zero", base_config(probe={"min_points": 0}), "probe.min_points", "got 0"),
-    ("threshold_out_of_range", base_config(classifier={"threshold": 1.2}), "classifier.threshold", "1.2"),
-    ("warm_start_nan_value", base_config(warm_start=[{"params": {"x": 0.5}, "value": float("nan")}]), "warm_start[0].value", "nan"),
-    ("warm_start_unknown_param", base_config(warm_start=[{"params": {"x": 0.5, "y": 1.0}, "value": 1.0}]), "warm_start[0].params.y", "not a parameter"),
-    ("warm_start_missing_param", base_config(warm_start=[{"params": {}, "value": 1.0}]), "warm_start[0].params.x", "missing"),
-    ("warm_start_out_of_bounds", base_config(warm_start=[{"params": {"x": 3.0}, "value": 1.0}]), "warm_start[0].params.x", "got 3"),
+    (
+        "threshold_out_of_range",
+        base_config(classifier={"threshold": 1.2}),
+        "classifier.threshold",
+        "1.2",
+    ),
+    (
+        "warm_start_nan_value",
+        base_config(warm_start=[{"params": {"x": 0.5}, "value": float("nan")}]),
+        "warm_start[0].value",
+        "nan",
+    ),
+    (
+        "warm_start_unknown_param",
+        base_config(warm_start=[{"params": {"x": 0.5, "y": 1.0}, "value": 1.0}]),
+        "warm_start[0].params.y",
+        "not a parameter",
+    ),
+    (
+        "warm_start_missing_param",
+        base_config(warm_start=[{"params": {}, "value": 1.0}]),
+        "warm_start[0].params.x",
+        "missing",
+    ),
+    (
+        "warm_start_out_of_bounds",
+        base_config(warm_start=[{"params": {"x": 3.0}, "value": 1.0}]),
+        "warm_start[0].params.x",
+        "got 3",
+    ),
     ("unknown_field", base_config(budgett=3), "json", "budgett"),
     ("unknown_strategy", base_config(strategy="cmaes"), "json", "cmaes"),
     ("unknown_param_type", base_config(space={"x": {"type": "complex"}}), "json", "complex"),
 ]
 
 
-@pytest.mark.parametrize("config,path,needle", [c[1:] for c in CONFIG_CASES], ids=[c[0] for c in CONFIG_CASES])
-def test_config_errors_name_field_and_value(config: Dict[str, Any], path: str, needle: str) -> None:
+@pytest.mark.parametrize(
+    "config,path,needle", [c[1:] for c in CONFIG_CASES], ids=[c[0] for c in CONFIG_CASES]
+)
+def test_config_errors_name_field_and_value(config: dict[str, Any], path: str, needle: str) -> None:
     with pytest.raises(aq.ConfigError) as info:
         aq.ArqonSolver.from_config(config)
     err = info.value
@@ -62,16 +148,33 @@ def test_config_errors_name_field_and_value(config: Dict[str, Any], path: str, n
     assert needle.lower() in str(err).lower(), str(err)
 
 
-LEGACY_CASES: List[Tuple[str, str, str, str]] = [
-    ("bad_scale", '{"budget": 5, "bounds": {"a": {"min": 0, "max": 1, "scale": "Cubic"}}}', "bounds.a.scale", "Cubic"),
-    ("min_above_max", '{"budget": 5, "bounds": {"a": {"min": 2, "max": 1}}}', "bounds.a", "min = 2"),
+LEGACY_CASES: list[tuple[str, str, str, str]] = [
+    (
+        "bad_scale",
+        '{"budget": 5, "bounds": {"a": {"min": 0, "max": 1, "scale": "Cubic"}}}',
+        "bounds.a.scale",
+        "Cubic",
+    ),
+    (
+        "min_above_max",
+        '{"budget": 5, "bounds": {"a": {"min": 2, "max": 1}}}',
+        "bounds.a",
+        "min = 2",
+    ),
     ("zero_budget", '{"budget": 0, "bounds": {"a": {"min": 0, "max": 1}}}', "budget", "got 0"),
-    ("unknown_field", '{"budget": 5, "bounds": {"a": {"min": 0, "max": 1}}, "probe_rate": 0.2}', "json", "probe_rate"),
+    (
+        "unknown_field",
+        '{"budget": 5, "bounds": {"a": {"min": 0, "max": 1}}, "probe_rate": 0.2}',
+        "json",
+        "probe_rate",
+    ),
     ("malformed", '{"budget": 5, "bounds": {"a": {"min": 0, "max": }}}', "json", "line 1"),
 ]
 
 
-@pytest.mark.parametrize("text,path,needle", [c[1:] for c in LEGACY_CASES], ids=[c[0] for c in LEGACY_CASES])
+@pytest.mark.parametrize(
+    "text,path,needle", [c[1:] for c in LEGACY_CASES], ids=[c[0] for c in LEGACY_CASES]
+)
 def test_legacy_03_config_errors_are_config_errors(text: str, path: str, needle: str) -> None:
     with pytest.raises(aq.ConfigError) as info:
         aq.ArqonSolver.from_config(text)
@@ -89,7 +192,7 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_duplicate_parameter_names_in_json_text() -> None:
     text = '{"budget": 5, "space": {"x": {"type": "float", "low": 0, "high": 1}, "x": {"type": "float", "low": 0, "high": 2}}}'
-    with pytest.raises(aq.ConfigError, match="space.x"):
+    with pytest.raises(aq.ConfigError, match=r"space\.x"):
         aq.ArqonSolver.from_config(text)
 
 
@@ -173,7 +276,9 @@ def solver() -> aq.ArqonSolver:
         (lambda s: s.ask_batch("2"), TypeError, "n must be a non-negative integer"),
     ],
 )
-def test_bad_calls_raise_and_leave_the_solver_unchanged(solver: aq.ArqonSolver, call: Any, exc: type, needle: str) -> None:
+def test_bad_calls_raise_and_leave_the_solver_unchanged(
+    solver: aq.ArqonSolver, call: Any, exc: type, needle: str
+) -> None:
     before = solver.snapshot()
     with pytest.raises(exc) as info:
         call(solver)
@@ -185,7 +290,9 @@ def test_trial_error_is_a_key_error_with_the_id(solver: aq.ArqonSolver) -> None:
     with pytest.raises(KeyError) as info:
         solver.tell(7, 1.0)
     assert isinstance(info.value, aq.TrialError) and info.value.trial_id == 7
-    assert str(info.value).startswith("unknown trial id 7"), "readable, not quoted like a plain KeyError"
+    assert str(info.value).startswith("unknown trial id 7"), (
+        "readable, not quoted like a plain KeyError"
+    )
 
 
 @pytest.mark.parametrize(

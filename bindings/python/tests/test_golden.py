@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import golden_files, load_json
 
 import arqonhpo as aq
-from conftest import golden_files, load_json
 
 
 def test_there_are_golden_runs() -> None:
@@ -28,7 +28,9 @@ def test_golden_run_replays_bit_identically(path: Path) -> None:
         assert list(trial.params) == list(step["params"]), "params come in space order"
         for name, expected in step["params"].items():
             got = trial.params[name]
-            assert type(got) is type(expected), f"{path.name} step {step['id']} {name}: {got!r} vs {expected!r}"
+            assert type(got) is type(expected), (
+                f"{path.name} step {step['id']} {name}: {got!r} vs {expected!r}"
+            )
             assert got == expected, f"{path.name} step {step['id']} {name}: {got!r} != {expected!r}"
         if step["value"] is None:
             solver.tell(trial, failed=True, reason="golden failure")

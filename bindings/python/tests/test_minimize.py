@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import builtins
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import threading
-from typing import Any, Dict
+from typing import Any
 
 import pytest
+from conftest import bowl
 
 import arqonhpo as aq
-from conftest import bowl
 
 SPACE = {"a": aq.Float(-1.0, 2.0), "b": aq.Int(0, 4), "c": aq.Choice(["x", "yy"])}
 
@@ -33,7 +34,9 @@ def test_minimize_sequential_is_deterministic_and_matches_the_manual_loop() -> N
 
 @pytest.mark.parametrize("executor", ["thread", "process"])
 def test_minimize_parallel_workers(executor: str) -> None:
-    result = aq.minimize(bowl, SPACE, budget=24, seed=1, n_workers=3, executor=executor, progress=False)
+    result = aq.minimize(
+        bowl, SPACE, budget=24, seed=1, n_workers=3, executor=executor, progress=False
+    )
     assert sorted(t.id for t in result.trials) == list(range(24))
     assert all(t.status == "completed" for t in result.trials)
     assert result.best_value == min(t.value for t in result.trials if t.value is not None)
@@ -58,10 +61,8 @@ def test_parallel_workers_really_overlap() -> None:
         with lock:
             running += 1
             peak = max(peak, running)
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             gate.wait()  # passes only when three evaluations run at the same time
-        except threading.BrokenBarrierError:
-            pass
         with lock:
             running -= 1
         return bowl(**params)
@@ -78,7 +79,9 @@ def failing_objective(**params: Any) -> float:
 
 @pytest.mark.parametrize("n_workers", [1, 2])
 def test_objective_exceptions_are_recorded_as_failed(n_workers: int) -> None:
-    result = aq.minimize(failing_objective, SPACE, budget=30, seed=0, n_workers=n_workers, progress=False)
+    result = aq.minimize(
+        failing_objective, SPACE, budget=30, seed=0, n_workers=n_workers, progress=False
+    )
     failed = [t for t in result.trials if t.status == "failed"]
     assert failed and result.n_failed == len(failed)
     assert all(t.params["b"] == 0 for t in failed)
@@ -90,7 +93,15 @@ def test_objective_exceptions_are_recorded_as_failed(n_workers: int) -> None:
 def test_raise_on_error_records_then_reraises(n_workers: int) -> None:
     solver = aq.ArqonSolver(SPACE, budget=30, seed=0)
     with pytest.raises(RuntimeError, match="diverged"):
-        aq.minimize(failing_objective, SPACE, budget=30, n_workers=n_workers, progress=False, raise_on_error=True, solver=solver)
+        aq.minimize(
+            failing_objective,
+            SPACE,
+            budget=30,
+            n_workers=n_workers,
+            progress=False,
+            raise_on_error=True,
+            solver=solver,
+        )
     statuses = [t.status for t in solver.trials]
     assert "failed" in statuses
     assert solver.pending == [], "every started trial is told before re-raising"
@@ -127,7 +138,9 @@ def test_keyboard_interrupt_stops_cleanly_and_keeps_finished_trials(n_workers: i
 
         cf.wait = interrupted_wait  # type: ignore[assignment]
         try:
-            result = aq.minimize(bowl, SPACE, budget=30, seed=0, n_workers=n_workers, progress=False)
+            result = aq.minimize(
+                bowl, SPACE, budget=30, seed=0, n_workers=n_workers, progress=False
+            )
         finally:
             cf.wait = original
     assert result.interrupted
@@ -146,7 +159,9 @@ def test_progress_bar_with_tqdm(capsys: pytest.CaptureFixture[str]) -> None:
     assert "12/12" in err and "arqonhpo" in err
 
 
-def test_progress_without_optional_packages(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_without_optional_packages(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     real_import = builtins.__import__
 
     def no_extras(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -186,7 +201,7 @@ def test_minimize_continues_an_existing_solver() -> None:
     assert result.solver is solver and solver.is_done and len(result.trials) == 20
 
 
-def test_result_params_are_plain_python(**_: Dict[str, Any]) -> None:
+def test_result_params_are_plain_python(**_: dict[str, Any]) -> None:
     result = aq.minimize(bowl, SPACE, budget=10, seed=0, progress=False)
     assert result.best_params is not None
     assert {type(v) for v in result.best_params.values()} <= {float, int, str}
@@ -194,10 +209,14 @@ def test_result_params_are_plain_python(**_: Dict[str, Any]) -> None:
 
 def test_process_executor_needs_a_picklable_objective() -> None:
     with pytest.raises(TypeError, match="picklable objective"):
-        aq.minimize(lambda **p: 0.0, SPACE, budget=4, n_workers=2, executor="process", progress=False)
+        aq.minimize(
+            lambda **p: 0.0, SPACE, budget=4, n_workers=2, executor="process", progress=False
+        )
 
 
-def test_progress_with_rich_when_tqdm_is_missing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_with_rich_when_tqdm_is_missing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytest.importorskip("rich")
     real_import = builtins.__import__
 

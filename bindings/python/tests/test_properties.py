@@ -4,7 +4,7 @@ integral, choices are valid, and the budget is never exceeded, for any space and
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Tuple
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -32,7 +32,9 @@ def int_params(draw: Any) -> aq.Int:
     return aq.Int(low, high, log=log)
 
 
-options = st.one_of(st.text(max_size=5), st.integers(-100, 100), st.booleans(), st.floats(-10, 10, allow_nan=False))
+options = st.one_of(
+    st.text(max_size=5), st.integers(-100, 100), st.booleans(), st.floats(-10, 10, allow_nan=False)
+)
 
 
 @st.composite
@@ -41,7 +43,11 @@ def choice_params(draw: Any) -> aq.Choice:
     distinct: list = []
     for v in raw:
         if not any(type(v) is type(d) and v == d for d in distinct) and not any(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and isinstance(d, (int, float)) and not isinstance(d, bool) and v == d
+            isinstance(v, (int, float))
+            and not isinstance(v, bool)
+            and isinstance(d, (int, float))
+            and not isinstance(d, bool)
+            and v == d
             for d in distinct
         ):
             distinct.append(v)
@@ -56,7 +62,7 @@ spaces = st.dictionaries(
 )
 
 
-def check(space: Dict[str, Any], params: Dict[str, Any]) -> None:
+def check(space: dict[str, Any], params: dict[str, Any]) -> None:
     assert list(params) == list(space)
     for name, p in space.items():
         v = params[name]
@@ -78,7 +84,9 @@ def check(space: Dict[str, Any], params: Dict[str, Any]) -> None:
     strategy=st.sampled_from(["auto", "nelder_mead", "tpe", "random"]),
     batch=st.integers(1, 4),
 )
-def test_suggestions_are_valid(space: Dict[str, Any], budget: int, seed: int, strategy: str, batch: int) -> None:
+def test_suggestions_are_valid(
+    space: dict[str, Any], budget: int, seed: int, strategy: str, batch: int
+) -> None:
     solver = aq.ArqonSolver(space, budget=budget, seed=seed, strategy=strategy)
     asked = 0
     while trials := solver.ask_batch(batch):
@@ -92,8 +100,8 @@ def test_suggestions_are_valid(space: Dict[str, Any], budget: int, seed: int, st
 
 @settings(max_examples=25, deadline=None)
 @given(space=spaces, seed=st.integers(0, 2**32))
-def test_same_seed_same_suggestions(space: Dict[str, Any], seed: int) -> None:
-    def stream() -> Tuple[Any, ...]:
+def test_same_seed_same_suggestions(space: dict[str, Any], seed: int) -> None:
+    def stream() -> tuple[Any, ...]:
         s = aq.ArqonSolver(space, budget=15, seed=seed)
         out = []
         while (t := s.ask()) is not None:

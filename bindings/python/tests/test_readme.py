@@ -24,7 +24,13 @@ def quick_start() -> str:
 
 
 def test_readme_quick_start_runs(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-c", quick_start()], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", quick_start()],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "rugged tpe"

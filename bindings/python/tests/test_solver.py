@@ -8,17 +8,17 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import jsonschema
 import numpy as np
 import pytest
-
-import arqonhpo as aq
 from conftest import CONTRACTS, bowl
 
+import arqonhpo as aq
 
-def run(solver: aq.ArqonSolver, n: int) -> List[Dict[str, Any]]:
+
+def run(solver: aq.ArqonSolver, n: int) -> list[dict[str, Any]]:
     """Asks and tells `n` trials of `bowl`, returning the params handed out."""
     seen = []
     for _ in range(n):
@@ -30,7 +30,7 @@ def run(solver: aq.ArqonSolver, n: int) -> List[Dict[str, Any]]:
     return seen
 
 
-def test_readme_style_loop(mixed_space: Dict[str, Any]) -> None:
+def test_readme_style_loop(mixed_space: dict[str, Any]) -> None:
     solver = aq.ArqonSolver(mixed_space, budget=30, seed=0)
     while (trial := solver.ask()) is not None:
         assert set(trial.params) == {"kp", "layers", "kernel"}
@@ -42,7 +42,9 @@ def test_readme_style_loop(mixed_space: Dict[str, Any]) -> None:
         solver.tell(trial, bowl(**trial.params))
     assert solver.is_done and solver.phase == "done"
     best = solver.best
-    assert best is not None and best.value == min(t.value for t in solver.trials if t.value is not None)
+    assert best is not None and best.value == min(
+        t.value for t in solver.trials if t.value is not None
+    )
     c = solver.classification
     assert c is not None and c.label in ("smooth", "rippled", "noisy", "rugged") and c.reason
     assert "fdc" in c.features
@@ -51,7 +53,7 @@ def test_readme_style_loop(mixed_space: Dict[str, Any]) -> None:
     assert len(solver.trials) == 30 and solver.n_told == 30 and solver.pending == []
 
 
-def test_tell_by_id_and_failed(mixed_space: Dict[str, Any]) -> None:
+def test_tell_by_id_and_failed(mixed_space: dict[str, Any]) -> None:
     solver = aq.ArqonSolver(mixed_space, budget=5, seed=1)
     a, b, c = solver.ask_batch(3)
     solver.tell(b.id, 2.0)
@@ -70,13 +72,17 @@ def test_numpy_scalars_are_accepted_everywhere() -> None:
         "n": aq.Int(np.int64(1), np.int32(9)),
         "c": aq.Choice([np.int64(1), np.float64(2.5), np.str_("a"), np.bool_(True)]),
     }
-    solver = aq.ArqonSolver(space, budget=np.int64(6), seed=np.uint32(3), probe_fraction=np.float64(0.5))
+    solver = aq.ArqonSolver(
+        space, budget=np.int64(6), seed=np.uint32(3), probe_fraction=np.float64(0.5)
+    )
     trials = solver.ask_batch(np.int64(3))
     solver.tell(trials[0], np.float64(1.0))
     solver.tell(np.int64(trials[1].id), np.float32(0.5))
     solver.tell(trials[2], np.int64(3))
     assert [t.value for t in solver.trials] == [1.0, 0.5, 3.0]
-    assert aq.ArqonSolver.from_config({"seed": np.int64(1), "budget": 3, "space": {"x": aq.Float(0, 1).to_config()}}).ask()
+    assert aq.ArqonSolver.from_config(
+        {"seed": np.int64(1), "budget": 3, "space": {"x": aq.Float(0, 1).to_config()}}
+    ).ask()
 
 
 def test_ask_batch_respects_budget() -> None:
@@ -87,7 +93,7 @@ def test_ask_batch_respects_budget() -> None:
     assert solver.ask_batch(0) == []
 
 
-def test_same_seed_same_stream_different_seed_differs(mixed_space: Dict[str, Any]) -> None:
+def test_same_seed_same_stream_different_seed_differs(mixed_space: dict[str, Any]) -> None:
     a = run(aq.ArqonSolver(mixed_space, budget=40, seed=5), 40)
     b = run(aq.ArqonSolver(mixed_space, budget=40, seed=5), 40)
     c = run(aq.ArqonSolver(mixed_space, budget=40, seed=6), 40)
@@ -121,7 +127,13 @@ def test_determinism_across_processes() -> None:
     }
     code = _CHILD.format(tests=str(Path(__file__).parent), config=json.dumps(config))
     outs = [
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env={"PYTHONHASHSEED": str(i), "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": str(i), "PATH": ""},
+        ).stdout
         for i in (1, 2)
     ]
     first, second = (json.loads(o) for o in outs)
@@ -172,7 +184,7 @@ def test_trial_pickles() -> None:
     solver.tell(u, 0.5)  # a copy names the same trial
 
 
-def test_artifact_matches_the_schema(mixed_space: Dict[str, Any]) -> None:
+def test_artifact_matches_the_schema(mixed_space: dict[str, Any]) -> None:
     schema = json.loads((CONTRACTS / "artifact.schema.json").read_text())
     solver = aq.ArqonSolver(mixed_space, budget=25, seed=2)
     run(solver, 23)
@@ -186,8 +198,10 @@ def test_artifact_matches_the_schema(mixed_space: Dict[str, Any]) -> None:
 
 def test_threads_share_one_solver() -> None:
     budget = 400
-    solver = aq.ArqonSolver({"x": aq.Float(-1, 1), "y": aq.Float(-1, 1)}, budget=budget, seed=0, strategy="tpe")
-    ids: List[int] = []
+    solver = aq.ArqonSolver(
+        {"x": aq.Float(-1, 1), "y": aq.Float(-1, 1)}, budget=budget, seed=0, strategy="tpe"
+    )
+    ids: list[int] = []
     lock = threading.Lock()
 
     def worker() -> None:
@@ -206,7 +220,12 @@ def test_threads_share_one_solver() -> None:
 
 
 def test_from_config_dict_text_path_agree(tmp_path: Path) -> None:
-    config = {"seed": 3, "budget": 12, "space": {"a": {"type": "float", "low": 0, "high": 1}}, "strategy": "random"}
+    config = {
+        "seed": 3,
+        "budget": 12,
+        "space": {"a": {"type": "float", "low": 0, "high": 1}},
+        "strategy": "random",
+    }
     path = tmp_path / "c.json"
     path.write_text(json.dumps(config))
     solvers = [
@@ -225,7 +244,10 @@ def test_from_config_accepts_the_arqonhpo_03_format() -> None:
     legacy = {
         "seed": 7,
         "budget": 20,
-        "bounds": {"lr": {"min": 0.001, "max": 0.1, "scale": "Log"}, "momentum": {"min": 0.0, "max": 0.99, "scale": "Linear"}},
+        "bounds": {
+            "lr": {"min": 0.001, "max": 0.1, "scale": "Log"},
+            "momentum": {"min": 0.0, "max": 0.99, "scale": "Linear"},
+        },
         "probe_ratio": 0.25,
     }
     solver = aq.ArqonSolver.from_config(legacy)
@@ -239,7 +261,12 @@ def test_from_config_accepts_the_arqonhpo_03_format() -> None:
 
 
 def test_warm_start_is_passed_to_the_engine() -> None:
-    solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10, seed=0, warm_start=[({"x": 0.5}, 1.0), {"params": {"x": 0.25}, "value": 2.0}])
+    solver = aq.ArqonSolver(
+        {"x": aq.Float(0, 1)},
+        budget=10,
+        seed=0,
+        warm_start=[({"x": 0.5}, 1.0), {"params": {"x": 0.25}, "value": 2.0}],
+    )
     assert [o["value"] for o in solver.config["warm_start"]] == [1.0, 2.0]
 
 

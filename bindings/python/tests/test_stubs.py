@@ -30,13 +30,25 @@ def test_stubtest_fails_on_a_wrong_stub(tmp_path: Path) -> None:
         if f.suffix in (".py", ".so", ".pyd") or f.name == "py.typed":
             (pkg / f.name).symlink_to(f)
     stub = (Path(arqonhpo.__file__).parent / "_core.pyi").read_text()
-    (pkg / "_core.pyi").write_text(stub.replace("def ask_batch(self, n: SupportsIndex)", "def ask_batch(self, count: SupportsIndex)"))
-    proc = subprocess.run([sys.executable, "-m", "mypy.stubtest", "arqonhpo._core"], capture_output=True, text=True, cwd=tmp_path)
+    (pkg / "_core.pyi").write_text(
+        stub.replace(
+            "def ask_batch(self, n: SupportsIndex)", "def ask_batch(self, count: SupportsIndex)"
+        )
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "arqonhpo._core"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.returncode != 0 and "ask_batch" in proc.stdout
 
 
 def test_package_type_checks_strictly() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "-p", "arqonhpo"], capture_output=True, text=True, cwd=PACKAGE
+        [sys.executable, "-m", "mypy", "--strict", "-p", "arqonhpo"],
+        capture_output=True,
+        text=True,
+        cwd=PACKAGE,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -13,7 +13,9 @@ use miette::{IntoDiagnostic, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 
 /// Reads, parses and validates a config file; errors are labelled reports into its text.
 pub fn load_config(path: &Path) -> Result<SolverConfig> {
-    let text = std::fs::read_to_string(path).into_diagnostic().wrap_err_with(|| format!("cannot read the config file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read the config file {}", path.display()))?;
     parse_config(&path.display().to_string(), &text)
 }
 
@@ -40,7 +42,8 @@ pub fn file_report(error: Error, name: &str, text: &str) -> Report {
         }
         _ => return Report::new(error),
     };
-    Report::new(diagnostic).with_source_code(NamedSource::new(name, text.to_string()).with_language("json"))
+    Report::new(diagnostic)
+        .with_source_code(NamedSource::new(name, text.to_string()).with_language("json"))
 }
 
 /// One step of an issue path: an object key or an array index.
@@ -72,7 +75,9 @@ fn split_path(path: &str) -> Vec<Segment> {
 /// `None` when not even the first segment is present.
 fn locate_path(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
     let segments = split_path(path);
-    (1..=segments.len()).rev().find_map(|n| Scanner { text: text.as_bytes(), pos: 0 }.find(&segments[..n]))
+    (1..=segments.len())
+        .rev()
+        .find_map(|n| Scanner { text: text.as_bytes(), pos: 0 }.find(&segments[..n]))
 }
 
 /// A minimal JSON scanner that tracks byte positions (it trusts that the text parsed).
@@ -111,7 +116,8 @@ impl Scanner<'_> {
                         b'"' => {
                             let key_start = self.pos;
                             self.skip_string()?;
-                            let key: String = serde_json::from_slice(&self.text[key_start..self.pos]).ok()?;
+                            let key: String =
+                                serde_json::from_slice(&self.text[key_start..self.pos]).ok()?;
                             self.ws();
                             if self.peek()? != b':' {
                                 return None;
@@ -181,7 +187,12 @@ impl Scanner<'_> {
                 }
             }
             _ => {
-                while self.pos < self.text.len() && !matches!(self.text[self.pos], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                while self.pos < self.text.len()
+                    && !matches!(
+                        self.text[self.pos],
+                        b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'
+                    )
+                {
                     self.pos += 1;
                 }
                 Some(())
@@ -225,8 +236,15 @@ mod tests {
 
     #[test]
     fn issues_become_labels_in_the_report() {
-        let report = parse_config("tune.json", TEXT).err().unwrap_or_else(|| panic!("the config is invalid"));
-        let labels: Vec<String> = report.labels().into_iter().flatten().filter_map(|l| l.label().map(str::to_string)).collect();
+        let report = parse_config("tune.json", TEXT)
+            .err()
+            .unwrap_or_else(|| panic!("the config is invalid"));
+        let labels: Vec<String> = report
+            .labels()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l.label().map(str::to_string))
+            .collect();
         assert!(labels.iter().any(|l| l.starts_with("budget:")), "{labels:?}");
         assert!(labels.iter().any(|l| l.starts_with("space.lr:")), "{labels:?}");
         assert!(labels.iter().any(|l| l.starts_with("space.k.choices[2]:")), "{labels:?}");
@@ -235,7 +253,8 @@ mod tests {
     #[test]
     fn a_syntax_error_is_labelled_where_the_parser_stopped() {
         let text = "{\"budget\": 5,, \"space\": {}}";
-        let report = parse_config("bad.json", text).err().unwrap_or_else(|| panic!("the config is invalid"));
+        let report =
+            parse_config("bad.json", text).err().unwrap_or_else(|| panic!("the config is invalid"));
         let span = report.labels().into_iter().flatten().next().map(|l| l.offset());
         assert_eq!(span, Some(13));
     }

@@ -17,7 +17,11 @@ pub fn files() -> Vec<(PathBuf, Vec<u8>)> {
     for (name, page) in man_pages() {
         out.push((PathBuf::from("crates/cli/assets/man").join(name), page));
     }
-    for (shell, file) in [(Shell::Bash, "arqonhpo-cli.bash"), (Shell::Zsh, "_arqonhpo-cli"), (Shell::Fish, "arqonhpo-cli.fish")] {
+    for (shell, file) in [
+        (Shell::Bash, "arqonhpo-cli.bash"),
+        (Shell::Zsh, "_arqonhpo-cli"),
+        (Shell::Fish, "arqonhpo-cli.fish"),
+    ] {
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut crate::cli::command(), "arqonhpo-cli", &mut buf);
         out.push((PathBuf::from("crates/cli/assets/completions").join(file), buf));

@@ -45,22 +45,27 @@ impl Journal {
     /// Replays the journal at `path` (which must have been started with `config`), cuts a torn
     /// last line, and opens it for appending.
     pub fn resume(path: &Path, config: &SolverConfig) -> Result<(Self, Replay)> {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .into_diagnostic()
-            .wrap_err_with(|| format!("cannot open the journal {} for reading and writing", path.display()))?;
+        let mut file =
+            OpenOptions::new().read(true).write(true).open(path).into_diagnostic().wrap_err_with(
+                || format!("cannot open the journal {} for reading and writing", path.display()),
+            )?;
         lock(&file, path)?;
         let mut text = String::new();
-        file.read_to_string(&mut text).into_diagnostic().wrap_err_with(|| format!("cannot read the journal {}", path.display()))?;
+        file.read_to_string(&mut text)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot read the journal {}", path.display()))?;
         let replay = journal::replay(&text, Some(config))
             .map_err(miette::Report::new)
             .wrap_err_with(|| format!("cannot resume from the journal {}", path.display()))?;
         let valid = replay.valid_len as u64;
         if valid < text.len() as u64 {
-            tracing::warn!("dropping a torn last line from {} (the previous run was killed while writing it)", path.display());
-            file.set_len(valid).into_diagnostic().wrap_err("cannot cut the torn last line of the journal")?;
+            tracing::warn!(
+                "dropping a torn last line from {} (the previous run was killed while writing it)",
+                path.display()
+            );
+            file.set_len(valid)
+                .into_diagnostic()
+                .wrap_err("cannot cut the torn last line of the journal")?;
         }
         let mut journal = Self { file, path: path.to_path_buf() };
         use std::io::Seek;
@@ -148,8 +153,10 @@ mod tests {
     use super::*;
 
     fn config() -> SolverConfig {
-        SolverConfig::from_json(r#"{"seed": 1, "budget": 2, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#)
-            .unwrap_or_else(|e| panic!("{e}"))
+        SolverConfig::from_json(
+            r#"{"seed": 1, "budget": 2, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// A run killed while it starts a trial: the child has its copy of the journal file from
@@ -182,7 +189,8 @@ mod tests {
         drop(journal);
         let resumed = Journal::resume(&path, &config());
         go.write_all(&[1]).unwrap_or_else(|e| panic!("{e}"));
-        let status = child.join().unwrap_or_else(|_| panic!("spawn thread")).and_then(|mut c| c.wait());
+        let status =
+            child.join().unwrap_or_else(|_| panic!("spawn thread")).and_then(|mut c| c.wait());
         assert!(status.is_ok_and(|s| s.success()));
         let (_, replay) = resumed.unwrap_or_else(|e| panic!("the resume was refused: {e:?}"));
         assert_eq!(replay.events, 1);

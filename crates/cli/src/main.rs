@@ -21,7 +21,9 @@ const EXIT_INTERRUPTED: u8 = 130;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
-    let _ = miette::set_hook(Box::new(|_| Box::new(miette::MietteHandlerOpts::new().terminal_links(false).build())));
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().terminal_links(false).build())
+    }));
     match dispatch(&cli) {
         Ok(code) => code,
         Err(report) => {
@@ -61,8 +63,9 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
             let show_progress = std::io::stderr().is_terminal() && cli.quiet == 0;
             let (end, solver) = run::run(args, &signals, show_progress)?;
             if let Some(path) = &args.artifact {
-                std::fs::write(path, solver.artifact().to_json())
-                    .map_err(|e| miette::miette!("cannot write the artifact {}: {e}", path.display()))?;
+                std::fs::write(path, solver.artifact().to_json()).map_err(|e| {
+                    miette::miette!("cannot write the artifact {}: {e}", path.display())
+                })?;
             }
             let best = solver.best();
             if let Some(b) = best {
@@ -78,7 +81,9 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
             );
             Ok(match end {
                 run::RunEnd::Interrupted => {
-                    tracing::warn!("stopped before the end; continue with the same command and --resume");
+                    tracing::warn!(
+                        "stopped before the end; continue with the same command and --resume"
+                    );
                     ExitCode::from(EXIT_INTERRUPTED)
                 }
                 run::RunEnd::Done if best.is_none() => {
@@ -103,7 +108,10 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
                 config.space.len(),
                 config.budget,
                 config.seed,
-                serde_json::to_value(config.strategy).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+                serde_json::to_value(config.strategy)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
             );
             Ok(ExitCode::SUCCESS)
         }

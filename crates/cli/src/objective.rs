@@ -24,7 +24,13 @@ pub fn value_text(v: &Value) -> String {
 /// `ARQON_LEARNING_RATE`).
 pub fn env_name(param: &str) -> String {
     let mut out = String::from("ARQON_");
-    out.extend(param.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }));
+    out.extend(param.chars().map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        }
+    }));
     out
 }
 
@@ -41,7 +47,11 @@ pub fn substitute(arg: &str, trial: &Trial) -> String {
         let after = &rest[open + 1..];
         let replaced = after.find('}').and_then(|close| {
             let key = &after[..close];
-            let text = if key == "trial_id" { Some(trial.id.to_string()) } else { trial.params.get(key).map(value_text) };
+            let text = if key == "trial_id" {
+                Some(trial.id.to_string())
+            } else {
+                trial.params.get(key).map(value_text)
+            };
             text.map(|t| (t, close))
         });
         match replaced {
@@ -84,20 +94,32 @@ pub fn parse_output(stdout: &str) -> Result<f64, String> {
             continue;
         }
         if line.starts_with('{') {
-            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(line) {
+            if let Ok(serde_json::Value::Object(map)) =
+                serde_json::from_str::<serde_json::Value>(line)
+            {
                 match map.get("value") {
-                    Some(serde_json::Value::Number(n)) => return n.as_f64().ok_or_else(|| format!("value {n} is not a number")),
-                    Some(serde_json::Value::Null) => {
-                        let why = map.get("reason").or_else(|| map.get("error")).and_then(|r| r.as_str());
-                        return Err(why.map_or_else(|| "the program reported value null".to_string(), str::to_string));
+                    Some(serde_json::Value::Number(n)) => {
+                        return n.as_f64().ok_or_else(|| format!("value {n} is not a number"))
                     }
-                    Some(other) => return Err(format!("the JSON line's value {other} is not a number")),
+                    Some(serde_json::Value::Null) => {
+                        let why =
+                            map.get("reason").or_else(|| map.get("error")).and_then(|r| r.as_str());
+                        return Err(why.map_or_else(
+                            || "the program reported value null".to_string(),
+                            str::to_string,
+                        ));
+                    }
+                    Some(other) => {
+                        return Err(format!("the JSON line's value {other} is not a number"))
+                    }
                     None => continue,
                 }
             }
         }
         let number = line
-            .split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | ';' | '(' | ')' | '[' | ']'))
+            .split(|c: char| {
+                c.is_whitespace() || matches!(c, '=' | ':' | ',' | ';' | '(' | ')' | '[' | ']')
+            })
             .filter_map(|token| token.parse::<f64>().ok())
             .next_back();
         if let Some(v) = number {
@@ -106,7 +128,8 @@ pub fn parse_output(stdout: &str) -> Result<f64, String> {
     }
     let shown: String = stdout.trim().chars().take(120).collect();
     if shown.is_empty() {
-        Err("the program printed nothing on stdout; print the objective value as its last number".into())
+        Err("the program printed nothing on stdout; print the objective value as its last number"
+            .into())
     } else {
         Err(format!("no number in the program's output (print the objective as its last number); output began: {shown:?}"))
     }
@@ -131,7 +154,11 @@ mod tests {
         let t = trial();
         assert_eq!(substitute("--lr={lr}", &t), "--lr=0.001");
         assert_eq!(substitute("{depth}x{depth}", &t), "4x4");
-        assert_eq!(substitute("{kernel}", &t), "; rm -rf ~ {lr}", "values are not substituted again");
+        assert_eq!(
+            substitute("{kernel}", &t),
+            "; rm -rf ~ {lr}",
+            "values are not substituted again"
+        );
         assert_eq!(substitute("run-{trial_id}.log", &t), "run-7.log");
         assert_eq!(substitute("{unknown} {", &t), "{unknown} {");
         assert_eq!(substitute("{use-bias}", &t), "true");
@@ -162,7 +189,10 @@ mod tests {
         assert_eq!(parse_output("-4\n\n\n"), Ok(-4.0));
         assert_eq!(parse_output("42\nall done\n"), Ok(42.0));
         assert_eq!(parse_output("{\"value\": 2.5, \"extra\": 1}\nnoise without numbers"), Ok(2.5));
-        assert_eq!(parse_output("1.0\n{\"value\": null, \"reason\": \"diverged\"}"), Err("diverged".into()));
+        assert_eq!(
+            parse_output("1.0\n{\"value\": null, \"reason\": \"diverged\"}"),
+            Err("diverged".into())
+        );
         assert!(parse_output("").is_err_and(|e| e.contains("printed nothing")));
         assert!(parse_output("no numbers here\n").is_err_and(|e| e.contains("no number")));
         assert!(parse_output("{\"value\": \"low\"}").is_err());

@@ -17,16 +17,23 @@ use crate::objective::value_text;
 
 /// Reads any of the three inputs as an artifact.
 pub fn load(path: &Path) -> Result<RunArtifact> {
-    let text = std::fs::read_to_string(path).into_diagnostic().wrap_err_with(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
-    let is_journal = serde_json::from_str::<serde_json::Value>(first_line).is_ok_and(|v| v.get("event").is_some());
+    let is_journal = serde_json::from_str::<serde_json::Value>(first_line)
+        .is_ok_and(|v| v.get("event").is_some());
     if is_journal {
         return Ok(crate::journal_file::read(path, &text)?.artifact());
     }
-    let kind = serde_json::from_str::<serde_json::Value>(&text).ok().map(|v| (v.get("schema_version").is_some(), v.get("state_version").is_some()));
+    let kind = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .map(|v| (v.get("schema_version").is_some(), v.get("state_version").is_some()));
     match kind {
-        Some((_, true)) => Ok(Solver::restore(&text).map_err(|e| file_report(e, &name, &text))?.artifact()),
+        Some((_, true)) => {
+            Ok(Solver::restore(&text).map_err(|e| file_report(e, &name, &text))?.artifact())
+        }
         _ => RunArtifact::from_json(&text).map_err(|e| file_report(e, &name, &text)),
     }
 }
@@ -46,7 +53,9 @@ pub fn report(args: &ReportArgs, out: &mut impl std::io::Write) -> Result<()> {
     let text = summary(&artifact, args.top);
     out.write_all(text.as_bytes()).into_diagnostic()?;
     if let Some(path) = &args.plot {
-        std::fs::write(path, convergence_svg(&artifact)).into_diagnostic().wrap_err_with(|| format!("cannot write the plot {}", path.display()))?;
+        std::fs::write(path, convergence_svg(&artifact))
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write the plot {}", path.display()))?;
         writeln!(out, "\nconvergence plot written to {}", path.display()).into_diagnostic()?;
     }
     Ok(())
@@ -60,7 +69,14 @@ fn params_text(t: &TrialRecord) -> String {
 pub fn summary(a: &RunArtifact, top: usize) -> String {
     let count = |s: TrialStatus| a.trials.iter().filter(|t| t.status == s).count();
     let mut s = String::new();
-    let _ = writeln!(s, "run: {} parameter(s), budget {}, seed {}, engine {}", a.config.space.len(), a.config.budget, a.config.seed, a.engine_version);
+    let _ = writeln!(
+        s,
+        "run: {} parameter(s), budget {}, seed {}, engine {}",
+        a.config.space.len(),
+        a.config.budget,
+        a.config.seed,
+        a.engine_version
+    );
     let _ = writeln!(
         s,
         "trials: {} handed out, {} completed, {} failed, {} pending",
@@ -78,7 +94,11 @@ pub fn summary(a: &RunArtifact, top: usize) -> String {
     match &a.classification {
         Some(c) => {
             let label = c.label.as_str();
-            let _ = writeln!(s, "classification: {label} (score {:.3}, threshold {:.3}): {}", c.score, c.threshold, c.reason);
+            let _ = writeln!(
+                s,
+                "classification: {label} (score {:.3}, threshold {:.3}): {}",
+                c.score, c.threshold, c.reason
+            );
         }
         None => {
             let _ = writeln!(s, "classification: not yet (the probe is not complete)");
@@ -86,14 +106,26 @@ pub fn summary(a: &RunArtifact, top: usize) -> String {
     }
     match &a.best {
         Some(b) => {
-            let _ = writeln!(s, "best: trial {} value {} ({})", b.id, b.value.unwrap_or(f64::NAN), params_text(b));
+            let _ = writeln!(
+                s,
+                "best: trial {} value {} ({})",
+                b.id,
+                b.value.unwrap_or(f64::NAN),
+                params_text(b)
+            );
         }
         None => {
             let _ = writeln!(s, "best: none (no trial completed)");
         }
     }
-    let mut done: Vec<&TrialRecord> = a.trials.iter().filter(|t| t.status == TrialStatus::Completed).collect();
-    done.sort_by(|x, y| x.value.unwrap_or(f64::INFINITY).total_cmp(&y.value.unwrap_or(f64::INFINITY)).then(x.id.cmp(&y.id)));
+    let mut done: Vec<&TrialRecord> =
+        a.trials.iter().filter(|t| t.status == TrialStatus::Completed).collect();
+    done.sort_by(|x, y| {
+        x.value
+            .unwrap_or(f64::INFINITY)
+            .total_cmp(&y.value.unwrap_or(f64::INFINITY))
+            .then(x.id.cmp(&y.id))
+    });
     if !done.is_empty() && top > 0 {
         let rows: Vec<[String; 5]> = done
             .iter()
@@ -101,20 +133,36 @@ pub fn summary(a: &RunArtifact, top: usize) -> String {
             .enumerate()
             .map(|(rank, t)| {
                 let stage = format!("{:?}/{}", t.stage, t.method.as_str()).to_lowercase();
-                [(rank + 1).to_string(), t.id.to_string(), format!("{}", t.value.unwrap_or(f64::NAN)), stage, params_text(t)]
+                [
+                    (rank + 1).to_string(),
+                    t.id.to_string(),
+                    format!("{}", t.value.unwrap_or(f64::NAN)),
+                    stage,
+                    params_text(t),
+                ]
             })
             .collect();
         let header = ["rank", "trial", "value", "stage/method", "params"];
-        let widths: Vec<usize> = (0..5).map(|c| rows.iter().map(|r| r[c].len()).chain([header[c].len()]).max().unwrap_or(0)).collect();
+        let widths: Vec<usize> = (0..5)
+            .map(|c| rows.iter().map(|r| r[c].len()).chain([header[c].len()]).max().unwrap_or(0))
+            .collect();
         let _ = writeln!(s, "\nbest {} of {} completed trial(s):", rows.len(), done.len());
         for row in std::iter::once(header.map(String::from)).chain(rows) {
-            let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+            let line: Vec<String> =
+                row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
             let _ = writeln!(s, "  {}", line.join("  ").trim_end());
         }
     }
-    let failed: Vec<&TrialRecord> = a.trials.iter().filter(|t| t.status == TrialStatus::Failed).collect();
+    let failed: Vec<&TrialRecord> =
+        a.trials.iter().filter(|t| t.status == TrialStatus::Failed).collect();
     if let Some(first) = failed.first() {
-        let _ = writeln!(s, "\nfailures: {} (first: trial {}: {})", failed.len(), first.id, first.reason.as_deref().unwrap_or("no reason recorded"));
+        let _ = writeln!(
+            s,
+            "\nfailures: {} (first: trial {}: {})",
+            failed.len(),
+            first.id,
+            first.reason.as_deref().unwrap_or("no reason recorded")
+        );
     }
     s
 }
@@ -159,22 +207,59 @@ pub fn convergence_svg(a: &RunArtifact) -> String {
     let x = |i: f64| left + (w - left - right) * if n > 1.0 { (i - 1.0) / (n - 1.0) } else { 0.5 };
     let y = |v: f64| top + (h - top - bottom) * (1.0 - (tf(v) - ylo) / (yhi - ylo));
     let mut svg = String::new();
-    let _ = writeln!(svg, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="12">"#);
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="12">"#
+    );
     let _ = writeln!(svg, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
-    let _ = writeln!(svg, r#"<text x="{}" y="22" text-anchor="middle" font-size="15">Convergence ({} trials told{})</text>"#, w / 2.0, points.len(), if log { ", log scale" } else { "" });
-    let _ = writeln!(svg, r##"<path d="M{left} {top} V{} H{}" fill="none" stroke="#333333"/>"##, h - bottom, w - right);
+    let _ = writeln!(
+        svg,
+        r#"<text x="{}" y="22" text-anchor="middle" font-size="15">Convergence ({} trials told{})</text>"#,
+        w / 2.0,
+        points.len(),
+        if log { ", log scale" } else { "" }
+    );
+    let _ = writeln!(
+        svg,
+        r##"<path d="M{left} {top} V{} H{}" fill="none" stroke="#333333"/>"##,
+        h - bottom,
+        w - right
+    );
     for k in 0..=4 {
         let f = f64::from(k) / 4.0;
         let v = ylo + (yhi - ylo) * f;
         let shown = if log { 10f64.powf(v) } else { v };
         let py = top + (h - top - bottom) * (1.0 - f);
-        let _ = writeln!(svg, r##"<path d="M{left} {py:.1} H{}" stroke="#dddddd"/><text x="{}" y="{:.1}" text-anchor="end">{shown:.3e}</text>"##, w - right, left - 6.0, py + 4.0);
+        let _ = writeln!(
+            svg,
+            r##"<path d="M{left} {py:.1} H{}" stroke="#dddddd"/><text x="{}" y="{:.1}" text-anchor="end">{shown:.3e}</text>"##,
+            w - right,
+            left - 6.0,
+            py + 4.0
+        );
     }
-    let _ = writeln!(svg, r#"<text x="{}" y="{}" text-anchor="middle">trials told</text>"#, (left + w - right) / 2.0, h - 12.0);
-    let _ = writeln!(svg, r#"<text x="{left}" y="{}" text-anchor="middle">1</text><text x="{}" y="{}" text-anchor="middle">{}</text>"#, h - bottom + 16.0, w - right, h - bottom + 16.0, points.len());
+    let _ = writeln!(
+        svg,
+        r#"<text x="{}" y="{}" text-anchor="middle">trials told</text>"#,
+        (left + w - right) / 2.0,
+        h - 12.0
+    );
+    let _ = writeln!(
+        svg,
+        r#"<text x="{left}" y="{}" text-anchor="middle">1</text><text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+        h - bottom + 16.0,
+        w - right,
+        h - bottom + 16.0,
+        points.len()
+    );
     for (i, v, _) in &points {
         if let Some(v) = v {
-            let _ = writeln!(svg, r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="#8fb3d9"/>"##, x(*i as f64), y(*v));
+            let _ = writeln!(
+                svg,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="#8fb3d9"/>"##,
+                x(*i as f64),
+                y(*v)
+            );
         }
     }
     let mut path = String::new();
@@ -197,9 +282,15 @@ pub fn convergence_svg(a: &RunArtifact) -> String {
         }
     }
     if !path.is_empty() {
-        let _ = writeln!(svg, r##"<path d="{path}" fill="none" stroke="#c0392b" stroke-width="2"/>"##);
+        let _ =
+            writeln!(svg, r##"<path d="{path}" fill="none" stroke="#c0392b" stroke-width="2"/>"##);
     }
-    let _ = writeln!(svg, r##"<text x="{}" y="{}" text-anchor="end" fill="#c0392b">best so far</text>"##, w - right - 4.0, top + 14.0);
+    let _ = writeln!(
+        svg,
+        r##"<text x="{}" y="{}" text-anchor="end" fill="#c0392b">best so far</text>"##,
+        w - right - 4.0,
+        top + 14.0
+    );
     svg.push_str("</svg>\n");
     svg
 }

@@ -53,7 +53,11 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
     let config = crate::diagnostics::load_config(&args.config)?;
     let (mut solver, mut journal, mut queue) = open(args, config)?;
     let budget = solver.config().budget;
-    tracing::info!("tuning {} parameter(s) over a budget of {budget} trials, {} at a time", solver.config().space.len(), args.jobs);
+    tracing::info!(
+        "tuning {} parameter(s) over a budget of {budget} trials, {} at a time",
+        solver.config().space.len(),
+        args.jobs
+    );
     let progress = progress_bar(budget, show_progress);
     progress.set_position(solver.told());
     update_message(&progress, &solver);
@@ -77,7 +81,12 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
             }
         }
         if stop_requested >= 2 && !killed {
-            progress.suspend(|| tracing::warn!("stopping {} running trial(s); they stay pending for --resume", running.len()));
+            progress.suspend(|| {
+                tracing::warn!(
+                    "stopping {} running trial(s); they stay pending for --resume",
+                    running.len()
+                )
+            });
             for &group in running.values() {
                 kill_group(group);
             }
@@ -111,7 +120,9 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
         let finished = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(f) => f,
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
-            Err(mpsc::RecvTimeoutError::Disconnected) => return Err(miette!("internal error: trial workers disconnected")),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(miette!("internal error: trial workers disconnected"))
+            }
         };
         running.remove(&finished.id);
         if killed && finished.by_signal {
@@ -141,20 +152,27 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
     } else if stop_requested > 0 {
         Ok((RunEnd::Interrupted, solver))
     } else {
-        Err(miette!("the run ended before the budget was spent ({} of {budget} trials told)", solver.told()))
+        Err(miette!(
+            "the run ended before the budget was spent ({} of {budget} trials told)",
+            solver.told()
+        ))
     }
 }
 
 /// Creates the solver (fresh or replayed from the journal) and the queue of pending trials to
 /// evaluate first.
-fn open(args: &RunArgs, config: arqonhpo_core::SolverConfig) -> Result<(Solver, Option<Journal>, VecDeque<Trial>)> {
+fn open(
+    args: &RunArgs,
+    config: arqonhpo_core::SolverConfig,
+) -> Result<(Solver, Option<Journal>, VecDeque<Trial>)> {
     let Some(path) = &args.journal else {
         return Ok((Solver::new(config).map_err(miette::Report::new)?, None, VecDeque::new()));
     };
     if args.resume && path.exists() {
         let (journal, replay) = Journal::resume(path, &config)?;
         let solver = replay.solver;
-        let queue: VecDeque<Trial> = solver.pending().map(|id| pending_trial(&solver.trials()[id as usize])).collect();
+        let queue: VecDeque<Trial> =
+            solver.pending().map(|id| pending_trial(&solver.trials()[id as usize])).collect();
         tracing::info!(
             "resuming {}: {} trial(s) told, {} pending to evaluate again{}",
             path.display(),
@@ -166,22 +184,42 @@ fn open(args: &RunArgs, config: arqonhpo_core::SolverConfig) -> Result<(Solver, 
     }
     let solver = Solver::new(config).map_err(miette::Report::new)?;
     let journal = Journal::create(path, solver.config())?;
-    tracing::info!("journaling to {}{}", path.display(), if args.resume { " (new: nothing to resume yet)" } else { "" });
+    tracing::info!(
+        "journaling to {}{}",
+        path.display(),
+        if args.resume { " (new: nothing to resume yet)" } else { "" }
+    );
     Ok((solver, Some(journal), VecDeque::new()))
 }
 
 fn pending_trial(record: &TrialRecord) -> Trial {
-    Trial { id: record.id, params: record.params.clone(), stage: record.stage, method: record.method }
+    Trial {
+        id: record.id,
+        params: record.params.clone(),
+        stage: record.stage,
+        method: record.method,
+    }
 }
 
 fn params_text(trial: &Trial) -> String {
-    trial.params.iter().map(|(k, v)| format!("{k}={}", objective::value_text(v))).collect::<Vec<_>>().join(" ")
+    trial
+        .params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", objective::value_text(v)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Starts the trial's process in its own process group and a worker thread that waits for
 /// it; returns the group id.
-fn start(command: &[String], trial: &Trial, timeout: Option<Duration>, tx: mpsc::Sender<Finished>) -> Result<u32> {
-    let (program, args) = command.split_first().ok_or_else(|| miette!("no command given after `--`"))?;
+fn start(
+    command: &[String],
+    trial: &Trial,
+    timeout: Option<Duration>,
+    tx: mpsc::Sender<Finished>,
+) -> Result<u32> {
+    let (program, args) =
+        command.split_first().ok_or_else(|| miette!("no command given after `--`"))?;
     let mut cmd = Command::new(objective::substitute(program, trial));
     cmd.args(args.iter().map(|a| objective::substitute(a, trial)))
         .env("ARQON_TRIAL_ID", trial.id.to_string())
@@ -200,7 +238,8 @@ fn start(command: &[String], trial: &Trial, timeout: Option<Duration>, tx: mpsc:
         let started = Instant::now();
         let (result, by_signal) = supervise(&mut child, group, &input, timeout);
         // The receiver only goes away when the run is over.
-        let _ = tx.send(Finished { id, result, by_signal, seconds: started.elapsed().as_secs_f64() });
+        let _ =
+            tx.send(Finished { id, result, by_signal, seconds: started.elapsed().as_secs_f64() });
     });
     Ok(group)
 }
@@ -208,7 +247,12 @@ fn start(command: &[String], trial: &Trial, timeout: Option<Duration>, tx: mpsc:
 /// Feeds stdin, collects stdout and stderr, enforces the timeout, and turns the exit into a
 /// value or a failure reason. The bool is whether the process ended by a signal other than
 /// the one a timeout sends.
-fn supervise(child: &mut Child, group: u32, input: &str, timeout: Option<Duration>) -> (std::result::Result<f64, String>, bool) {
+fn supervise(
+    child: &mut Child,
+    group: u32,
+    input: &str,
+    timeout: Option<Duration>,
+) -> (std::result::Result<f64, String>, bool) {
     if let Some(mut stdin) = child.stdin.take() {
         let input = input.to_string();
         // A program that does not read stdin may close it early; that is fine.
@@ -224,7 +268,10 @@ fn supervise(child: &mut Child, group: u32, input: &str, timeout: Option<Duratio
             Ok(None) => {
                 kill_group(group);
                 let _ = child.wait();
-                return (Err(format!("timed out after {} s (--timeout)", limit.as_secs_f64())), false);
+                return (
+                    Err(format!("timed out after {} s (--timeout)", limit.as_secs_f64())),
+                    false,
+                );
             }
             Err(e) => Err(e),
         },
@@ -290,7 +337,9 @@ fn kill_group(group: u32) {
 fn progress_bar(budget: u64, show: bool) -> ProgressBar {
     let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(Some(budget), target);
-    if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} [{bar:24}] {pos}/{len} trials  {wide_msg}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{elapsed_precise} [{bar:24}] {pos}/{len} trials  {wide_msg}")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
@@ -305,7 +354,8 @@ fn phase_text(phase: Phase) -> String {
 }
 
 fn update_message(bar: &ProgressBar, solver: &Solver) {
-    let best = solver.best().and_then(|b| b.value).map_or_else(|| "-".to_string(), |v| format!("{v:.6e}"));
+    let best =
+        solver.best().and_then(|b| b.value).map_or_else(|| "-".to_string(), |v| format!("{v:.6e}"));
     bar.set_message(format!("best {best} | {}", phase_text(solver.phase())));
 }
 
@@ -315,13 +365,24 @@ fn log_trial(bar: &ProgressBar, record: &TrialRecord, seconds: f64, solver: &Sol
         (_, _, Some(reason)) => format!("failed: {reason}"),
         _ => "failed".into(),
     };
-    let best = solver.best().and_then(|b| b.value).map_or_else(|| "none yet".to_string(), |v| v.to_string());
+    let best = solver
+        .best()
+        .and_then(|b| b.value)
+        .map_or_else(|| "none yet".to_string(), |v| v.to_string());
     let told = solver.told();
     let budget = solver.config().budget;
     let phase = phase_text(solver.phase());
     if bar.is_hidden() {
-        tracing::info!("trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}", record.id);
+        tracing::info!(
+            "trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}",
+            record.id
+        );
     } else {
-        bar.suspend(|| tracing::debug!("trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}", record.id));
+        bar.suspend(|| {
+            tracing::debug!(
+                "trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}",
+                record.id
+            )
+        });
     }
 }

@@ -43,7 +43,11 @@ pub fn ask(args: &AskArgs, out: &mut impl std::io::Write) -> Result<Asked> {
         solver
     } else {
         let path = args.config.as_ref().ok_or_else(|| {
-            miette!(help = "pass --config FILE on the first call to create it", "the state file {} does not exist", args.state.display())
+            miette!(
+                help = "pass --config FILE on the first call to create it",
+                "the state file {} does not exist",
+                args.state.display()
+            )
         })?;
         Solver::new(diagnostics::load_config(path)?).map_err(miette::Report::new)?
     };
@@ -70,8 +74,11 @@ pub fn tell(args: &TellArgs) -> Result<()> {
 
 /// Loads a state file written by `ask`/`tell`.
 pub fn load(path: &Path) -> Result<Solver> {
-    let text = std::fs::read_to_string(path).into_diagnostic().wrap_err_with(|| format!("cannot read the state file {}", path.display()))?;
-    Solver::restore(&text).map_err(|e| diagnostics::file_report(e, &path.display().to_string(), &text))
+    let text = std::fs::read_to_string(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read the state file {}", path.display()))?;
+    Solver::restore(&text)
+        .map_err(|e| diagnostics::file_report(e, &path.display().to_string(), &text))
 }
 
 /// Waits for and takes the exclusive lock of the state file; released when dropped (or when

@@ -48,25 +48,37 @@ fn step(solver: &mut Solver) {
 }
 
 fn ask_tell(c: &mut Criterion) {
-    let histories: &[u64] = if std::env::var_os("ARQON_BENCH_QUICK").is_some() { &[100, 1_000] } else { &[100, 1_000, 10_000] };
-    for (name, strategy) in [("tpe", StrategyChoice::Tpe), ("nelder_mead", StrategyChoice::NelderMead), ("random", StrategyChoice::Random)] {
+    let histories: &[u64] = if std::env::var_os("ARQON_BENCH_QUICK").is_some() {
+        &[100, 1_000]
+    } else {
+        &[100, 1_000, 10_000]
+    };
+    for (name, strategy) in [
+        ("tpe", StrategyChoice::Tpe),
+        ("nelder_mead", StrategyChoice::NelderMead),
+        ("random", StrategyChoice::Random),
+    ] {
         let mut group = c.benchmark_group(format!("ask_tell/{name}"));
         group.throughput(Throughput::Elements(BATCH));
         group.sample_size(30);
         for dim in [2usize, 10, 50] {
             for &history in histories {
                 let base = warmed(strategy, dim, history);
-                group.bench_with_input(BenchmarkId::new(format!("d{dim}"), history), &base, |b, base| {
-                    b.iter_batched_ref(
-                        || {
-                            let mut solver = base.clone();
-                            step(&mut solver);
-                            solver
-                        },
-                        |solver| (0..BATCH).for_each(|_| step(solver)),
-                        BatchSize::LargeInput,
-                    );
-                });
+                group.bench_with_input(
+                    BenchmarkId::new(format!("d{dim}"), history),
+                    &base,
+                    |b, base| {
+                        b.iter_batched_ref(
+                            || {
+                                let mut solver = base.clone();
+                                step(&mut solver);
+                                solver
+                            },
+                            |solver| (0..BATCH).for_each(|_| step(solver)),
+                            BatchSize::LargeInput,
+                        );
+                    },
+                );
             }
         }
         group.finish();

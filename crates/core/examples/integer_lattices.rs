@@ -20,7 +20,11 @@ const SEEDS: u64 = 40;
 type Shape = fn(&[f64], f64) -> f64;
 
 fn bowl(x: &[f64], l: f64) -> f64 {
-    let sum: f64 = x.iter().zip(0..).map(|(v, i)| f64::from(1 + i) * (v - l * (0.3 + 0.13 * f64::from(i))).powi(2)).sum();
+    let sum: f64 = x
+        .iter()
+        .zip(0..)
+        .map(|(v, i)| f64::from(1 + i) * (v - l * (0.3 + 0.13 * f64::from(i))).powi(2))
+        .sum();
     sum + 0.3 * x[0] * x[1]
 }
 
@@ -60,14 +64,24 @@ fn lattice(dim: usize, levels: i64) -> Vec<Vec<f64>> {
 }
 
 /// Best value of one run and the classifier's label.
-fn run(dim: usize, levels: i64, budget: u64, strategy: StrategyChoice, f: &dyn Fn(&[f64]) -> f64, seed: u64) -> Result<(f64, String), Box<dyn Error>> {
+fn run(
+    dim: usize,
+    levels: i64,
+    budget: u64,
+    strategy: StrategyChoice,
+    f: &dyn Fn(&[f64]) -> f64,
+    seed: u64,
+) -> Result<(f64, String), Box<dyn Error>> {
     let names: Vec<String> = (0..dim).map(|i| format!("x{i}")).collect();
     let space = names.iter().fold(Space::new(), |s, n| s.with(n.as_str(), Param::int(1, levels)));
     let mut config = SolverConfig::new(space, budget, seed);
     config.strategy = strategy;
     let mut solver = Solver::new(config)?;
     while let Some(trial) = solver.ask() {
-        let x: Vec<f64> = names.iter().map(|n| trial.params.get(n.as_str()).and_then(Value::as_f64).unwrap_or(f64::NAN)).collect();
+        let x: Vec<f64> = names
+            .iter()
+            .map(|n| trial.params.get(n.as_str()).and_then(Value::as_f64).unwrap_or(f64::NAN))
+            .collect();
         solver.tell_value(trial.id, f(&x))?;
     }
     let best = solver.best().and_then(|t| t.value).unwrap_or(f64::INFINITY);
@@ -82,13 +96,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         Some(list) => list
             .split(',')
             .map(|case| -> Result<(usize, i64), Box<dyn Error>> {
-                let (d, l) = case.split_once('x').ok_or_else(|| format!("a case is DxL, like 3x8; got {case:?}"))?;
+                let (d, l) = case
+                    .split_once('x')
+                    .ok_or_else(|| format!("a case is DxL, like 3x8; got {case:?}"))?;
                 Ok((d.parse()?, l.parse()?))
             })
             .collect::<Result<_, _>>()?,
         None => vec![(2, 12), (3, 5), (3, 8), (3, 12), (3, 16), (4, 6), (4, 9), (5, 6)],
     };
-    let shapes: [(&str, Shape); 4] = [("bowl", bowl), ("ripples", ripples), ("staircase", staircase), ("valley", valley)];
+    let shapes: [(&str, Shape); 4] =
+        [("bowl", bowl), ("ripples", ripples), ("staircase", staircase), ("valley", valley)];
     println!("budget {budget}, {SEEDS} seeds; per optimizer: runs at the optimum, mean normalised regret");
     for (dim, levels) in cases {
         if dim < 2 {
@@ -101,7 +118,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             values.sort_by(f64::total_cmp);
             let (optimum, scale) = (values[0], values[values.len() / 2] - values[0]);
             let mut line = format!("{dim} x {levels:<2} {name:9}");
-            for (label, strategy) in [("auto", StrategyChoice::Auto), ("tpe", StrategyChoice::Tpe), ("nm", StrategyChoice::NelderMead)] {
+            for (label, strategy) in [
+                ("auto", StrategyChoice::Auto),
+                ("tpe", StrategyChoice::Tpe),
+                ("nm", StrategyChoice::NelderMead),
+            ] {
                 let (mut solved, mut regret, mut verdicts) = (0, 0.0, BTreeMap::new());
                 for seed in 0..SEEDS {
                     let (best, verdict) = run(dim, levels, budget, strategy, &f, seed)?;

@@ -88,7 +88,8 @@ impl RunArtifact {
 
     /// Parses artifact JSON text.
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let artifact: Self = serde_json::from_str(text).map_err(|e| Error::json("run artifact", e, text))?;
+        let artifact: Self =
+            serde_json::from_str(text).map_err(|e| Error::json("run artifact", e, text))?;
         if artifact.schema_version != SCHEMA_VERSION {
             return Err(Error::Resume {
                 reason: alloc::format!(

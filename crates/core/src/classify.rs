@@ -193,8 +193,15 @@ pub(crate) fn classify(
         None => 0.4 * fdc.max(0.0) + 0.4 * q2_or_fdc + 0.2 * (1.0 - top_dispersion).max(0.0),
     }
     .clamp(0.0, 1.0);
-    let features =
-        Features { n_points: n as u64, fdc, quad_q2, roughness, noise, top_dispersion, categorical: categorical as u64 };
+    let features = Features {
+        n_points: n as u64,
+        fdc,
+        quad_q2,
+        roughness,
+        noise,
+        top_dispersion,
+        categorical: categorical as u64,
+    };
 
     let q2_text = quad_q2.map_or(String::from("n/a"), |q| format!("{q:.2}"));
     let rough_text = roughness.map_or(String::from("n/a"), |r| format!("{r:.3}"));
@@ -331,10 +338,8 @@ fn is_noisy(roughness: f64, noise: f64) -> bool {
 /// about zero unless the objective is noisy.
 fn site_differences(values: &[f64], sites: &[[usize; 4]]) -> Option<(f64, f64)> {
     use crate::strategies::FAILED;
-    let complete: Vec<&[usize; 4]> = sites
-        .iter()
-        .filter(|site| site.iter().all(|&i| values[i] != FAILED))
-        .collect();
+    let complete: Vec<&[usize; 4]> =
+        sites.iter().filter(|site| site.iter().all(|&i| values[i] != FAILED)).collect();
     if complete.is_empty() {
         return None;
     }
@@ -342,10 +347,8 @@ fn site_differences(values: &[f64], sites: &[[usize; 4]]) -> Option<(f64, f64)> 
         .iter()
         .map(|&&[x, a, b, _]| libm::fabs(values[x] - 2.0 * values[a] + values[b]))
         .collect();
-    let mut repeat: Vec<f64> = complete
-        .iter()
-        .map(|&&[x, _, _, r]| libm::fabs(values[r] - values[x]))
-        .collect();
+    let mut repeat: Vec<f64> =
+        complete.iter().map(|&&[x, _, _, r]| libm::fabs(values[r] - values[x])).collect();
     let mut finite: Vec<f64> = values.iter().copied().filter(|&v| v != FAILED).collect();
     finite.sort_by(f64::total_cmp);
     curvature.sort_by(f64::total_cmp);
@@ -360,10 +363,7 @@ fn site_differences(values: &[f64], sites: &[[usize; 4]]) -> Option<(f64, f64)> 
             0.0
         }
     };
-    Some((
-        relative(quantile(&curvature, 0.5)),
-        relative(quantile(&repeat, 0.5)),
-    ))
+    Some((relative(quantile(&curvature, 0.5)), relative(quantile(&repeat, 0.5))))
 }
 
 /// Linearly interpolated quantile of sorted, non-empty values.
@@ -550,11 +550,8 @@ mod tests {
         assert!(c.label.suits_nelder_mead());
 
         // Ripples with no trend under them: rugged.
-        let egg_crate = |x: &[f64]| {
-            x.iter()
-                .map(|v| libm::cos(core::f64::consts::TAU * 9.7 * v))
-                .sum::<f64>()
-        };
+        let egg_crate =
+            |x: &[f64]| x.iter().map(|v| libm::cos(core::f64::consts::TAU * 9.7 * v)).sum::<f64>();
         let c = classify_probe(|x, _| egg_crate(x), 2);
         assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
         assert!(!c.label.suits_nelder_mead());
@@ -581,7 +578,10 @@ mod tests {
     fn exact_quadratic_has_q2_near_one() {
         // Ranks of a separable bowl are not exactly quadratic, so fit values, not ranks.
         let (p, _) = sample(|_| 0.0, 30, 2);
-        let y: Vec<f64> = p.iter().map(|x| (x[0] - 0.2) * (x[0] - 0.2) + 2.0 * (x[1] - 0.7) * (x[1] - 0.7)).collect();
+        let y: Vec<f64> = p
+            .iter()
+            .map(|x| (x[0] - 0.2) * (x[0] - 0.2) + 2.0 * (x[1] - 0.7) * (x[1] - 0.7))
+            .collect();
         let q = quadratic_q2(&p, &y).unwrap_or(0.0);
         assert!(q > 0.999, "{q}");
     }

@@ -379,7 +379,8 @@ impl SolverConfig {
     /// Configs written for arqonhpo 0.3 (`{"seed", "budget", "bounds": {name: {"min", "max",
     /// "scale"}}}`) are recognised and converted (see the `legacy` module).
     pub fn from_json(text: &str) -> Result<Self, Error> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::from_json(e, text))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::from_json(e, text))?;
         if crate::legacy::is_legacy(&value) {
             return crate::legacy::convert(text);
         }
@@ -418,15 +419,24 @@ impl SolverConfig {
         if self.space.len() > MAX_DIMENSIONS {
             add(
                 "space".into(),
-                format!("has {} parameters; at most {MAX_DIMENSIONS} are supported", self.space.len()),
+                format!(
+                    "has {} parameters; at most {MAX_DIMENSIONS} are supported",
+                    self.space.len()
+                ),
             );
         }
         if let Some(name) = self.space.duplicate_name() {
-            add(format!("space.{name}"), "is defined more than once; parameter names must be unique".into());
+            add(
+                format!("space.{name}"),
+                "is defined more than once; parameter names must be unique".into(),
+            );
         }
         for (name, param) in self.space.iter() {
             if name.is_empty() {
-                add("space".into(), "has a parameter with an empty name; give every parameter a name".into());
+                add(
+                    "space".into(),
+                    "has a parameter with an empty name; give every parameter a name".into(),
+                );
             }
             validate_param(name, param, &mut add);
         }
@@ -456,7 +466,9 @@ impl SolverConfig {
             for (name, param) in self.space.iter() {
                 let path = format!("{base}.params.{name}");
                 match obs.params.get(name) {
-                    None => add(path, "is missing; a warm-start point needs every parameter".into()),
+                    None => {
+                        add(path, "is missing; a warm-start point needs every parameter".into())
+                    }
                     Some(v) => {
                         if let Err(msg) = check_value(param, v) {
                             add(path, msg);
@@ -491,7 +503,10 @@ fn validate_param(name: &str, param: &Param, add: &mut impl FnMut(String, String
                     add(path(field), format!("must be a finite number, got {v}"));
                     finite = false;
                 } else if is_int && (libm::trunc(v) != v || v.abs() > MAX_INT_BOUND) {
-                    add(path(field), format!("must be an integer of magnitude at most 2^53, got {v}"));
+                    add(
+                        path(field),
+                        format!("must be an integer of magnitude at most 2^53, got {v}"),
+                    );
                     finite = false;
                 }
             }
@@ -512,11 +527,17 @@ fn validate_param(name: &str, param: &Param, add: &mut impl FnMut(String, String
             for (i, c) in choices.iter().enumerate() {
                 if let Value::Float(x) = c {
                     if !x.is_finite() {
-                        add(format!("{}[{i}]", path("choices")), format!("must be finite, got {x}"));
+                        add(
+                            format!("{}[{i}]", path("choices")),
+                            format!("must be finite, got {x}"),
+                        );
                     }
                 }
                 if choices[..i].iter().any(|prev| prev.same_as(c)) {
-                    add(format!("{}[{i}]", path("choices")), format!("repeats the option {c}; options must be distinct"));
+                    add(
+                        format!("{}[{i}]", path("choices")),
+                        format!("repeats the option {c}; options must be distinct"),
+                    );
                 }
             }
         }

@@ -80,7 +80,8 @@ pub fn golden_run(config: SolverConfig) -> Result<GoldenRun, crate::Error> {
     let mut steps = Vec::new();
     while let Some(trial) = solver.ask() {
         let value = golden_objective(trial.id, &trial.params);
-        let outcome = value.map_or(Outcome::Failed { reason: Some("golden failure".into()) }, Outcome::Value);
+        let outcome =
+            value.map_or(Outcome::Failed { reason: Some("golden failure".into()) }, Outcome::Value);
         solver.tell(trial.id, outcome)?;
         steps.push(GoldenStep { id: trial.id, params: trial.params, value });
     }
@@ -92,12 +93,17 @@ pub fn files() -> Vec<(String, String)> {
     let mut out = Vec::new();
     #[cfg(feature = "schema")]
     {
-        let pretty = |s: schemars::Schema| serde_json::to_string_pretty(&s).unwrap_or_default() + "\n";
+        let pretty =
+            |s: schemars::Schema| serde_json::to_string_pretty(&s).unwrap_or_default() + "\n";
         out.push(("config.schema.json".into(), pretty(schemars::schema_for!(SolverConfig))));
-        out.push(("artifact.schema.json".into(), pretty(schemars::schema_for!(crate::RunArtifact))));
+        out.push((
+            "artifact.schema.json".into(),
+            pretty(schemars::schema_for!(crate::RunArtifact)),
+        ));
     }
     for (name, config) in golden_configs() {
-        let run = golden_run(config).map(|r| serde_json::to_string_pretty(&r).unwrap_or_default() + "\n");
+        let run =
+            golden_run(config).map(|r| serde_json::to_string_pretty(&r).unwrap_or_default() + "\n");
         out.push((format!("golden/{name}.json"), run.unwrap_or_else(|e| format!("{e}"))));
     }
     out

@@ -49,7 +49,12 @@ pub enum Error {
     #[error("invalid configuration ({} problem{}):\n{}", issues.len(), if issues.len() == 1 { "" } else { "s" }, IssueList(issues))]
     #[cfg_attr(
         feature = "diagnostics",
-        diagnostic(code(arqonhpo::config), help("fix the fields listed above; `arqonhpo-cli schema config` prints the full schema"))
+        diagnostic(
+            code(arqonhpo::config),
+            help(
+                "fix the fields listed above; `arqonhpo-cli schema config` prints the full schema"
+            )
+        )
     )]
     Config {
         /// The problems, each with its path.
@@ -58,7 +63,10 @@ pub enum Error {
 
     /// Text that should be JSON (a config, a state, an artifact) could not be read.
     #[error("{what} is not valid: {message} (line {line}, column {column})")]
-    #[cfg_attr(feature = "diagnostics", diagnostic(code(arqonhpo::json), help("check the JSON near the marked position")))]
+    #[cfg_attr(
+        feature = "diagnostics",
+        diagnostic(code(arqonhpo::json), help("check the JSON near the marked position"))
+    )]
     Json {
         /// What was being read.
         what: &'static str,
@@ -78,7 +86,13 @@ pub enum Error {
 
     /// `tell` named a trial id that was never handed out.
     #[error("unknown trial id {id}: no trial with this id was handed out by ask() (ids handed out so far: 0..{issued})")]
-    #[cfg_attr(feature = "diagnostics", diagnostic(code(arqonhpo::unknown_trial), help("pass the id of a trial returned by ask()")))]
+    #[cfg_attr(
+        feature = "diagnostics",
+        diagnostic(
+            code(arqonhpo::unknown_trial),
+            help("pass the id of a trial returned by ask()")
+        )
+    )]
     UnknownTrial {
         /// The id given.
         id: u64,
@@ -88,7 +102,13 @@ pub enum Error {
 
     /// `tell` named a trial whose result was already reported.
     #[error("trial {id} was already told; each trial's result can be reported once")]
-    #[cfg_attr(feature = "diagnostics", diagnostic(code(arqonhpo::already_told), help("report each trial once; ask() for a new trial to evaluate again")))]
+    #[cfg_attr(
+        feature = "diagnostics",
+        diagnostic(
+            code(arqonhpo::already_told),
+            help("report each trial once; ask() for a new trial to evaluate again")
+        )
+    )]
     AlreadyTold {
         /// The id given.
         id: u64,

@@ -121,11 +121,16 @@ pub fn apply(solver: &mut Solver, event: &Event) -> Result<(), Error> {
 /// keeps a replay linear in the journal's length.
 fn apply_unchecked(solver: &mut Solver, event: &Event) -> Result<(), Error> {
     match event {
-        Event::Start { .. } => Err(Error::Resume { reason: "a start event may only be the first line of the journal".into() }),
+        Event::Start { .. } => Err(Error::Resume {
+            reason: "a start event may only be the first line of the journal".into(),
+        }),
         Event::Ask { id, params } => {
             if *id != solver.issued() {
                 return Err(Error::Resume {
-                    reason: format!("the journal asks trial {id}, but the next trial to hand out is {}", solver.issued()),
+                    reason: format!(
+                        "the journal asks trial {id}, but the next trial to hand out is {}",
+                        solver.issued()
+                    ),
                 });
             }
             match solver.ask() {
@@ -149,7 +154,9 @@ fn apply_unchecked(solver: &mut Solver, event: &Event) -> Result<(), Error> {
             if solver.pending().any(|p| p == *id) {
                 Ok(())
             } else {
-                Err(Error::Resume { reason: format!("trial {id} is marked interrupted but is not pending") })
+                Err(Error::Resume {
+                    reason: format!("trial {id} is marked interrupted but is not pending"),
+                })
             }
         }
     }
@@ -197,10 +204,16 @@ pub fn replay(text: &str, expected: Option<&SolverConfig>) -> Result<Replay, Err
                 torn_tail = true;
                 break;
             }
-            Err(e) => return Err(Error::Resume { reason: format!("journal line {number} is not a journal event: {e}") }),
+            Err(e) => {
+                return Err(Error::Resume {
+                    reason: format!("journal line {number} is not a journal event: {e}"),
+                })
+            }
         };
         let at_line = |e: Error| match e {
-            Error::Resume { reason } => Error::Resume { reason: format!("journal line {number}: {reason}") },
+            Error::Resume { reason } => {
+                Error::Resume { reason: format!("journal line {number}: {reason}") }
+            }
             other => Error::Resume { reason: format!("journal line {number}: {other}") },
         };
         match (&mut solver, &event) {
@@ -215,7 +228,11 @@ pub fn replay(text: &str, expected: Option<&SolverConfig>) -> Result<Replay, Err
                 solver = Some(Solver::new(config.clone()).map_err(at_line)?);
             }
             (None, _) => {
-                return Err(Error::Resume { reason: format!("journal line {number}: the journal must begin with a start event") })
+                return Err(Error::Resume {
+                    reason: format!(
+                        "journal line {number}: the journal must begin with a start event"
+                    ),
+                })
             }
             (Some(s), event) => {
                 apply_unchecked(s, event).map_err(at_line)?;
@@ -234,7 +251,8 @@ pub fn replay(text: &str, expected: Option<&SolverConfig>) -> Result<Replay, Err
             valid_len -= raw.len() - line.len();
         }
     }
-    let solver = solver.ok_or_else(|| Error::Resume { reason: "the journal holds no start event".into() })?;
+    let solver = solver
+        .ok_or_else(|| Error::Resume { reason: "the journal holds no start event".into() })?;
     Ok(Replay { solver, valid_len, torn_tail, events, interrupted })
 }
 
@@ -244,7 +262,8 @@ mod tests {
     use crate::config::{Param, Space};
 
     fn config() -> SolverConfig {
-        let space = Space::new().with("x", Param::float(-2.0, 2.0)).with("k", Param::choice(["a", "b"]));
+        let space =
+            Space::new().with("x", Param::float(-2.0, 2.0)).with("k", Param::choice(["a", "b"]));
         SolverConfig::new(space, 16, 5)
     }
 
@@ -318,7 +337,10 @@ mod tests {
         let r = replay(&torn, None).unwrap_or_else(|e| panic!("{e}"));
         assert!(r.torn_tail);
         assert_eq!(r.valid_len, intact.len());
-        assert_eq!(r.solver.snapshot(), replay(&intact, None).unwrap_or_else(|e| panic!("{e}")).solver.snapshot());
+        assert_eq!(
+            r.solver.snapshot(),
+            replay(&intact, None).unwrap_or_else(|e| panic!("{e}")).solver.snapshot()
+        );
         // A complete last event that only lost its newline is kept.
         let no_newline = intact.trim_end_matches('\n');
         let r = replay(no_newline, None).unwrap_or_else(|e| panic!("{e}"));
@@ -341,7 +363,11 @@ mod tests {
     #[test]
     fn edited_params_a_foreign_config_or_a_missing_start_are_errors() {
         let (_, log) = journaled_run();
-        let edited = log.replacen("\"event\":\"ask\",\"id\":0,\"params\":{\"x\":", "\"event\":\"ask\",\"id\":0,\"params\":{\"x\":1.0e-300,\"y\":", 1);
+        let edited = log.replacen(
+            "\"event\":\"ask\",\"id\":0,\"params\":{\"x\":",
+            "\"event\":\"ask\",\"id\":0,\"params\":{\"x\":1.0e-300,\"y\":",
+            1,
+        );
         assert!(matches!(replay(&edited, None), Err(Error::Resume { .. })));
         let mut other = config();
         other.seed += 1;
@@ -377,7 +403,9 @@ mod tests {
         let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
         solver.tell_value(t.id, f64::NAN).unwrap_or_else(|e| panic!("{e}"));
         let event = Event::tell(&solver.trials()[0]);
-        assert!(matches!(&event, Event::Tell { value: None, reason: Some(r), .. } if r.contains("NaN")));
+        assert!(
+            matches!(&event, Event::Tell { value: None, reason: Some(r), .. } if r.contains("NaN"))
+        );
         let line = event.to_line();
         assert_eq!(Event::from_line(line.trim_end()).ok(), Some(event));
     }

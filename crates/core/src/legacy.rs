@@ -45,7 +45,8 @@ pub(crate) fn is_legacy(value: &serde_json::Value) -> bool {
 
 /// Converts 0.3 config text (already known to have the legacy layout) to a [`SolverConfig`].
 pub(crate) fn convert(text: &str) -> Result<SolverConfig, Error> {
-    let legacy: LegacyConfig = serde_json::from_str(text).map_err(|e| Error::json("configuration (arqonhpo 0.3 layout)", e, text))?;
+    let legacy: LegacyConfig = serde_json::from_str(text)
+        .map_err(|e| Error::json("configuration (arqonhpo 0.3 layout)", e, text))?;
     let mut issues = alloc::vec::Vec::new();
     if legacy.strategy_params.as_ref().is_some_and(|v| !v.is_null()) {
         issues.push(ConfigIssue {
@@ -70,7 +71,10 @@ pub(crate) fn convert(text: &str) -> Result<SolverConfig, Error> {
         space.push(name, Param::Float { low: bound.min, high: bound.max, log });
     }
     if let Some(name) = legacy.bounds.duplicate_name() {
-        issues.push(ConfigIssue { path: format!("bounds.{name}"), message: "is defined more than once".into() });
+        issues.push(ConfigIssue {
+            path: format!("bounds.{name}"),
+            message: "is defined more than once".into(),
+        });
     }
     if !issues.is_empty() {
         return Err(Error::Config { issues });
@@ -81,7 +85,9 @@ pub(crate) fn convert(text: &str) -> Result<SolverConfig, Error> {
     }
     // Validated here so that problems are reported in the user's own (0.3) field names.
     config.validate().map_err(|e| match e {
-        Error::Config { issues } => Error::Config { issues: issues.into_iter().map(legacy_path).collect() },
+        Error::Config { issues } => {
+            Error::Config { issues: issues.into_iter().map(legacy_path).collect() }
+        }
         other => other,
     })?;
     Ok(config)
@@ -99,7 +105,10 @@ fn legacy_path(issue: ConfigIssue) -> ConfigIssue {
         "probe.fraction" => "probe_ratio".into(),
         p => match p.strip_prefix("space") {
             Some(rest) => {
-                let rest = rest.strip_suffix(".low").map(|r| format!("{r}.min")).unwrap_or_else(|| rest.into());
+                let rest = rest
+                    .strip_suffix(".low")
+                    .map(|r| format!("{r}.min"))
+                    .unwrap_or_else(|| rest.into());
                 let rest = rest.strip_suffix(".high").map(|r| format!("{r}.max")).unwrap_or(rest);
                 format!("bounds{rest}")
             }
@@ -129,7 +138,8 @@ mod tests {
         let text = r#"{"budget": 10, "strategy_params": {"nm": 1},
             "bounds": {"a": {"min": 0, "max": 1, "scale": "Periodic"}}}"#;
         let err = SolverConfig::from_json(text).err().unwrap_or_else(|| panic!("must fail"));
-        let paths: alloc::vec::Vec<&str> = err.config_issues().iter().map(|i| i.path.as_str()).collect();
+        let paths: alloc::vec::Vec<&str> =
+            err.config_issues().iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["strategy_params", "bounds.a.scale"]);
         assert!(err.to_string().contains("\"Periodic\""), "{err}");
     }
@@ -138,8 +148,12 @@ mod tests {
     fn validation_problems_use_the_03_field_names() {
         let text = r#"{"budget": 0, "probe_ratio": 2.0, "bounds": {"lr": {"min": 0, "max": 1, "scale": "Log"}, "x": {"min": 3, "max": 1}}}"#;
         let err = SolverConfig::from_json(text).err().unwrap_or_else(|| panic!("must fail"));
-        let paths: alloc::vec::Vec<&str> = err.config_issues().iter().map(|i| i.path.as_str()).collect();
+        let paths: alloc::vec::Vec<&str> =
+            err.config_issues().iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["budget", "bounds.lr.min", "bounds.x", "probe_ratio"], "{err}");
-        assert!(err.to_string().contains("bounds.x: needs min < max, got min = 3, max = 1"), "{err}");
+        assert!(
+            err.to_string().contains("bounds.x: needs min < max, got min = 3, max = 1"),
+            "{err}"
+        );
     }
 }

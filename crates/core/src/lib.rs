@@ -57,7 +57,10 @@ mod strategies;
 
 pub use artifact::{RunArtifact, TrialRecord, TrialStatus};
 pub use classify::{Classification, Features, Landscape};
-pub use config::{ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice, Value};
+pub use config::{
+    ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice,
+    Value,
+};
 pub use error::{ConfigIssue, Error};
 pub use journal::{Event as JournalEvent, Replay};
 pub use machine::{Method, Outcome, Phase, Solver, Stage, Trial, STATE_VERSION};

@@ -24,7 +24,9 @@ use crate::error::Error;
 use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::space::{self, Encoding, Seen};
-use crate::strategies::{nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED};
+use crate::strategies::{
+    nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED,
+};
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
 pub const STATE_VERSION: u32 = 1;
@@ -216,12 +218,23 @@ impl Solver {
         }
         let (u, stage, method) = match s.phase {
             Phase::Probe => {
-                let layout = probe::Layout::new(s.probe_planned, self.encoding.piecewise().is_some());
-                (layout.point(id, self.encoding.categorical_mask(), s.scramble), Stage::Probe, Method::Sobol)
+                let layout =
+                    probe::Layout::new(s.probe_planned, self.encoding.piecewise().is_some());
+                (
+                    layout.point(id, self.encoding.categorical_mask(), s.scramble),
+                    Stage::Probe,
+                    Method::Sobol,
+                )
             }
             Phase::Refine { strategy } => {
-                let pending: Vec<&[f64]> = s.pending.iter().map(|&p| s.units[p as usize].as_slice()).collect();
-                let ctx = Context { kinds: self.encoding.kinds(), space: &s.config.space, pending: &pending, seen: self.seen.as_ref() };
+                let pending: Vec<&[f64]> =
+                    s.pending.iter().map(|&p| s.units[p as usize].as_slice()).collect();
+                let ctx = Context {
+                    kinds: self.encoding.kinds(),
+                    space: &s.config.space,
+                    pending: &pending,
+                    seen: self.seen.as_ref(),
+                };
                 let u = s.strategy.as_mut()?.propose(id, &ctx);
                 (u, Stage::Refine, strategy)
             }
@@ -286,7 +299,9 @@ impl Solver {
         }
         s.told += 1;
         s.pending.remove(&id);
-        if score != FAILED && s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| score < bv)) {
+        if score != FAILED
+            && s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| score < bv))
+        {
             s.best = Some(id);
         }
         if stage == Stage::Probe && id < s.probe_planned {
@@ -327,16 +342,27 @@ impl Solver {
         let probe_points: Vec<Point> = warm
             .iter()
             .cloned()
-            .chain(s.trials[..s.probe_planned as usize].iter().map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }))
+            .chain(
+                s.trials[..s.probe_planned as usize]
+                    .iter()
+                    .map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }),
+            )
             .collect();
-        let (pts, vals): (Vec<Vec<f64>>, Vec<f64>) = probe_points.into_iter().map(|p| (p.u, p.f)).unzip();
+        let (pts, vals): (Vec<Vec<f64>>, Vec<f64>) =
+            probe_points.into_iter().map(|p| (p.u, p.f)).unzip();
         let offset = warm.len();
-        let sites: Vec<[usize; 4]> = probe::Layout::new(s.probe_planned, self.encoding.piecewise().is_some())
-            .sites()
-            .map(|site| site.map(|i| offset + i as usize))
-            .collect();
-        let classification =
-            classify::classify(&pts, &vals, &sites, self.encoding.piecewise(), s.config.classifier.threshold);
+        let sites: Vec<[usize; 4]> =
+            probe::Layout::new(s.probe_planned, self.encoding.piecewise().is_some())
+                .sites()
+                .map(|site| site.map(|i| offset + i as usize))
+                .collect();
+        let classification = classify::classify(
+            &pts,
+            &vals,
+            &sites,
+            self.encoding.piecewise(),
+            s.config.classifier.threshold,
+        );
         let method = match s.config.strategy {
             StrategyChoice::Auto if classification.label.suits_nelder_mead() => Method::NelderMead,
             StrategyChoice::Auto => Method::Tpe,
@@ -370,7 +396,10 @@ impl Solver {
 
     fn finish_if_done(&mut self) {
         let s = &mut self.state;
-        if s.trials.len() as u64 >= s.config.budget && s.pending.is_empty() && !matches!(s.phase, Phase::Probe) {
+        if s.trials.len() as u64 >= s.config.budget
+            && s.pending.is_empty()
+            && !matches!(s.phase, Phase::Probe)
+        {
             s.phase = Phase::Done;
         }
     }
@@ -447,10 +476,14 @@ impl Solver {
 
     /// Restores a solver from [`Solver::snapshot`] text.
     pub fn restore(text: &str) -> Result<Self, Error> {
-        let state: State = serde_json::from_str(text).map_err(|e| Error::json("solver state", e, text))?;
+        let state: State =
+            serde_json::from_str(text).map_err(|e| Error::json("solver state", e, text))?;
         if state.state_version != STATE_VERSION {
             return Err(Error::Resume {
-                reason: format!("state version {} is not supported (this engine reads version {STATE_VERSION})", state.state_version),
+                reason: format!(
+                    "state version {} is not supported (this engine reads version {STATE_VERSION})",
+                    state.state_version
+                ),
             });
         }
         state.config.validate()?;
@@ -466,7 +499,8 @@ impl Solver {
         let s = &self.state;
         let d = self.encoding.dim();
         let n = s.trials.len();
-        let bad = |what: &str| Err(Error::Resume { reason: format!("the state is damaged: {what}") });
+        let bad =
+            |what: &str| Err(Error::Resume { reason: format!("the state is damaged: {what}") });
         if s.units.len() != n || s.units.iter().any(|u| u.len() != d) {
             return bad("trial points do not match the space");
         }
@@ -480,7 +514,9 @@ impl Solver {
         if pending != s.pending.len() || s.pending.iter().any(|&p| p as usize >= n) {
             return bad("pending trials do not match the trial list");
         }
-        if s.best.is_some_and(|b| b as usize >= n) || s.strategy.as_ref().is_some_and(|st| !st.is_consistent(d)) {
+        if s.best.is_some_and(|b| b as usize >= n)
+            || s.strategy.as_ref().is_some_and(|st| !st.is_consistent(d))
+        {
             return bad("the strategy state does not match the space");
         }
         Ok(())
@@ -491,18 +527,24 @@ impl Solver {
     /// included; a trial that does not replay identically is an error.
     pub fn from_artifact(artifact: &RunArtifact) -> Result<Self, Error> {
         let mut solver = Self::new(artifact.config.clone())?;
-        let mut tells: Vec<&TrialRecord> = artifact.trials.iter().filter(|t| t.told_index.is_some()).collect();
+        let mut tells: Vec<&TrialRecord> =
+            artifact.trials.iter().filter(|t| t.told_index.is_some()).collect();
         tells.sort_by_key(|t| t.told_index);
         let mut next_tell = tells.iter().peekable();
         let mismatch = |reason: String| Error::Resume { reason };
         for (i, record) in artifact.trials.iter().enumerate() {
             while solver.told() < record.asked_after {
-                let t = next_tell
-                    .next()
-                    .ok_or_else(|| mismatch(format!("trial {} was asked after {} tells, but fewer are recorded", record.id, record.asked_after)))?;
+                let t = next_tell.next().ok_or_else(|| {
+                    mismatch(format!(
+                        "trial {} was asked after {} tells, but fewer are recorded",
+                        record.id, record.asked_after
+                    ))
+                })?;
                 solver.replay_tell(t)?;
             }
-            let trial = solver.ask().ok_or_else(|| mismatch(format!("trial {} is beyond the budget", record.id)))?;
+            let trial = solver
+                .ask()
+                .ok_or_else(|| mismatch(format!("trial {} is beyond the budget", record.id)))?;
             if trial.id != i as u64 || record.id != trial.id || trial.params != record.params {
                 return Err(mismatch(format!(
                     "trial {} does not replay identically (the artifact was written by another engine version or edited)",
@@ -520,7 +562,11 @@ impl Solver {
         let outcome = match (t.status, t.value) {
             (TrialStatus::Completed, Some(v)) => Outcome::Value(v),
             (TrialStatus::Failed, _) => Outcome::Failed { reason: t.reason.clone() },
-            _ => return Err(Error::Resume { reason: format!("trial {} has a tell index but no result", t.id) }),
+            _ => {
+                return Err(Error::Resume {
+                    reason: format!("trial {} has a tell index but no result", t.id),
+                })
+            }
         };
         self.tell(t.id, outcome)?;
         Ok(())
@@ -533,7 +579,8 @@ mod tests {
     use crate::config::{Param, Space};
 
     fn config(budget: u64) -> SolverConfig {
-        let space = Space::new().with("x", Param::float(-2.0, 2.0)).with("y", Param::float(-2.0, 2.0));
+        let space =
+            Space::new().with("x", Param::float(-2.0, 2.0)).with("y", Param::float(-2.0, 2.0));
         SolverConfig::new(space, budget, 42)
     }
 
@@ -542,7 +589,10 @@ mod tests {
         let mut s = Solver::new(config(10)).unwrap_or_else(|e| panic!("{e}"));
         let t = s.ask().unwrap_or_else(|| panic!("a trial"));
         let before = s.snapshot();
-        assert!(matches!(s.tell(5, Outcome::Value(1.0)), Err(Error::UnknownTrial { id: 5, issued: 1 })));
+        assert!(matches!(
+            s.tell(5, Outcome::Value(1.0)),
+            Err(Error::UnknownTrial { id: 5, issued: 1 })
+        ));
         assert_eq!(s.snapshot(), before);
         assert!(s.tell_value(t.id, 1.0).is_ok());
         let before = s.snapshot();

@@ -79,11 +79,13 @@ impl Layout {
         if k >= twins {
             return point(index - twins, dim, scramble);
         }
-        let (site, steps) = (k / PER_SITE, [1.0, 2.0, REPEAT_STEP / TWIN_STEP][(k % PER_SITE) as usize]);
+        let (site, steps) =
+            (k / PER_SITE, [1.0, 2.0, REPEAT_STEP / TWIN_STEP][(k % PER_SITE) as usize]);
         let base = point(site, dim, scramble);
         // A direction from a second, independent scramble: deterministic, no RNG state.
         let other = point(site, dim, scramble ^ 0x5bd1_e995);
-        let mut dir: Vec<f64> = (0..dim).map(|d| if categorical[d] { 0.0 } else { other[d] - 0.5 }).collect();
+        let mut dir: Vec<f64> =
+            (0..dim).map(|d| if categorical[d] { 0.0 } else { other[d] - 0.5 }).collect();
         let len = libm::sqrt(dir.iter().map(|x| x * x).sum::<f64>());
         if len > 0.0 {
             dir.iter_mut().for_each(|x| *x *= TWIN_STEP / len);
@@ -146,7 +148,9 @@ mod tests {
         let cats = [false, true, false];
         for [base, t1, t2, near] in layout.sites() {
             let [b, a, c, r] = [base, t1, t2, near].map(|i| layout.point(i, &cats, 7));
-            let dist = |p: &[f64], q: &[f64]| libm::sqrt(p.iter().zip(q).map(|(x, y)| (x - y) * (x - y)).sum::<f64>());
+            let dist = |p: &[f64], q: &[f64]| {
+                libm::sqrt(p.iter().zip(q).map(|(x, y)| (x - y) * (x - y)).sum::<f64>())
+            };
             assert!((dist(&b, &a) - TWIN_STEP).abs() < 1e-9, "{}", dist(&b, &a));
             assert!((dist(&b, &c) - 2.0 * TWIN_STEP).abs() < 1e-9, "{}", dist(&b, &c));
             assert!((dist(&b, &r) - REPEAT_STEP).abs() < 1e-9, "{}", dist(&b, &r));
@@ -167,16 +171,38 @@ mod tests {
             .with("split", Param::int(2, 40))
             .with("features", Param::float(0.1, 1.0))
             .with("criterion", Param::choice(["a", "b", "c"]));
-        let continuous = Space::new().with("x", Param::float(0.0, 1.0)).with("y", Param::float(0.0, 1.0));
+        let continuous =
+            Space::new().with("x", Param::float(0.0, 1.0)).with("y", Param::float(0.0, 1.0));
         assert_eq!(planned_size(&SolverConfig::new(mixed.clone(), 50, 0)), 10);
-        assert_eq!(planned_size(&SolverConfig::new(mixed.clone(), 200, 0)), 40, "the fraction still rules");
-        assert_eq!(planned_size(&SolverConfig::new(continuous, 50, 0)), 12, "4·D + 4 for the quadratic fit");
-        let wide = (0..15).fold(Space::new().with("c", Param::choice([1, 2])), |s, i| s.with(alloc::format!("x{i}"), Param::float(0.0, 1.0)));
+        assert_eq!(
+            planned_size(&SolverConfig::new(mixed.clone(), 200, 0)),
+            40,
+            "the fraction still rules"
+        );
+        assert_eq!(
+            planned_size(&SolverConfig::new(continuous, 50, 0)),
+            12,
+            "4·D + 4 for the quadratic fit"
+        );
+        let wide = (0..15).fold(Space::new().with("c", Param::choice([1, 2])), |s, i| {
+            s.with(alloc::format!("x{i}"), Param::float(0.0, 1.0))
+        });
         assert_eq!(planned_size(&SolverConfig::new(wide, 50, 0)), 17, "a simplex of D + 1 points");
-        let lattice = Space::new().with("a", Param::int(1, 6)).with("b", Param::int(1, 6)).with("c", Param::int(1, 6));
-        assert_eq!(planned_size(&SolverConfig::new(lattice, 50, 0)), 10, "a coarse integer lattice is rugged by rule too");
+        let lattice = Space::new()
+            .with("a", Param::int(1, 6))
+            .with("b", Param::int(1, 6))
+            .with("c", Param::int(1, 6));
+        assert_eq!(
+            planned_size(&SolverConfig::new(lattice, 50, 0)),
+            10,
+            "a coarse integer lattice is rugged by rule too"
+        );
         let fine = Space::new().with("a", Param::int(1, 30)).with("b", Param::int(1, 30));
-        assert_eq!(planned_size(&SolverConfig::new(fine, 50, 0)), 12, "a fine lattice is probed like a continuous space");
+        assert_eq!(
+            planned_size(&SolverConfig::new(fine, 50, 0)),
+            12,
+            "a fine lattice is probed like a continuous space"
+        );
         let layout = Layout::new(10, true);
         assert_eq!(layout, Layout { sobol: 10, sites: 0 });
         assert_eq!(layout.sites().count(), 0);

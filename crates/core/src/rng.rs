@@ -40,7 +40,11 @@ struct RngState {
 impl From<Rng> for RngState {
     fn from(rng: Rng) -> Self {
         let pos = rng.0.get_word_pos();
-        Self { seed: rng.0.get_seed(), stream: rng.0.get_stream(), word_pos: [(pos >> 64) as u64, pos as u64] }
+        Self {
+            seed: rng.0.get_seed(),
+            stream: rng.0.get_stream(),
+            word_pos: [(pos >> 64) as u64, pos as u64],
+        }
     }
 }
 

@@ -65,7 +65,8 @@ fn piecewise(kinds: &[DimKind]) -> Option<Piecewise> {
         }
     }
     let levels = libm::exp(log_levels / kinds.len().max(1) as f64);
-    (!kinds.is_empty() && levels <= COARSE_LATTICE_LEVELS).then_some(Piecewise::CoarseLattice { levels })
+    (!kinds.is_empty() && levels <= COARSE_LATTICE_LEVELS)
+        .then_some(Piecewise::CoarseLattice { levels })
 }
 
 /// The encoded view of a validated [`Space`].
@@ -198,10 +199,7 @@ pub(crate) fn decode(space: &Space, u: &[f64]) -> Params {
 
 /// Encodes validated parameter values into a unit point.
 pub(crate) fn encode(space: &Space, params: &Params) -> Vec<f64> {
-    space
-        .iter()
-        .map(|(name, p)| params.get(name).map_or(0.5, |v| encode_one(p, v)))
-        .collect()
+    space.iter().map(|(name, p)| params.get(name).map_or(0.5, |v| encode_one(p, v))).collect()
 }
 
 /// Moves integer and categorical coordinates to the centre of their cell, so that two
@@ -300,7 +298,8 @@ mod tests {
     #[test]
     fn int_cells_are_equal_width_and_round_trip() {
         let p = Param::int(1, 4);
-        let vals: Vec<_> = [0.0, 0.24, 0.26, 0.5, 0.74, 0.99, 1.0].iter().map(|&u| decode_one(&p, u)).collect();
+        let vals: Vec<_> =
+            [0.0, 0.24, 0.26, 0.5, 0.74, 0.99, 1.0].iter().map(|&u| decode_one(&p, u)).collect();
         assert_eq!(vals, [1, 1, 2, 3, 3, 4, 4].map(Value::Int).to_vec());
         for i in 1..=4 {
             assert_eq!(decode_one(&p, encode_one(&p, &Value::Int(i))), Value::Int(i));
@@ -309,7 +308,12 @@ mod tests {
 
     #[test]
     fn only_categorical_spaces_and_coarse_integer_lattices_are_piecewise_by_rule() {
-        let ints = |levels: &[i64]| levels.iter().enumerate().fold(Space::new(), |s, (i, &l)| s.with(alloc::format!("n{i}"), Param::int(1, l)));
+        let ints = |levels: &[i64]| {
+            levels
+                .iter()
+                .enumerate()
+                .fold(Space::new(), |s, (i, &l)| s.with(alloc::format!("n{i}"), Param::int(1, l)))
+        };
         let piecewise = |space: &Space| Encoding::new(space).piecewise();
         let lattice = |space: &Space| match piecewise(space) {
             Some(Piecewise::CoarseLattice { levels }) => Some(libm::round(levels * 1e6) / 1e6),
@@ -320,9 +324,20 @@ mod tests {
         assert_eq!(lattice(&ints(&[4, 36])), Some(12.0));
         assert_eq!(piecewise(&ints(&[4, 40])), None);
         assert_eq!(piecewise(&ints(&[13, 13, 13])), None);
-        assert_eq!(piecewise(&ints(&[6, 6]).with("x", Param::float(0.0, 1.0))), None, "a float: the probe decides");
-        assert_eq!(piecewise(&ints(&[40]).with("c", Param::choice(["a", "b"])).with("d", Param::choice([1, 2]))), Some(Piecewise::Categorical(2)));
-        let log = Space::new().with("n", Param::Int { low: 1.0, high: 10.0, log: true }).with("m", Param::int(1, 10));
+        assert_eq!(
+            piecewise(&ints(&[6, 6]).with("x", Param::float(0.0, 1.0))),
+            None,
+            "a float: the probe decides"
+        );
+        assert_eq!(
+            piecewise(
+                &ints(&[40]).with("c", Param::choice(["a", "b"])).with("d", Param::choice([1, 2]))
+            ),
+            Some(Piecewise::Categorical(2))
+        );
+        let log = Space::new()
+            .with("n", Param::Int { low: 1.0, high: 10.0, log: true })
+            .with("m", Param::int(1, 10));
         assert_eq!(lattice(&log), Some(10.0), "levels count on a log scale too");
     }
 
@@ -343,11 +358,20 @@ mod tests {
             .with("n", Param::int(-2, 2))
             .with("m", Param::Int { low: 1.0, high: 300.0, log: true })
             .with("c", Param::choice(["a", "b", "c"]));
-        let mut seen = Seen::for_kinds(Encoding::new(&space).kinds()).unwrap_or_else(|| panic!("an index"));
+        let mut seen =
+            Seen::for_kinds(Encoding::new(&space).kinds()).unwrap_or_else(|| panic!("an index"));
         let configs: Vec<Vec<f64>> = (-2..=2)
             .flat_map(|n| [1, 2, 150, 299, 300].map(move |m| (n, m)))
             .flat_map(|(n, m)| ["a", "b", "c"].map(move |c| (n, m, c)))
-            .map(|(n, m, c)| encode(&space, &Params::new().with("n", Value::Int(n)).with("m", Value::Int(m)).with("c", Value::from(c))))
+            .map(|(n, m, c)| {
+                encode(
+                    &space,
+                    &Params::new()
+                        .with("n", Value::Int(n))
+                        .with("m", Value::Int(m))
+                        .with("c", Value::from(c)),
+                )
+            })
             .collect();
         for (i, u) in configs.iter().enumerate() {
             assert!(!seen.contains(&space, u), "{i}: {u:?} before it was inserted");
@@ -366,13 +390,21 @@ mod tests {
         assert_eq!(seen.score(&space, &configs[8]), None);
         assert!(!seen.is_full());
         let tiny = Space::new().with("c", Param::choice(["a", "b"]));
-        let mut full = Seen::for_kinds(Encoding::new(&tiny).kinds()).unwrap_or_else(|| panic!("an index"));
+        let mut full =
+            Seen::for_kinds(Encoding::new(&tiny).kinds()).unwrap_or_else(|| panic!("an index"));
         full.insert(&tiny, &[0.1]);
         full.insert(&tiny, &[0.9]);
         assert!(full.is_full());
-        assert!(Seen::for_kinds(Encoding::new(&space.clone().with("x", Param::float(0.0, 1.0))).kinds()).is_none());
-        let huge = (0..5).fold(Space::new(), |s, i| s.with(format!("p{i}"), Param::int(0, 1 << 20)));
-        assert!(Seen::for_kinds(Encoding::new(&huge).kinds()).is_none(), "2^100 configurations do not fit a u64");
+        assert!(Seen::for_kinds(
+            Encoding::new(&space.clone().with("x", Param::float(0.0, 1.0))).kinds()
+        )
+        .is_none());
+        let huge =
+            (0..5).fold(Space::new(), |s, i| s.with(format!("p{i}"), Param::int(0, 1 << 20)));
+        assert!(
+            Seen::for_kinds(Encoding::new(&huge).kinds()).is_none(),
+            "2^100 configurations do not fit a u64"
+        );
     }
 
     #[test]

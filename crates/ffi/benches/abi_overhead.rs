@@ -20,10 +20,7 @@ const BATCH: u64 = 32;
 const HISTORY: u64 = 100;
 
 fn objective(x: &[f64]) -> f64 {
-    x.iter()
-        .enumerate()
-        .map(|(i, v)| (v - 0.1 * i as f64).powi(2))
-        .sum()
+    x.iter().enumerate().map(|(i, v)| (v - 0.1 * i as f64).powi(2)).sum()
 }
 
 /// A solver with `HISTORY` completed trials, able to hand out `BATCH` more.
@@ -45,14 +42,8 @@ fn warmed(strategy: StrategyChoice, dim: usize) -> Solver {
 /// One ask+tell through the core API.
 fn core_step(solver: &mut Solver) {
     let t = solver.ask().unwrap_or_else(|| panic!("budget left"));
-    let x: Vec<f64> = t
-        .params
-        .iter()
-        .map(|(_, v)| v.as_f64().unwrap_or(0.0))
-        .collect();
-    solver
-        .tell_value(t.id, objective(&x))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let x: Vec<f64> = t.params.iter().map(|(_, v)| v.as_f64().unwrap_or(0.0)).collect();
+    solver.tell_value(t.id, objective(&x)).unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// A handle freed on drop, so that freeing happens outside the timed routine.

@@ -142,10 +142,7 @@ struct Failure {
 
 impl Failure {
     fn new(status: ArqonStatus, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-        }
+        Self { status, message: message.into() }
     }
 
     fn null(arg: &str) -> Self {
@@ -229,10 +226,7 @@ unsafe fn report_error(out_error: *mut *mut c_char, status: ArqonStatus) -> Arqo
         let copy = || LAST_ERROR.try_with(|m| m.borrow().clone().into_raw());
         *slot = match status {
             ArqonStatus::Ok => std::ptr::null_mut(),
-            _ => catch_unwind(copy)
-                .ok()
-                .and_then(Result::ok)
-                .unwrap_or(std::ptr::null_mut()),
+            _ => catch_unwind(copy).ok().and_then(Result::ok).unwrap_or(std::ptr::null_mut()),
         };
     }
     status
@@ -283,10 +277,7 @@ fn lookup(handle: *const ArqonSolver) -> Outcome<Arc<ArqonSolver>> {
     if handle.is_null() {
         return Err(Failure::null("solver"));
     }
-    live()
-        .get(&(handle as usize))
-        .cloned()
-        .ok_or_else(|| invalid_handle(handle))
+    live().get(&(handle as usize)).cloned().ok_or_else(|| invalid_handle(handle))
 }
 
 /// Runs `f` on the solver behind `handle`, holding its lock.
@@ -306,9 +297,7 @@ fn with_solver<R>(
 
 /// Registers a new solver and returns its handle.
 fn register(solver: Solver) -> *mut ArqonSolver {
-    let entry = Arc::new(ArqonSolver {
-        solver: Mutex::new(solver),
-    });
+    let entry = Arc::new(ArqonSolver { solver: Mutex::new(solver) });
     let handle = Arc::as_ptr(&entry).cast_mut();
     live().insert(handle as usize, entry);
     handle
@@ -316,27 +305,19 @@ fn register(solver: Solver) -> *mut ArqonSolver {
 
 fn owned_string(text: String) -> *mut c_char {
     // JSON text escapes NUL as \u0000, so this never replaces anything in practice.
-    CString::new(text.replace('\0', "\\u0000"))
-        .unwrap_or_default()
-        .into_raw()
+    CString::new(text.replace('\0', "\\u0000")).unwrap_or_default().into_raw()
 }
 
 fn params_json(params: &Params) -> Outcome<String> {
     serde_json::to_string(params).map_err(|e| {
-        Failure::new(
-            ArqonStatus::Error,
-            format!("cannot write parameters as JSON: {e}"),
-        )
+        Failure::new(ArqonStatus::Error, format!("cannot write parameters as JSON: {e}"))
     })
 }
 
 /// Checks that every parameter is numeric and that `len` matches the space.
 fn check_numeric(solver: &Solver, len: usize) -> Outcome<()> {
     let space = &solver.config().space;
-    if let Some((name, _)) = space
-        .iter()
-        .find(|(_, p)| matches!(p, Param::Choice { .. }))
-    {
+    if let Some((name, _)) = space.iter().find(|(_, p)| matches!(p, Param::Choice { .. })) {
         return Err(Failure::new(
             ArqonStatus::NotNumeric,
             format!("parameter `{name}` is a choice, so trials cannot be written as numbers; use the JSON form (arqon_ask / arqon_best)"),
@@ -380,9 +361,7 @@ unsafe fn array<'a>(ptr: *mut f64, len: usize, arg: &str) -> Outcome<&'a mut [f6
 pub extern "C" fn arqon_version() -> *const c_char {
     static VERSION: OnceLock<CString> = OnceLock::new();
     static_string(|| {
-        VERSION
-            .get_or_init(|| CString::new(arqonhpo_core::VERSION).unwrap_or_default())
-            .as_ptr()
+        VERSION.get_or_init(|| CString::new(arqonhpo_core::VERSION).unwrap_or_default()).as_ptr()
     })
 }
 
@@ -392,11 +371,7 @@ pub extern "C" fn arqon_version() -> *const c_char {
 /// on the same thread; copy it to keep it. Never NULL. Do not free it.
 #[no_mangle]
 pub extern "C" fn arqon_last_error() -> *const c_char {
-    static_string(|| {
-        LAST_ERROR
-            .try_with(|slot| slot.borrow().as_ptr())
-            .unwrap_or(c"".as_ptr())
-    })
+    static_string(|| LAST_ERROR.try_with(|slot| slot.borrow().as_ptr()).unwrap_or(c"".as_ptr()))
 }
 
 /// The name of a status code, e.g. `"ARQON_STATUS_UNKNOWN_TRIAL"`, or
@@ -460,9 +435,7 @@ pub unsafe extern "C" fn arqon_solver_free(solver: *mut ArqonSolver) -> ArqonSta
         // A call still running on another thread keeps its own reference until it returns.
         // The solver is dropped after the registry lock is released.
         let removed = live().remove(&(solver as usize));
-        removed
-            .map(|_| ArqonStatus::Ok)
-            .ok_or_else(|| invalid_handle(solver))
+        removed.map(|_| ArqonStatus::Ok).ok_or_else(|| invalid_handle(solver))
     })
 }
 
@@ -520,20 +493,16 @@ pub unsafe extern "C" fn arqon_param_name(
         *out_name = std::ptr::null_mut();
         let name = with_solver(solver, |s| {
             let space = &s.config().space;
-            space
-                .iter()
-                .nth(index)
-                .map(|(name, _)| name.to_owned())
-                .ok_or_else(|| {
-                    Failure::new(
-                        ArqonStatus::OutOfRange,
-                        format!(
-                            "index {index} is out of range: the space has {} parameters (0..{})",
-                            space.len(),
-                            space.len()
-                        ),
-                    )
-                })
+            space.iter().nth(index).map(|(name, _)| name.to_owned()).ok_or_else(|| {
+                Failure::new(
+                    ArqonStatus::OutOfRange,
+                    format!(
+                        "index {index} is out of range: the space has {} parameters (0..{})",
+                        space.len(),
+                        space.len()
+                    ),
+                )
+            })
         })?;
         *out_name = owned_string(name);
         Ok(ArqonStatus::Ok)
@@ -623,9 +592,7 @@ pub unsafe extern "C" fn arqon_tell(
     value: f64,
 ) -> ArqonStatus {
     guard("arqon_tell", || {
-        with_solver(solver, |s| {
-            s.tell_value(trial_id, value).map_err(Failure::from)
-        })?;
+        with_solver(solver, |s| s.tell_value(trial_id, value).map_err(Failure::from))?;
         Ok(ArqonStatus::Ok)
     })
 }
@@ -652,8 +619,7 @@ pub unsafe extern "C" fn arqon_tell_failed(
             Some(unsafe { input(reason, "reason") }?.to_owned())
         };
         with_solver(solver, |s| {
-            s.tell(trial_id, arqonhpo_core::Outcome::Failed { reason })
-                .map_err(Failure::from)
+            s.tell(trial_id, arqonhpo_core::Outcome::Failed { reason }).map_err(Failure::from)
         })?;
         Ok(ArqonStatus::Ok)
     })
@@ -866,9 +832,7 @@ mod tests {
 
     fn last_error() -> String {
         // SAFETY: arqon_last_error never returns NULL and the string is NUL-terminated.
-        unsafe { CStr::from_ptr(arqon_last_error()) }
-            .to_string_lossy()
-            .into_owned()
+        unsafe { CStr::from_ptr(arqon_last_error()) }.to_string_lossy().into_owned()
     }
 
     #[test]
@@ -876,10 +840,7 @@ mod tests {
         let status = guard("arqon_test", || panic!("boom {}", 42));
         assert_eq!(status, ArqonStatus::Panic);
         let message = last_error();
-        assert!(
-            message.starts_with("arqon_test: internal error (boom 42)"),
-            "{message}"
-        );
+        assert!(message.starts_with("arqon_test: internal error (boom 42)"), "{message}");
         assert_eq!(guard("arqon_test", || Ok(ArqonStatus::Ok)), ArqonStatus::Ok);
         assert_eq!(last_error(), "", "a successful call clears the last error");
     }
@@ -895,24 +856,15 @@ mod tests {
             ArqonStatus::Ok
         );
         let status = guard("arqon_test", || {
-            with_solver(handle, |_| -> Outcome<ArqonStatus> {
-                panic!("inside the lock")
-            })
+            with_solver(handle, |_| -> Outcome<ArqonStatus> { panic!("inside the lock") })
         });
         assert_eq!(status, ArqonStatus::Panic);
         let mut id = 0;
         let mut params = std::ptr::null_mut();
         // SAFETY: valid out-pointers.
-        assert_eq!(
-            unsafe { arqon_ask(handle, &mut id, &mut params) },
-            ArqonStatus::Panic
-        );
+        assert_eq!(unsafe { arqon_ask(handle, &mut id, &mut params) }, ArqonStatus::Panic);
         assert!(params.is_null());
-        assert!(
-            last_error().contains("free it and restore from a snapshot"),
-            "{}",
-            last_error()
-        );
+        assert!(last_error().contains("free it and restore from a snapshot"), "{}", last_error());
         // SAFETY: live handle, freed once.
         assert_eq!(unsafe { arqon_solver_free(handle) }, ArqonStatus::Ok);
     }

@@ -17,9 +17,7 @@ fn c(text: &str) -> CString {
 
 fn last_error() -> String {
     // SAFETY: never NULL, NUL-terminated, read before the next call on this thread.
-    unsafe { CStr::from_ptr(arqon_last_error()) }
-        .to_string_lossy()
-        .into_owned()
+    unsafe { CStr::from_ptr(arqon_last_error()) }.to_string_lossy().into_owned()
 }
 
 fn new_solver(config: &str) -> Result<*mut ArqonSolver, (ArqonStatus, String)> {
@@ -29,10 +27,7 @@ fn new_solver(config: &str) -> Result<*mut ArqonSolver, (ArqonStatus, String)> {
     match unsafe { arqon_solver_new(text.as_ptr(), &mut solver, ptr::null_mut()) } {
         ArqonStatus::Ok => Ok(solver),
         status => {
-            assert!(
-                solver.is_null(),
-                "a failed create must leave *out_solver NULL"
-            );
+            assert!(solver.is_null(), "a failed create must leave *out_solver NULL");
             Err((status, last_error()))
         }
     }
@@ -41,9 +36,7 @@ fn new_solver(config: &str) -> Result<*mut ArqonSolver, (ArqonStatus, String)> {
 fn take_string(ptr: *mut c_char) -> String {
     assert!(!ptr.is_null());
     // SAFETY: a string the library returned, read then freed once.
-    let text = unsafe { CStr::from_ptr(ptr) }
-        .to_string_lossy()
-        .into_owned();
+    let text = unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned();
     // SAFETY: as above.
     unsafe { arqon_string_free(ptr) };
     text
@@ -64,24 +57,15 @@ fn malformed_inputs_give_errors_not_panics() {
     for _ in 0..5 {
         let (mut id, mut params) = (0, ptr::null_mut());
         // SAFETY: live handle, valid out-pointers.
-        assert_eq!(
-            unsafe { arqon_ask(solver, &mut id, &mut params) },
-            ArqonStatus::Ok
-        );
+        assert_eq!(unsafe { arqon_ask(solver, &mut id, &mut params) }, ArqonStatus::Ok);
         take_string(params);
         // SAFETY: live handle.
-        assert_eq!(
-            unsafe { arqon_tell(solver, id, 1.0 / (id as f64 + 1.0)) },
-            ArqonStatus::Ok
-        );
+        assert_eq!(unsafe { arqon_tell(solver, id, 1.0 / (id as f64 + 1.0)) }, ArqonStatus::Ok);
     }
     let state = snapshot(solver);
     let mut artifact = ptr::null_mut();
     // SAFETY: live handle and valid out-pointer.
-    assert_eq!(
-        unsafe { arqon_artifact(solver, &mut artifact) },
-        ArqonStatus::Ok
-    );
+    assert_eq!(unsafe { arqon_artifact(solver, &mut artifact) }, ArqonStatus::Ok);
     let artifact = take_string(artifact);
 
     type Create =
@@ -94,13 +78,10 @@ fn malformed_inputs_give_errors_not_panics() {
     let mut tried = 0;
     for (what, text, create) in inputs {
         let bytes = text.as_bytes();
-        let mut variants: Vec<Vec<u8>> = (0..bytes.len())
-            .step_by(7)
-            .map(|n| bytes[..n].to_vec())
-            .collect();
-        for (i, replacement) in (0..bytes.len())
-            .step_by(13)
-            .zip([b'"', b'9', b'-', b'}', b'e', b'x'].iter().cycle())
+        let mut variants: Vec<Vec<u8>> =
+            (0..bytes.len()).step_by(7).map(|n| bytes[..n].to_vec()).collect();
+        for (i, replacement) in
+            (0..bytes.len()).step_by(13).zip([b'"', b'9', b'-', b'}', b'e', b'x'].iter().cycle())
         {
             let mut v = bytes.to_vec();
             v[i] = *replacement;
@@ -126,10 +107,7 @@ fn malformed_inputs_give_errors_not_panics() {
                 assert_eq!(unsafe { arqon_solver_free(out) }, ArqonStatus::Ok);
             } else {
                 assert!(out.is_null(), "{what}: failed create must leave NULL");
-                assert!(
-                    !last_error().is_empty(),
-                    "{what}: status {status:?} without a message"
-                );
+                assert!(!last_error().is_empty(), "{what}: status {status:?} without a message");
             }
         }
     }
@@ -179,45 +157,23 @@ fn one_handle_shared_by_threads() {
     let (mut issued, mut told, mut done) = (0, 0, false);
     // SAFETY: live handle and valid out-pointers.
     assert_eq!(
-        unsafe {
-            arqon_progress(
-                solver as *const ArqonSolver,
-                &mut issued,
-                &mut told,
-                &mut done,
-            )
-        },
+        unsafe { arqon_progress(solver as *const ArqonSolver, &mut issued, &mut told, &mut done,) },
         ArqonStatus::Ok
     );
     assert_eq!((issued, told, done), (40, 40, true));
     // SAFETY: live handle, freed once.
-    assert_eq!(
-        unsafe { arqon_solver_free(solver as *mut ArqonSolver) },
-        ArqonStatus::Ok
-    );
+    assert_eq!(unsafe { arqon_solver_free(solver as *mut ArqonSolver) }, ArqonStatus::Ok);
 }
 
 /// The last error is per thread: a failure on one thread does not show on another.
 #[test]
 fn last_error_is_thread_local() {
     // SAFETY: NULL handle is checked, valid out-pointer.
-    assert_eq!(
-        unsafe { arqon_param_count(ptr::null(), &mut 0) },
-        ArqonStatus::NullPointer
-    );
-    assert!(
-        last_error().contains("`solver` is NULL"),
-        "{}",
-        last_error()
-    );
-    let other = std::thread::spawn(last_error)
-        .join()
-        .unwrap_or_else(|_| panic!("thread panicked"));
+    assert_eq!(unsafe { arqon_param_count(ptr::null(), &mut 0) }, ArqonStatus::NullPointer);
+    assert!(last_error().contains("`solver` is NULL"), "{}", last_error());
+    let other = std::thread::spawn(last_error).join().unwrap_or_else(|_| panic!("thread panicked"));
     assert_eq!(other, "");
-    assert!(
-        last_error().contains("`solver` is NULL"),
-        "still set on the failing thread"
-    );
+    assert!(last_error().contains("`solver` is NULL"), "still set on the failing thread");
 }
 
 /// Telling a value that is not finite records a failed trial (the engine's rule), and the
@@ -228,10 +184,7 @@ fn array_forms_on_a_numeric_space() {
         .unwrap_or_else(|e| panic!("{e:?}"));
     let mut name = ptr::null_mut();
     // SAFETY: live handle, valid out-pointer.
-    assert_eq!(
-        unsafe { arqon_param_name(solver, 1, &mut name) },
-        ArqonStatus::Ok
-    );
+    assert_eq!(unsafe { arqon_param_name(solver, 1, &mut name) }, ArqonStatus::Ok);
     assert_eq!(take_string(name), "n");
     let mut best = [0.0; 2];
     let (mut best_id, mut best_value) = (0, 0.0);
@@ -248,10 +201,7 @@ fn array_forms_on_a_numeric_space() {
         ArqonStatus::Ok
     );
     assert!((-1.0..=1.0).contains(&values[0]));
-    assert!(
-        values[1].fract() == 0.0 && (2.0..=5.0).contains(&values[1]),
-        "{values:?}"
-    );
+    assert!(values[1].fract() == 0.0 && (2.0..=5.0).contains(&values[1]), "{values:?}");
     // SAFETY: live handle.
     assert_eq!(unsafe { arqon_tell(solver, id, f64::NAN) }, ArqonStatus::Ok);
     // SAFETY: as above.
@@ -265,10 +215,7 @@ fn array_forms_on_a_numeric_space() {
         assert_eq!(unsafe { arqon_artifact(solver, &mut out) }, ArqonStatus::Ok);
         take_string(out)
     };
-    assert!(
-        artifact.contains("\"failed\""),
-        "a NaN is recorded as a failed trial:\n{artifact}"
-    );
+    assert!(artifact.contains("\"failed\""), "a NaN is recorded as a failed trial:\n{artifact}");
     // SAFETY: as above.
     assert_eq!(
         unsafe { arqon_ask_array(solver, &mut id, values.as_mut_ptr(), 2) },
@@ -302,10 +249,7 @@ fn legacy_configs_are_accepted() {
     let solver = new_solver(legacy).unwrap_or_else(|e| panic!("{e:?}"));
     let mut count = 0;
     // SAFETY: live handle, valid out-pointer.
-    assert_eq!(
-        unsafe { arqon_param_count(solver, &mut count) },
-        ArqonStatus::Ok
-    );
+    assert_eq!(unsafe { arqon_param_count(solver, &mut count) }, ArqonStatus::Ok);
     assert_eq!(count, 2);
     let mut values = [0.0; 2];
     let mut id = 0;
@@ -314,10 +258,7 @@ fn legacy_configs_are_accepted() {
         unsafe { arqon_ask_array(solver, &mut id, values.as_mut_ptr(), 2) },
         ArqonStatus::Ok
     );
-    assert!(
-        (0.001..=0.1).contains(&values[0]) && (0.0..=1.0).contains(&values[1]),
-        "{values:?}"
-    );
+    assert!((0.001..=0.1).contains(&values[0]) && (0.0..=1.0).contains(&values[1]), "{values:?}");
     // SAFETY: live handle, freed once.
     assert_eq!(unsafe { arqon_solver_free(solver) }, ArqonStatus::Ok);
 }

@@ -13,15 +13,8 @@ use arqonhpo_core::{Params, Value};
 
 /// Libraries the Rust standard library needs when the static archive is linked into C
 /// (what `cargo rustc -- --print native-static-libs` reports on Linux).
-const NATIVE_STATIC_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
+const NATIVE_STATIC_LIBS: &[&str] =
+    &["-lgcc_s", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl", "-lc"];
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -61,21 +54,12 @@ fn compile(source: &Path, name: &str, link: Link) -> PathBuf {
     let lib = lib_dir();
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let mut cmd = Command::new(&cc);
-    cmd.args([
-        "-std=c99",
-        "-pedantic",
-        "-Wall",
-        "-Wextra",
-        "-Wconversion",
-        "-Werror",
-        "-g",
-        "-O1",
-    ])
-    .arg("-I")
-    .arg(crate_dir().join("include"))
-    .arg(source)
-    .arg("-o")
-    .arg(&out);
+    cmd.args(["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Wconversion", "-Werror", "-g", "-O1"])
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg(source)
+        .arg("-o")
+        .arg(&out);
     match link {
         Link::Dynamic => {
             cmd.arg(format!("-L{}", lib.display()))
@@ -121,9 +105,7 @@ fn run(program: &Path, args: &[&str], stdin: &str) -> Output {
             .write_all(stdin.as_bytes())
             .unwrap_or_else(|e| panic!("cannot feed {}: {e}", program.display()));
     }
-    child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("{} did not finish: {e}", program.display()))
+    child.wait_with_output().unwrap_or_else(|e| panic!("{} did not finish: {e}", program.display()))
 }
 
 fn stdout_of(output: &Output, what: &str) -> String {
@@ -159,10 +141,7 @@ fn valgrind(program: &Path) -> String {
         "valgrind reported errors or leaks for {}:\n{report}",
         program.display()
     );
-    assert!(
-        report.contains("ERROR SUMMARY: 0 errors"),
-        "unexpected valgrind report:\n{report}"
-    );
+    assert!(report.contains("ERROR SUMMARY: 0 errors"), "unexpected valgrind report:\n{report}");
     assert!(
         !report.contains("definitely lost: ") || report.contains("definitely lost: 0 bytes"),
         "{report}"
@@ -202,11 +181,7 @@ fn parse_tune(stdout: &str) -> TuneReport {
 
 #[test]
 fn example_tunes_a_function() {
-    let program = compile(
-        &repo_root().join("examples/c/tune.c"),
-        "tune",
-        Link::Dynamic,
-    );
+    let program = compile(&repo_root().join("examples/c/tune.c"), "tune", Link::Dynamic);
     let stdout = stdout_of(&run(&program, &[], ""), "examples/c/tune.c");
     let report = parse_tune(&stdout);
     assert_eq!(
@@ -239,17 +214,9 @@ fn example_tunes_a_function() {
 
 #[test]
 fn example_and_error_paths_are_clean_under_valgrind() {
-    let tune = compile(
-        &repo_root().join("examples/c/tune.c"),
-        "tune-vg",
-        Link::Dynamic,
-    );
+    let tune = compile(&repo_root().join("examples/c/tune.c"), "tune-vg", Link::Dynamic);
     assert!(valgrind(&tune).contains("best trial"));
-    let errors = compile(
-        &crate_dir().join("tests/c/errors.c"),
-        "errors-vg",
-        Link::Static,
-    );
+    let errors = compile(&crate_dir().join("tests/c/errors.c"), "errors-vg", Link::Static);
     assert!(valgrind(&errors).contains("all error paths ok"));
 }
 
@@ -298,11 +265,7 @@ fn header_works_from_cpp() {
 
 #[test]
 fn error_paths_from_c() {
-    let program = compile(
-        &crate_dir().join("tests/c/errors.c"),
-        "errors",
-        Link::Dynamic,
-    );
+    let program = compile(&crate_dir().join("tests/c/errors.c"), "errors", Link::Dynamic);
     let stdout = stdout_of(&run(&program, &[], ""), "tests/c/errors.c");
     assert!(stdout.contains("all error paths ok"), "{stdout}");
 }
@@ -323,12 +286,7 @@ fn golden_runs() -> Vec<(String, GoldenRun)> {
                 .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             let run = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{} is not a golden run: {e}", path.display()));
-            (
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                run,
-            )
+            (path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), run)
         })
         .collect()
 }
@@ -357,17 +315,13 @@ fn same_bits(a: &Value, b: &Value) -> bool {
 }
 
 fn is_numeric(run: &GoldenRun) -> bool {
-    run.steps
-        .first()
-        .is_some_and(|s| s.params.iter().all(|(_, v)| v.as_f64().is_some()))
+    run.steps.first().is_some_and(|s| s.params.iter().all(|(_, v)| v.as_f64().is_some()))
 }
 
 /// Replays `run` in json mode and checks every trial's params bit for bit.
 fn check_json_replay(program: &Path, name: &str, run: &GoldenRun) {
-    let stdout = stdout_of(
-        &run_replay(program, "json", run),
-        &format!("golden_replay json {name}"),
-    );
+    let stdout =
+        stdout_of(&run_replay(program, "json", run), &format!("golden_replay json {name}"));
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
         lines.len(),
@@ -386,17 +340,9 @@ fn check_json_replay(program: &Path, name: &str, run: &GoldenRun) {
                 .iter()
                 .zip(step.params.iter())
                 .all(|((gn, gv), (en, ev))| gn == en && same_bits(gv, ev));
-        assert!(
-            same,
-            "{name} trial {}: C handed out {json}, expected {:?}",
-            step.id, step.params
-        );
+        assert!(same, "{name} trial {}: C handed out {json}, expected {:?}", step.id, step.params);
     }
-    assert_eq!(
-        lines.last().copied(),
-        Some("done"),
-        "{name}: the budget ends the run"
-    );
+    assert_eq!(lines.last().copied(), Some("done"), "{name}: the budget ends the run");
 }
 
 /// Replays `run` in array mode: exact doubles for numeric spaces, `NOT_NUMERIC` otherwise.
@@ -419,27 +365,13 @@ fn check_array_replay(program: &Path, name: &str, run: &GoldenRun) -> bool {
     for (step, line) in run.steps.iter().zip(&lines) {
         let mut words = line.split(' ');
         assert_eq!(words.next(), Some("trial"), "{name}: {line}");
-        assert_eq!(
-            words.next(),
-            Some(step.id.to_string().as_str()),
-            "{name}: {line}"
-        );
+        assert_eq!(words.next(), Some(step.id.to_string().as_str()), "{name}: {line}");
         let got: Vec<f64> = words.map(|w| w.parse().unwrap_or(f64::NAN)).collect();
-        let want: Vec<f64> = step
-            .params
-            .iter()
-            .map(|(_, v)| v.as_f64().unwrap_or(f64::NAN))
-            .collect();
+        let want: Vec<f64> =
+            step.params.iter().map(|(_, v)| v.as_f64().unwrap_or(f64::NAN)).collect();
         let same = got.len() == want.len()
-            && got
-                .iter()
-                .zip(&want)
-                .all(|(g, w)| g.to_bits() == w.to_bits());
-        assert!(
-            same,
-            "{name} trial {}: C handed out {got:?}, expected {want:?}",
-            step.id
-        );
+            && got.iter().zip(&want).all(|(g, w)| g.to_bits() == w.to_bits());
+        assert!(same, "{name} trial {}: C handed out {got:?}, expected {want:?}", step.id);
     }
     assert_eq!(lines.last().copied(), Some("done"), "{name}");
     true
@@ -450,31 +382,22 @@ fn check_array_replay(program: &Path, name: &str, run: &GoldenRun) -> bool {
 /// are stale: run `make contracts`.)
 #[test]
 fn golden_files_replay_identically_from_c() {
-    let program = compile(
-        &crate_dir().join("tests/c/golden_replay.c"),
-        "golden-replay",
-        Link::Static,
-    );
+    let program =
+        compile(&crate_dir().join("tests/c/golden_replay.c"), "golden-replay", Link::Static);
     let mut numeric = 0;
     for (name, run) in golden_runs() {
         check_json_replay(&program, &name, &run);
         numeric += usize::from(check_array_replay(&program, &name, &run));
     }
-    assert!(
-        numeric > 0,
-        "no golden run has a numeric-only space, so the array form went untested"
-    );
+    assert!(numeric > 0, "no golden run has a numeric-only space, so the array form went untested");
 }
 
 /// The golden configs run now by the Rust engine linked into this test and by the C library
 /// give the same trials, whatever the committed files hold.
 #[test]
 fn c_matches_the_rust_engine_on_every_golden_config() {
-    let program = compile(
-        &crate_dir().join("tests/c/golden_replay.c"),
-        "golden-replay-rust",
-        Link::Static,
-    );
+    let program =
+        compile(&crate_dir().join("tests/c/golden_replay.c"), "golden-replay-rust", Link::Static);
     for (name, file) in golden_runs() {
         let run = arqonhpo_core::contracts::golden_run(file.config)
             .unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 
 fn read(relative: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(relative);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
@@ -33,12 +31,6 @@ fn the_guide_documents_every_status_and_function() {
         }
     }
     assert!(names.len() > 20, "found only {names:?} in the header");
-    let missing: Vec<&String> = names
-        .iter()
-        .filter(|n| !doc.contains(&format!("`{n}`")))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "docs/c-api.md does not mention {missing:?}"
-    );
+    let missing: Vec<&String> = names.iter().filter(|n| !doc.contains(&format!("`{n}`"))).collect();
+    assert!(missing.is_empty(), "docs/c-api.md does not mention {missing:?}");
 }

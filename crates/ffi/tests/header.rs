@@ -30,10 +30,8 @@ fn header_documents_ownership_for_every_function() {
             doc.push_str(trimmed);
             doc.push('\n');
         } else if let Some(start) = trimmed.find("arqon_").filter(|_| trimmed.contains('(')) {
-            let name: String = trimmed[start..]
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
+            let name: String =
+                trimmed[start..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
             if line.contains('*') {
                 assert!(
                     doc.contains("Ownership"),

@@ -19,19 +19,19 @@ from ._solver import ArqonSolver, Choice, Classification, Float, Int, ParamValue
 __version__ = ENGINE_VERSION
 
 __all__ = [
+    "ArqonError",
     "ArqonSolver",
+    "Choice",
+    "Classification",
+    "ConfigError",
     "Float",
     "Int",
-    "Choice",
-    "Trial",
-    "TrialResult",
-    "Classification",
-    "ParamValue",
-    "minimize",
     "MinimizeResult",
-    "ArqonError",
-    "ConfigError",
-    "TrialError",
+    "ParamValue",
     "ResumeError",
+    "Trial",
+    "TrialError",
+    "TrialResult",
     "__version__",
+    "minimize",
 ]

@@ -11,29 +11,30 @@ import concurrent.futures as cf
 import pickle
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Protocol, Union
+from typing import Any, Protocol
 
 from ._solver import ArqonSolver, Classification, ParamValue, SpaceSpec, TrialResult
 
-__all__ = ["minimize", "MinimizeResult"]
+__all__ = ["MinimizeResult", "minimize"]
 
 
 @dataclass(frozen=True)
 class MinimizeResult:
     """What ``minimize`` found, and the full record of how."""
 
-    best_params: Optional[Dict[str, ParamValue]]
+    best_params: dict[str, ParamValue] | None
     """Parameters of the best completed trial (None if every trial failed)."""
-    best_value: Optional[float]
+    best_value: float | None
     """Its objective value."""
-    best: Optional[TrialResult]
-    trials: List[TrialResult]
+    best: TrialResult | None
+    trials: list[TrialResult]
     """Every trial handed out, by id (pending ones only after an interruption)."""
-    artifact: Dict[str, Any]
+    artifact: dict[str, Any]
     """The run artifact (``contracts/artifact.schema.json``); ``ArqonSolver.from_artifact`` resumes it."""
-    classification: Optional[Classification]
-    strategy: Optional[str]
+    classification: Classification | None
+    strategy: str | None
     """The refining strategy the engine selected."""
     interrupted: bool
     """True when a KeyboardInterrupt stopped the run early (finished trials are all kept)."""
@@ -107,7 +108,7 @@ def _progress_bar(total: int) -> _Progress:
         return _PlainProgress(total)
 
 
-def _evaluate(objective: Callable[..., Any], params: Dict[str, ParamValue]) -> float:
+def _evaluate(objective: Callable[..., Any], params: dict[str, ParamValue]) -> float:
     return float(objective(**params))
 
 
@@ -119,10 +120,10 @@ def minimize(
     *,
     strategy: str = "auto",
     n_workers: int = 1,
-    executor: Union[str, cf.Executor] = "thread",
-    progress: Optional[bool] = None,
+    executor: str | cf.Executor = "thread",
+    progress: bool | None = None,
     raise_on_error: bool = False,
-    solver: Optional[ArqonSolver] = None,
+    solver: ArqonSolver | None = None,
     **solver_options: Any,
 ) -> MinimizeResult:
     """Minimizes ``objective(**params)`` over ``space`` in ``budget`` trials.
@@ -175,7 +176,7 @@ def minimize(
     )
 
 
-def _report(solver: ArqonSolver, bar: Optional[_Progress]) -> None:
+def _report(solver: ArqonSolver, bar: _Progress | None) -> None:
     if bar is None:
         return
     bar.update(1)
@@ -184,7 +185,12 @@ def _report(solver: ArqonSolver, bar: Optional[_Progress]) -> None:
         bar.set_postfix_str(f"best={best.value:.6g} {solver.phase}:{solver.strategy or 'sobol'}")
 
 
-def _run_sequential(objective: Callable[..., Any], solver: ArqonSolver, bar: Optional[_Progress], raise_on_error: bool) -> bool:
+def _run_sequential(
+    objective: Callable[..., Any],
+    solver: ArqonSolver,
+    bar: _Progress | None,
+    raise_on_error: bool,
+) -> bool:
     while (trial := solver.ask()) is not None:
         try:
             value = _evaluate(objective, trial.params)
@@ -215,10 +221,10 @@ def _check_picklable(objective: Callable[..., Any]) -> None:
 def _run_parallel(
     objective: Callable[..., Any],
     solver: ArqonSolver,
-    bar: Optional[_Progress],
+    bar: _Progress | None,
     raise_on_error: bool,
     n_workers: int,
-    executor: Union[str, cf.Executor],
+    executor: str | cf.Executor,
 ) -> bool:
     own = not isinstance(executor, cf.Executor)
     if isinstance(executor, cf.Executor):
@@ -229,13 +235,17 @@ def _run_parallel(
         _check_picklable(objective)
         pool = cf.ProcessPoolExecutor(max_workers=n_workers)
     else:
-        raise ValueError(f"executor must be 'thread', 'process' or a concurrent.futures.Executor, got {executor!r}")
+        raise ValueError(
+            f"executor must be 'thread', 'process' or a concurrent.futures.Executor, got {executor!r}"
+        )
 
-    in_flight: Dict[cf.Future[float], int] = {}
-    error: Optional[BaseException] = None
+    in_flight: dict[cf.Future[float], int] = {}
+    error: BaseException | None = None
     try:
         while True:
-            while error is None and len(in_flight) < n_workers and (trial := solver.ask()) is not None:
+            while (
+                error is None and len(in_flight) < n_workers and (trial := solver.ask()) is not None
+            ):
                 in_flight[pool.submit(_evaluate, objective, trial.params)] = trial.id
             if not in_flight:
                 return False

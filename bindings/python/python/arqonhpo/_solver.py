@@ -11,24 +11,25 @@ import json
 import math
 import operator
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Union
 
 from . import _core
 from ._core import ConfigError, Trial
 
 __all__ = [
+    "ArqonSolver",
+    "Choice",
+    "Classification",
     "Float",
     "Int",
-    "Choice",
-    "ArqonSolver",
-    "TrialResult",
-    "Classification",
     "ParamValue",
+    "TrialResult",
 ]
 
-ParamValue = Union[float, int, str, bool]
+ParamValue = float | int | str | bool
 SpaceSpec = Mapping[str, Union["Float", "Int", "Choice", Mapping[str, Any]]]
 
 
@@ -39,8 +40,14 @@ def _is_numpy_bool(value: Any) -> bool:
 
 def _real(field_name: str, value: Any) -> float:
     """A real number from a float, int or numpy scalar (never bool or str)."""
-    if isinstance(value, (bool, str, bytes)) or _is_numpy_bool(value) or not hasattr(value, "__float__"):
-        raise TypeError(f"{field_name} must be a real number, got {type(value).__name__} ({value!r})")
+    if (
+        isinstance(value, (bool, str, bytes))
+        or _is_numpy_bool(value)
+        or not hasattr(value, "__float__")
+    ):
+        raise TypeError(
+            f"{field_name} must be a real number, got {type(value).__name__} ({value!r})"
+        )
     return float(value)
 
 
@@ -51,7 +58,9 @@ def _integer(field_name: str, value: Any) -> int:
     try:
         return operator.index(value)
     except TypeError:
-        raise TypeError(f"{field_name} must be an integer, got {type(value).__name__} ({value!r})") from None
+        raise TypeError(
+            f"{field_name} must be an integer, got {type(value).__name__} ({value!r})"
+        ) from None
 
 
 def _option(field_name: str, value: Any) -> ParamValue:
@@ -64,7 +73,9 @@ def _option(field_name: str, value: Any) -> ParamValue:
         return operator.index(value)
     if isinstance(value, float) or hasattr(value, "__float__"):
         return float(value)
-    raise TypeError(f"{field_name} must hold strings, numbers or booleans, got {type(value).__name__} ({value!r})")
+    raise TypeError(
+        f"{field_name} must hold strings, numbers or booleans, got {type(value).__name__} ({value!r})"
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ class Float:
         object.__setattr__(self, "high", _real("Float.high", self.high))
         object.__setattr__(self, "log", _flag("Float.log", self.log))
 
-    def to_config(self) -> Dict[str, Any]:
+    def to_config(self) -> dict[str, Any]:
         """The engine's JSON form of this parameter."""
         return {"type": "float", "low": self.low, "high": self.high, "log": self.log}
 
@@ -98,7 +109,7 @@ class Int:
         object.__setattr__(self, "high", _integer("Int.high", self.high))
         object.__setattr__(self, "log", _flag("Int.log", self.log))
 
-    def to_config(self) -> Dict[str, Any]:
+    def to_config(self) -> dict[str, Any]:
         """The engine's JSON form of this parameter."""
         return {"type": "int", "low": self.low, "high": self.high, "log": self.log}
 
@@ -111,11 +122,13 @@ class Choice:
 
     def __post_init__(self) -> None:
         if isinstance(self.choices, (str, bytes)) or not hasattr(self.choices, "__iter__"):
-            raise TypeError(f"Choice.choices must be a list of options, got {type(self.choices).__name__} ({self.choices!r})")
+            raise TypeError(
+                f"Choice.choices must be a list of options, got {type(self.choices).__name__} ({self.choices!r})"
+            )
         options = tuple(_option(f"Choice.choices[{i}]", c) for i, c in enumerate(self.choices))
         object.__setattr__(self, "choices", options)
 
-    def to_config(self) -> Dict[str, Any]:
+    def to_config(self) -> dict[str, Any]:
         """The engine's JSON form of this parameter."""
         return {"type": "choice", "choices": list(self.choices)}
 
@@ -131,20 +144,20 @@ class TrialResult:
     """A trial as recorded by the engine."""
 
     id: int
-    params: Dict[str, ParamValue]
+    params: dict[str, ParamValue]
     status: str
     """``"pending"``, ``"completed"`` or ``"failed"``."""
-    value: Optional[float]
-    reason: Optional[str]
+    value: float | None
+    reason: str | None
     phase: str
     """``"probe"`` or ``"refine"``."""
     strategy: str
     """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"`` or ``"random"``."""
     asked_after: int
-    told_index: Optional[int]
+    told_index: int | None
 
     @classmethod
-    def _from_record(cls, record: Mapping[str, Any]) -> "TrialResult":
+    def _from_record(cls, record: Mapping[str, Any]) -> TrialResult:
         return cls(
             id=record["id"],
             params=dict(record["params"]),
@@ -167,17 +180,21 @@ class Classification:
     by TPE)."""
     score: float
     threshold: float
-    features: Dict[str, Any] = field(default_factory=dict)
+    features: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
 
 
-def _space_config(space: SpaceSpec) -> Dict[str, Any]:
+def _space_config(space: SpaceSpec) -> dict[str, Any]:
     if not isinstance(space, Mapping):
-        raise TypeError(f"space must be a dict of name -> Float/Int/Choice, got {type(space).__name__}")
-    out: Dict[str, Any] = {}
+        raise TypeError(
+            f"space must be a dict of name -> Float/Int/Choice, got {type(space).__name__}"
+        )
+    out: dict[str, Any] = {}
     for name, param in space.items():
         if not isinstance(name, str):
-            raise TypeError(f"space keys must be parameter names (str), got {type(name).__name__} ({name!r})")
+            raise TypeError(
+                f"space keys must be parameter names (str), got {type(name).__name__} ({name!r})"
+            )
         if isinstance(param, (Float, Int, Choice)):
             out[name] = param.to_config()
         elif isinstance(param, Mapping):
@@ -209,7 +226,9 @@ def _plain(value: Any, path: str) -> Any:
         return x
     if hasattr(value, "item"):
         return _plain(value.item(), path)
-    raise TypeError(f"{path} must be a number, string, boolean, list or dict, got {type(value).__name__} ({value!r})")
+    raise TypeError(
+        f"{path} must be a number, string, boolean, list or dict, got {type(value).__name__} ({value!r})"
+    )
 
 
 def _config_error(path: str, message: str) -> ConfigError:
@@ -241,20 +260,22 @@ class ArqonSolver:
         seed: int = 0,
         *,
         strategy: str = "auto",
-        probe_fraction: Optional[float] = None,
-        probe_min_points: Optional[int] = None,
-        threshold: Optional[float] = None,
-        warm_start: Optional[Sequence[Any]] = None,
+        probe_fraction: float | None = None,
+        probe_min_points: int | None = None,
+        threshold: float | None = None,
+        warm_start: Sequence[Any] | None = None,
     ) -> None:
-        config: Dict[str, Any] = {
+        config: dict[str, Any] = {
             "seed": _integer("seed", seed),
             "budget": _integer("budget", budget),
             "space": _space_config(space),
         }
         if not isinstance(strategy, str):
-            raise TypeError(f"strategy must be one of {', '.join(_core.STRATEGIES)}, got {type(strategy).__name__} ({strategy!r})")
+            raise TypeError(
+                f"strategy must be one of {', '.join(_core.STRATEGIES)}, got {type(strategy).__name__} ({strategy!r})"
+            )
         config["strategy"] = strategy
-        probe: Dict[str, Any] = {}
+        probe: dict[str, Any] = {}
         if probe_fraction is not None:
             probe["fraction"] = _real("probe_fraction", probe_fraction)
         if probe_min_points is not None:
@@ -268,7 +289,7 @@ class ArqonSolver:
         self._solver = _core.Solver(_config_text(config))
 
     @classmethod
-    def from_config(cls, config: Union[Mapping[str, Any], str, "os.PathLike[str]"]) -> "ArqonSolver":
+    def from_config(cls, config: Mapping[str, Any] | str | os.PathLike[str]) -> ArqonSolver:
         """A solver from a config dict, JSON text, or the path of a JSON file.
 
         Accepts the engine's config (``contracts/config.schema.json``) and the arqonhpo 0.3
@@ -281,27 +302,34 @@ class ArqonSolver:
         elif isinstance(config, (str, os.PathLike)):
             text = Path(config).read_text(encoding="utf-8")
         else:
-            raise TypeError(f"config must be a dict, JSON text or a path, got {type(config).__name__}")
+            raise TypeError(
+                f"config must be a dict, JSON text or a path, got {type(config).__name__}"
+            )
         return cls._wrap(_core.Solver(text))
 
     @classmethod
-    def _wrap(cls, solver: _core.Solver) -> "ArqonSolver":
+    def _wrap(cls, solver: _core.Solver) -> ArqonSolver:
         self = cls.__new__(cls)
         self._solver = solver
         return self
 
     # -- ask / tell ---------------------------------------------------------------------------
 
-    def ask(self) -> Optional[Trial]:
+    def ask(self) -> Trial | None:
         """The next trial to evaluate, or None once the whole budget has been handed out."""
         return self._solver.ask()
 
-    def ask_batch(self, n: int) -> List[Trial]:
+    def ask_batch(self, n: int) -> list[Trial]:
         """Up to ``n`` trials at once, for parallel workers (fewer near the end of the budget)."""
         return self._solver.ask_batch(n)
 
     def tell(
-        self, trial: Union[Trial, int], value: Optional[float] = None, *, failed: bool = False, reason: Optional[str] = None
+        self,
+        trial: Trial | int,
+        value: float | None = None,
+        *,
+        failed: bool = False,
+        reason: str | None = None,
     ) -> None:
         """Reports a result: ``tell(trial, value)``, or ``tell(trial, failed=True, reason=...)``.
 
@@ -313,18 +341,18 @@ class ArqonSolver:
     # -- state ----------------------------------------------------------------------------------
 
     @property
-    def best(self) -> Optional[TrialResult]:
+    def best(self) -> TrialResult | None:
         """The best completed trial (lowest value), or None."""
         record = self._solver.best
         return None if record is None else TrialResult._from_record(record)
 
     @property
-    def trials(self) -> List[TrialResult]:
+    def trials(self) -> list[TrialResult]:
         """Every trial handed out, by id."""
         return [TrialResult._from_record(r) for r in self._solver.trials]
 
     @property
-    def pending(self) -> List[int]:
+    def pending(self) -> list[int]:
         """Ids of trials handed out and not yet told."""
         return self._solver.pending
 
@@ -349,43 +377,49 @@ class ArqonSolver:
         return self._solver.phase
 
     @property
-    def strategy(self) -> Optional[str]:
+    def strategy(self) -> str | None:
         """The refining strategy once the probe is classified, else None."""
         return self._solver.strategy
 
     @property
-    def classification(self) -> Optional[Classification]:
+    def classification(self) -> Classification | None:
         """The landscape classification (label, score, features, reason) after the probe."""
         c = self._solver.classification
         if c is None:
             return None
-        return Classification(label=c["label"], score=c["score"], threshold=c["threshold"], features=c["features"], reason=c["reason"])
+        return Classification(
+            label=c["label"],
+            score=c["score"],
+            threshold=c["threshold"],
+            features=c["features"],
+            reason=c["reason"],
+        )
 
     @property
-    def config(self) -> Dict[str, Any]:
+    def config(self) -> dict[str, Any]:
         """The validated config the solver runs (engine format)."""
-        result: Dict[str, Any] = json.loads(self._solver.config_json())
+        result: dict[str, Any] = json.loads(self._solver.config_json())
         return result
 
     # -- persistence ----------------------------------------------------------------------------
 
-    def artifact(self) -> Dict[str, Any]:
+    def artifact(self) -> dict[str, Any]:
         """The run so far as a dict matching ``contracts/artifact.schema.json``."""
-        result: Dict[str, Any] = self._solver.artifact()
+        result: dict[str, Any] = self._solver.artifact()
         return result
 
-    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the run artifact as JSON; ``ArqonSolver.load(path)`` resumes it exactly."""
         Path(path).write_text(self._solver.artifact_json() + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Union[str, "os.PathLike[str]"]) -> "ArqonSolver":
+    def load(cls, path: str | os.PathLike[str]) -> ArqonSolver:
         """Resumes from an artifact written by ``save`` (or the CLI): the trials are replayed,
         pending ones included, and the next ``ask()`` is the one the saved run would make."""
         return cls.from_artifact(Path(path).read_text(encoding="utf-8"))
 
     @classmethod
-    def from_artifact(cls, artifact: Union[Mapping[str, Any], str]) -> "ArqonSolver":
+    def from_artifact(cls, artifact: Mapping[str, Any] | str) -> ArqonSolver:
         """Resumes from an artifact dict or its JSON text."""
         text = artifact if isinstance(artifact, str) else json.dumps(artifact)
         return cls._wrap(_core.Solver.from_artifact(text))
@@ -395,7 +429,7 @@ class ArqonSolver:
         return self._solver.snapshot()
 
     @classmethod
-    def restore(cls, snapshot: str) -> "ArqonSolver":
+    def restore(cls, snapshot: str) -> ArqonSolver:
         """Continues bit-identically from ``snapshot()`` text."""
         return cls._wrap(_core.Solver.restore(snapshot))
 
@@ -406,10 +440,12 @@ class ArqonSolver:
         return f"ArqonSolver(phase={self.phase!r}, strategy={self.strategy!r}, issued={self.n_issued}, told={self.n_told})"
 
 
-def _observation(i: int, obs: Any) -> Dict[str, Any]:
+def _observation(i: int, obs: Any) -> dict[str, Any]:
     """A warm-start point from ``(params, value)`` or ``{"params": ..., "value": ...}``."""
     if isinstance(obs, Mapping):
         return dict(obs)
     if isinstance(obs, (tuple, list)) and len(obs) == 2:
         return {"params": dict(obs[0]), "value": obs[1]}
-    raise TypeError(f"warm_start[{i}] must be (params, value) or a dict with params and value, got {obs!r}")
+    raise TypeError(
+        f"warm_start[{i}] must be (params, value) or a dict with params and value, got {obs!r}"
+    )

@@ -16,7 +16,10 @@ fn generated_reference_man_pages_and_completions_are_committed() {
             stale.push(path.display().to_string());
         }
     }
-    assert!(stale.is_empty(), "generated files differ from the CLI definition; run `make cli-docs` and commit: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "generated files differ from the CLI definition; run `make cli-docs` and commit: {stale:?}"
+    );
 }
 
 #[test]

@@ -10,23 +10,55 @@ fn report_reads_artifacts_and_journals_alike_and_draws_the_plot() {
     let d = dir.path();
     write(d, "tune.json", &config(16, 8));
     cli(d)
-        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--artifact", "run.json", "--"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--journal",
+            "run.jsonl",
+            "--artifact",
+            "run.json",
+            "--",
+        ])
         .args(objective_args(d))
         .assert()
         .success();
     let a = artifact(&d.join("run.json"));
     let best = a.best.clone().unwrap_or_else(|| panic!("a best trial"));
-    let from_artifact = cli(d).args(["report", "run.json", "--top", "3", "--plot", "plot.svg"]).assert().success().get_output().stdout.clone();
-    let from_journal = cli(d).args(["report", "run.jsonl", "--top", "3"]).assert().success().get_output().stdout.clone();
+    let from_artifact = cli(d)
+        .args(["report", "run.json", "--top", "3", "--plot", "plot.svg"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let from_journal = cli(d)
+        .args(["report", "run.jsonl", "--top", "3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8_lossy(&from_artifact);
     assert!(text.starts_with(&*String::from_utf8_lossy(&from_journal)), "same summary:\n{text}");
-    assert!(text.contains(&format!("best: trial {} value {}", best.id, best.value.unwrap_or_default())), "{text}");
+    assert!(
+        text.contains(&format!("best: trial {} value {}", best.id, best.value.unwrap_or_default())),
+        "{text}"
+    );
     assert!(text.contains("classification: "), "{text}");
     assert!(text.contains("best 3 of 16 completed trial(s):"), "{text}");
     let svg = read(&d.join("plot.svg"));
     assert!(svg.starts_with("<svg") && svg.contains("best so far"));
     assert_eq!(svg.matches("<circle").count(), 16);
-    cli(d).args(["report", "tune.json"]).assert().code(1).stderr(predicate::str::contains("tune.json"));
-    cli(d).args(["report", "run.json", "--plot", "plot.png"]).assert().code(1).stderr(predicate::str::contains("does not end in .svg"));
+    cli(d)
+        .args(["report", "tune.json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("tune.json"));
+    cli(d)
+        .args(["report", "run.json", "--plot", "plot.png"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not end in .svg"));
     assert!(!d.join("plot.png").exists());
 }

@@ -15,8 +15,18 @@ const BUDGET: u64 = 14;
 /// `run` of the test objective. With `hold_from`, trials from that id on wait while the file
 /// `hold` exists (see [`OBJECTIVE`]), so the run cannot get past them until the test lets it.
 /// The run's stderr is appended to `stderr.log`, which failures print.
-fn run_command(d: &Path, journal: &str, artifact: &str, resume: bool, hold_from: Option<u64>) -> Command {
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(d.join("stderr.log")).unwrap_or_else(|e| panic!("{e}"));
+fn run_command(
+    d: &Path,
+    journal: &str,
+    artifact: &str,
+    resume: bool,
+    hold_from: Option<u64>,
+) -> Command {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(d.join("stderr.log"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = Command::new(bin());
     cmd.current_dir(d)
         .env_remove("RUST_LOG")
@@ -41,8 +51,14 @@ fn diagnostics(d: &Path, journal: &Path) -> String {
 
 /// The uninterrupted reference run.
 fn reference(d: &Path) -> arqonhpo_core::RunArtifact {
-    let status = run_command(d, "ref.jsonl", "ref.json", false, None).status().unwrap_or_else(|e| panic!("{e}"));
-    assert!(status.success(), "the reference run failed ({status}){}", diagnostics(d, &d.join("ref.jsonl")));
+    let status = run_command(d, "ref.jsonl", "ref.json", false, None)
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        status.success(),
+        "the reference run failed ({status}){}",
+        diagnostics(d, &d.join("ref.jsonl"))
+    );
     artifact(&d.join("ref.json"))
 }
 
@@ -56,7 +72,10 @@ fn wait_for_events(child: &mut Child, d: &Path, journal: &Path, event: &str, cou
             return;
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("the run ended ({status}) before {count} {event} events{}", diagnostics(d, journal));
+            panic!(
+                "the run ended ({status}) before {count} {event} events{}",
+                diagnostics(d, journal)
+            );
         }
         if start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
@@ -99,11 +118,19 @@ fn complete_lines(text: &str) -> &str {
     text.trim_end_matches(|c| c != '\n')
 }
 
-fn assert_same_trials(resumed: &arqonhpo_core::RunArtifact, reference: &arqonhpo_core::RunArtifact) {
+fn assert_same_trials(
+    resumed: &arqonhpo_core::RunArtifact,
+    reference: &arqonhpo_core::RunArtifact,
+) {
     assert_eq!(resumed.trials.len(), reference.trials.len());
     for (r, e) in resumed.trials.iter().zip(&reference.trials) {
         assert_eq!(r.params, e.params, "trial {} params differ from the uninterrupted run", r.id);
-        assert_eq!((r.status, r.value, r.asked_after, r.told_index), (e.status, e.value, e.asked_after, e.told_index), "trial {}", r.id);
+        assert_eq!(
+            (r.status, r.value, r.asked_after, r.told_index),
+            (e.status, e.value, e.asked_after, e.told_index),
+            "trial {}",
+            r.id
+        );
     }
     assert_eq!(resumed.best, reference.best);
 }
@@ -118,24 +145,35 @@ fn a_run_killed_twice_with_sigkill_resumes_to_the_uninterrupted_run() {
     // Trials wait on `hold`, so each kill finds the run exactly where the test stopped it.
     write(d, "hold", "");
 
-    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(3)).spawn().unwrap_or_else(|e| panic!("{e}"));
+    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(3))
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
     wait_for_held_trial(&mut child, d, &journal, 3);
     child.kill().unwrap_or_else(|e| panic!("{e}")); // SIGKILL
     let _ = child.wait();
     let before = read(&journal);
     // A kill in the middle of a write leaves a torn last line; resume must cut it.
-    std::fs::write(&journal, format!("{before}{{\"event\":\"tell\",\"id\":")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&journal, format!("{before}{{\"event\":\"tell\",\"id\":"))
+        .unwrap_or_else(|e| panic!("{e}"));
 
-    let mut child = run_command(d, "run.jsonl", "run.json", true, Some(8)).spawn().unwrap_or_else(|e| panic!("{e}"));
+    let mut child = run_command(d, "run.jsonl", "run.json", true, Some(8))
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
     wait_for_held_trial(&mut child, d, &journal, 8);
     child.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = child.wait();
     let middle = read(&journal);
-    assert!(middle.starts_with(complete_lines(&before)), "events written before the kill are kept unchanged{}", diagnostics(d, &journal));
+    assert!(
+        middle.starts_with(complete_lines(&before)),
+        "events written before the kill are kept unchanged{}",
+        diagnostics(d, &journal)
+    );
     assert!(!middle.contains("\"id\":{"), "the torn line was cut{}", diagnostics(d, &journal));
     release_held_trials(d);
 
-    let status = run_command(d, "run.jsonl", "run.json", true, None).status().unwrap_or_else(|e| panic!("{e}"));
+    let status = run_command(d, "run.jsonl", "run.json", true, None)
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(status.success(), "the last resume failed ({status}){}", diagnostics(d, &journal));
     let last = read(&journal);
     assert!(last.starts_with(complete_lines(&middle)));
@@ -171,7 +209,9 @@ fn ctrl_c_finishes_the_running_trial_and_exits_130_then_resume_completes() {
     let expected = reference(d);
     let journal = d.join("run.jsonl");
     write(d, "hold", "");
-    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(4)).spawn().unwrap_or_else(|e| panic!("{e}"));
+    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(4))
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
     wait_for_held_trial(&mut child, d, &journal, 4);
     // Trial 4 is running (held); Ctrl-C, and once the run has taken it, let trial 4 finish.
     interrupt(&child);
@@ -182,8 +222,17 @@ fn ctrl_c_finishes_the_running_trial_and_exits_130_then_resume_completes() {
     let events = journal_events(&journal);
     let asks = events.iter().filter(|e| e["event"] == "ask").count();
     let tells = events.iter().filter(|e| e["event"] == "tell").count();
-    assert_eq!((asks, tells), (5, 5), "the running trial was finished, and no new one started{}", diagnostics(d, &journal));
-    assert!(run_command(d, "run.jsonl", "run.json", true, None).status().is_ok_and(|s| s.success()), "{}", diagnostics(d, &journal));
+    assert_eq!(
+        (asks, tells),
+        (5, 5),
+        "the running trial was finished, and no new one started{}",
+        diagnostics(d, &journal)
+    );
+    assert!(
+        run_command(d, "run.jsonl", "run.json", true, None).status().is_ok_and(|s| s.success()),
+        "{}",
+        diagnostics(d, &journal)
+    );
     assert_same_trials(&artifact(&d.join("run.json")), &expected);
 }
 
@@ -197,7 +246,19 @@ fn a_second_ctrl_c_or_sigterm_stops_running_trials_and_marks_them_for_the_resume
     let mut child = Command::new(bin())
         .current_dir(d)
         .env_remove("RUST_LOG")
-        .args(["run", "--config", "tune.json", "--jobs", "2", "--journal", "run.jsonl", "--", "sh", "slow.sh", "30"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--jobs",
+            "2",
+            "--journal",
+            "run.jsonl",
+            "--",
+            "sh",
+            "slow.sh",
+            "30",
+        ])
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -211,13 +272,32 @@ fn a_second_ctrl_c_or_sigterm_stops_running_trials_and_marks_them_for_the_resume
     let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(status.code(), Some(130), "{}", diagnostics(d, &journal));
     let events = journal_events(&journal);
-    let mut marked: Vec<u64> = events.iter().filter(|e| e["event"] == "interrupted").filter_map(|e| e["id"].as_u64()).collect();
+    let mut marked: Vec<u64> = events
+        .iter()
+        .filter(|e| e["event"] == "interrupted")
+        .filter_map(|e| e["id"].as_u64())
+        .collect();
     marked.sort_unstable();
     assert_eq!(marked, vec![0, 1], "both running trials are marked: {events:?}");
     assert!(!events.iter().any(|e| e["event"] == "tell"), "a stopped trial is not told");
     // The resume evaluates them again, with the same ids and params, and finishes the budget.
     cli(d)
-        .args(["run", "--config", "tune.json", "--jobs", "2", "--journal", "run.jsonl", "--resume", "--artifact", "run.json", "--", "sh", "slow.sh", "0"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--jobs",
+            "2",
+            "--journal",
+            "run.jsonl",
+            "--resume",
+            "--artifact",
+            "run.json",
+            "--",
+            "sh",
+            "slow.sh",
+            "0",
+        ])
         .assert()
         .success()
         .stderr(predicate::str::contains("2 pending to evaluate again"));
@@ -233,10 +313,23 @@ fn resuming_with_another_config_is_refused() {
     let dir = workdir();
     let d = dir.path();
     write(d, "tune.json", &config(3, 1));
-    cli(d).args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "echo", "1"]).assert().success();
+    cli(d)
+        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "echo", "1"])
+        .assert()
+        .success();
     write(d, "tune.json", &config(3, 2));
     cli(d)
-        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--journal",
+            "run.jsonl",
+            "--resume",
+            "--",
+            "echo",
+            "1",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("different config"));
@@ -247,14 +340,27 @@ fn a_journal_damaged_before_its_last_line_is_refused_with_the_line_number() {
     let dir = workdir();
     let d = dir.path();
     write(d, "tune.json", &config(4, 1));
-    cli(d).args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "echo", "1"]).assert().success();
+    cli(d)
+        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "echo", "1"])
+        .assert()
+        .success();
     let text = read(&d.join("run.jsonl"));
     let mut lines: Vec<&str> = text.lines().collect();
     lines[2] = "{\"event\": \"tell\", \"id\": 0, \"value\": ";
     let damaged = lines.join("\n") + "\n";
     write(d, "run.jsonl", &damaged);
     cli(d)
-        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--journal",
+            "run.jsonl",
+            "--resume",
+            "--",
+            "echo",
+            "1",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("journal line 3"));
@@ -270,20 +376,56 @@ fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
     write(d, "hold", "");
     let mut first = Command::new(bin())
         .current_dir(d)
-        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "sh", "-c", "while [ -e hold ]; do sleep 0.05; done"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--journal",
+            "run.jsonl",
+            "--",
+            "sh",
+            "-c",
+            "while [ -e hold ]; do sleep 0.05; done",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
     wait_for_events(&mut first, d, &d.join("run.jsonl"), "ask", 1);
     cli(d)
-        .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--journal",
+            "run.jsonl",
+            "--resume",
+            "--",
+            "echo",
+            "1",
+        ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("in use by another running arqonhpo-cli").and(predicate::str::contains(format!("{})", first.id()))));
+        .stderr(
+            predicate::str::contains("in use by another running arqonhpo-cli")
+                .and(predicate::str::contains(format!("{})", first.id()))),
+        );
     first.kill().unwrap_or_else(|e| panic!("{e}"));
     let _ = first.wait();
     release_held_trials(d);
     // Once that process is gone (even killed), the journal resumes.
-    cli(d).args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--resume", "--", "echo", "1"]).assert().success();
+    cli(d)
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--journal",
+            "run.jsonl",
+            "--resume",
+            "--",
+            "echo",
+            "1",
+        ])
+        .assert()
+        .success();
 }

@@ -18,10 +18,14 @@ fn every_trial_runs_with_its_params_and_no_shell_sees_them() {
         .stderr(predicate::str::contains("trial 11 (12/12)"));
     let a = artifact(&d.join("run.json"));
     assert_values_match_params(&a);
-    assert!(a.trials.iter().any(|t| t.params.get("mode") == Some(&"; touch pwned".into())), "the metacharacter options were tried");
+    assert!(
+        a.trials.iter().any(|t| t.params.get("mode") == Some(&"; touch pwned".into())),
+        "the metacharacter options were tried"
+    );
     assert!(!d.join("pwned").exists(), "a choice value reached a shell");
     // stdout is the best trial as one JSON line.
-    let best: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap_or_default();
+    let best: serde_json::Value =
+        serde_json::from_slice(&out.get_output().stdout).unwrap_or_default();
     assert_eq!(best["id"].as_u64(), a.best.as_ref().map(|b| b.id));
     assert_eq!(best["value"].as_f64(), a.best.as_ref().and_then(|b| b.value));
 }
@@ -33,7 +37,19 @@ fn a_json_line_with_value_is_read_and_braces_in_other_args_stay() {
     write(d, "tune.json", &config(5, 1));
     let script = "printf 'some log 7\\n{\"value\": %s, \"note\": \"%s\"}\\n' \"$ARQON_X\" \"$1\"";
     cli(d)
-        .args(["run", "--config", "tune.json", "--artifact", "run.json", "--", "sh", "-c", script, "sh", "{literal} {trial_id}"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--artifact",
+            "run.json",
+            "--",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            "{literal} {trial_id}",
+        ])
         .assert()
         .success();
     for t in artifact(&d.join("run.json")).trials {
@@ -74,10 +90,24 @@ print(float(os.environ["ARQON_X"]) ** 2)
 "#;
     write(d, "par.py", script);
     cli(d)
-        .args(["run", "--config", "tune.json", "--jobs", "3", "--journal", "run.jsonl", "--artifact", "run.json", "--", "python3", "par.py"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--jobs",
+            "3",
+            "--journal",
+            "run.jsonl",
+            "--artifact",
+            "run.json",
+            "--",
+            "python3",
+            "par.py",
+        ])
         .assert()
         .success();
-    let seen: Vec<usize> = read(&d.join("concurrency.log")).lines().filter_map(|l| l.parse().ok()).collect();
+    let seen: Vec<usize> =
+        read(&d.join("concurrency.log")).lines().filter_map(|l| l.parse().ok()).collect();
     assert_eq!(seen.len(), 9);
     assert!(seen.iter().all(|&n| (1..=3).contains(&n)), "never more than --jobs at once: {seen:?}");
     assert!(seen.iter().any(|&n| n >= 2), "trials ran in parallel: {seen:?}");
@@ -108,7 +138,20 @@ echo "${ARQON_X#-}"
 "#;
     write(d, "flaky.sh", script);
     cli(d)
-        .args(["run", "--config", "tune.json", "--jobs", "2", "--timeout", "3", "--artifact", "run.json", "--", "sh", "flaky.sh"])
+        .args([
+            "run",
+            "--config",
+            "tune.json",
+            "--jobs",
+            "2",
+            "--timeout",
+            "3",
+            "--artifact",
+            "run.json",
+            "--",
+            "sh",
+            "flaky.sh",
+        ])
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .success();
@@ -116,8 +159,14 @@ echo "${ARQON_X#-}"
     for t in &a.trials {
         let reason = t.reason.clone().unwrap_or_default();
         match t.id % 4 {
-            1 => assert!(reason.starts_with("exit status 3") && reason.contains("Traceback: boom"), "{reason}"),
-            2 => assert!(reason.contains("no number") && reason.contains("no result here"), "{reason}"),
+            1 => assert!(
+                reason.starts_with("exit status 3") && reason.contains("Traceback: boom"),
+                "{reason}"
+            ),
+            2 => assert!(
+                reason.contains("no number") && reason.contains("no result here"),
+                "{reason}"
+            ),
             3 => assert!(reason.contains("timed out after 3 s"), "{reason}"),
             _ => assert_eq!(t.status, TrialStatus::Completed),
         }
@@ -140,7 +189,10 @@ fn wait_until_gone(pid: &str) {
         if !alive {
             return;
         }
-        assert!(start.elapsed() < std::time::Duration::from_secs(20), "the timed-out trial's grandchild {pid} is still running: {state}");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the timed-out trial's grandchild {pid} is still running: {state}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
@@ -150,7 +202,11 @@ fn a_run_where_nothing_completes_exits_4_and_a_missing_program_exits_1() {
     let dir = workdir();
     let d = dir.path();
     write(d, "tune.json", &config(3, 1));
-    cli(d).args(["run", "--config", "tune.json", "--", "false"]).assert().code(4).stderr(predicate::str::contains("no trial completed"));
+    cli(d)
+        .args(["run", "--config", "tune.json", "--", "false"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no trial completed"));
     cli(d)
         .args(["run", "--config", "tune.json", "--", "./no-such-program"])
         .assert()
@@ -168,7 +224,9 @@ fn an_existing_journal_is_never_overwritten_without_resume() {
         .args(["run", "--config", "tune.json", "--journal", "run.jsonl", "--", "echo", "1"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("already exists").and(predicate::str::contains("--resume")));
+        .stderr(
+            predicate::str::contains("already exists").and(predicate::str::contains("--resume")),
+        );
     assert_eq!(read(&journal), "precious\n");
     cli(d).args(["run", "--config", "tune.json", "--resume", "--", "echo", "1"]).assert().code(2);
 }
@@ -178,7 +236,11 @@ fn quiet_hides_trial_logs_and_rust_log_overrides_the_flags() {
     let dir = workdir();
     let d = dir.path();
     write(d, "tune.json", &config(2, 1));
-    cli(d).args(["-q", "run", "--config", "tune.json", "--", "echo", "1"]).assert().success().stderr(predicate::str::is_empty());
+    cli(d)
+        .args(["-q", "run", "--config", "tune.json", "--", "echo", "1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
     cli(d)
         .env("RUST_LOG", "debug")
         .args(["-q", "run", "--config", "tune.json", "--", "echo", "1"])

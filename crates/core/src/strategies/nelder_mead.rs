@@ -187,10 +187,13 @@ impl NelderMead {
         }
         self.awaiting = Some(id);
         match &self.step {
-            Step::Init { todo } | Step::Shrink { todo, .. } => todo.first().cloned().unwrap_or_else(|| vec![0.5; self.dim]),
-            Step::Reflect { x, .. } | Step::Expand { x, .. } | Step::ContractOutside { x, .. } | Step::ContractInside { x } => {
-                x.clone()
+            Step::Init { todo } | Step::Shrink { todo, .. } => {
+                todo.first().cloned().unwrap_or_else(|| vec![0.5; self.dim])
             }
+            Step::Reflect { x, .. }
+            | Step::Expand { x, .. }
+            | Step::ContractOutside { x, .. }
+            | Step::ContractInside { x } => x.clone(),
         }
     }
 
@@ -218,7 +221,8 @@ impl NelderMead {
                 self.begin_if_ready();
             }
             Step::Reflect { centroid, .. } => {
-                let (best, second_worst, worst) = (self.simplex[0].f, self.simplex[n - 1].f, self.simplex[n].f);
+                let (best, second_worst, worst) =
+                    (self.simplex[0].f, self.simplex[n - 1].f, self.simplex[n].f);
                 if p.f < best {
                     let x = project(&along(&centroid, &p.u, expansion));
                     self.step = Step::Expand { reflected: p, x };
@@ -232,7 +236,9 @@ impl NelderMead {
                     self.step = Step::ContractInside { x };
                 }
             }
-            Step::Expand { reflected, .. } => self.replace_worst(if p.f < reflected.f { p } else { reflected }),
+            Step::Expand { reflected, .. } => {
+                self.replace_worst(if p.f < reflected.f { p } else { reflected })
+            }
             Step::ContractOutside { reflected, .. } => {
                 if p.f <= reflected.f {
                     self.replace_worst(p);
@@ -339,7 +345,8 @@ impl NelderMead {
     fn next_basin(&mut self) -> Result<Point, Vec<f64>> {
         let best = self.best_point().u;
         let left = self.simplex.first().map_or_else(|| best.clone(), |p| p.u.clone());
-        let near = |u: &[f64], v: &[f64]| u.iter().zip(v).all(|(a, b)| libm::fabs(a - b) < BASIN_RADIUS);
+        let near =
+            |u: &[f64], v: &[f64]| u.iter().zip(v).all(|(a, b)| libm::fabs(a - b) < BASIN_RADIUS);
         while !self.starts.is_empty() {
             let p = self.starts.remove(0);
             if !near(&p.u, &best) && !near(&p.u, &left) {
@@ -350,7 +357,10 @@ impl NelderMead {
     }
 
     fn best_point(&self) -> Point {
-        self.best.clone().or_else(|| self.simplex.first().cloned()).unwrap_or(Point { u: vec![0.5; self.dim], f: super::FAILED })
+        self.best
+            .clone()
+            .or_else(|| self.simplex.first().cloned())
+            .unwrap_or(Point { u: vec![0.5; self.dim], f: super::FAILED })
     }
 
     fn diameter(&self) -> f64 {
@@ -373,9 +383,13 @@ impl NelderMead {
     pub(crate) fn is_consistent(&self, dim: usize) -> bool {
         let ok = |u: &Vec<f64>| u.len() == dim;
         let step_ok = match &self.step {
-            Step::Init { todo } => todo.iter().all(ok) && self.simplex.len() + todo.len() == dim + 1,
+            Step::Init { todo } => {
+                todo.iter().all(ok) && self.simplex.len() + todo.len() == dim + 1
+            }
             Step::Shrink { done, todo } => {
-                todo.iter().all(ok) && done.iter().all(|p| ok(&p.u)) && self.simplex.len() == dim + 1
+                todo.iter().all(ok)
+                    && done.iter().all(|p| ok(&p.u))
+                    && self.simplex.len() == dim + 1
             }
             Step::Reflect { centroid, x } => ok(centroid) && ok(x) && self.simplex.len() == dim + 1,
             Step::Expand { reflected, x } | Step::ContractOutside { reflected, x } => {
@@ -430,8 +444,10 @@ mod tests {
         let space = crate::config::Space::new();
         let kinds = vec![DimKind::Continuous; dim];
         let ctx = Context { kinds: &kinds, space: &space, pending: &[], seen: None };
-        let start: Vec<Point> =
-            (0..(2 * dim as u64 + 4)).map(|i| crate::probe::point(i, dim, 5)).map(|u| Point { f: f(&u), u }).collect();
+        let start: Vec<Point> = (0..(2 * dim as u64 + 4))
+            .map(|i| crate::probe::point(i, dim, 5))
+            .map(|u| Point { f: f(&u), u })
+            .collect();
         let mut nm = NelderMead::new(dim, &start, 1, INITIAL_STEP);
         let mut best = f64::INFINITY;
         for id in 0..evals {
@@ -459,7 +475,8 @@ mod tests {
     fn the_second_restart_starts_from_a_good_probe_point_in_another_basin() {
         let p = |u: [f64; 2], f: f64| Point { u: u.to_vec(), f };
         // The best probe point, a runner-up next to it (same basin), one far away, a worse one.
-        let history = [p([0.2, 0.2], 0.0), p([0.25, 0.22], 0.5), p([0.8, 0.7], 1.0), p([0.5, 0.9], 9.0)];
+        let history =
+            [p([0.2, 0.2], 0.0), p([0.25, 0.22], 0.5), p([0.8, 0.7], 1.0), p([0.5, 0.9], 9.0)];
         let mut nm = NelderMead::new(2, &history, 1, INITIAL_STEP);
         nm.restart(); // re-expand around the best point
         assert_eq!(nm.simplex[0].u, vec![0.2, 0.2]);

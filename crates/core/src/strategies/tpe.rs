@@ -148,7 +148,8 @@ impl Tpe {
         // On an all-discrete space, configurations already handed out are not candidates (see
         // `Seen`); elsewhere only the pending ones are avoided.
         let seen = ctx.seen.filter(|seen| !seen.is_full());
-        let repeated = |x: &[f64]| seen.map_or_else(|| liars.contains(&x), |seen| seen.contains(ctx.space, x));
+        let repeated =
+            |x: &[f64]| seen.map_or_else(|| liars.contains(&x), |seen| seen.contains(ctx.space, x));
         let mut candidates = Vec::with_capacity(N_CANDIDATES);
         let mut fallback = None;
         for _ in 0..if seen.is_some() { DISCRETE_ROUNDS } else { 1 } {
@@ -253,7 +254,12 @@ impl Categorical {
     fn new(j: usize, k: usize, m: usize) -> Self {
         let spread = Self::spread(k, m);
         let kf = k as f64;
-        Self { j, k, log_own: libm::log(1.0 - spread + spread / kf), log_other: libm::log(spread / kf) }
+        Self {
+            j,
+            k,
+            log_own: libm::log(1.0 - spread + spread / kf),
+            log_other: libm::log(spread / kf),
+        }
     }
 
     /// The probability that a kernel's draw is redrawn uniformly over all `k` options (so it
@@ -274,7 +280,8 @@ impl<'a> Parzen<'a> {
         let d = kinds.len();
         let magic_floor = 1.0 / (m as f64 + 1.0).min(100.0);
         let shrink = libm::pow(m.max(1) as f64, -1.0 / (d as f64 + 4.0));
-        let ordered: Vec<usize> = (0..d).filter(|&j| !matches!(kinds[j], DimKind::Categorical { .. })).collect();
+        let ordered: Vec<usize> =
+            (0..d).filter(|&j| !matches!(kinds[j], DimKind::Categorical { .. })).collect();
         let categorical: Vec<Categorical> = kinds
             .iter()
             .enumerate()
@@ -295,7 +302,10 @@ impl<'a> Parzen<'a> {
                     0.0
                 } else {
                     let mean = centres.iter().map(|c| c[j]).sum::<f64>() / m as f64;
-                    libm::sqrt(centres.iter().map(|c| (c[j] - mean) * (c[j] - mean)).sum::<f64>() / (m - 1) as f64)
+                    libm::sqrt(
+                        centres.iter().map(|c| (c[j] - mean) * (c[j] - mean)).sum::<f64>()
+                            / (m - 1) as f64,
+                    )
                 };
                 (SCOTT * std * shrink).clamp(floor, 1.0)
             })
@@ -313,14 +323,28 @@ impl<'a> Parzen<'a> {
         let base: f64 = ordered.iter().map(|&j| -libm::log(sigma[j]) - LN_SQRT_2PI).sum();
         let log_norm = centres
             .iter()
-            .map(|c| base - libm::log(ordered.iter().map(|&j| truncated_mass(c[j], sigma[j])).product::<f64>()))
+            .map(|c| {
+                base - libm::log(
+                    ordered.iter().map(|&j| truncated_mass(c[j], sigma[j])).product::<f64>(),
+                )
+            })
             .collect();
         let prior_log_norm = ordered.len() as f64 * truncated_log_norm(PRIOR_MU, PRIOR_SIGMA);
         let mut options = Vec::with_capacity(m * categorical.len());
         for c in &centres {
             options.extend(categorical.iter().map(|cat| option(c[cat.j], cat.k)));
         }
-        Self { centres, sigma, inv_sigma, scaled, log_norm, prior_log_norm, ordered, categorical, options }
+        Self {
+            centres,
+            sigma,
+            inv_sigma,
+            scaled,
+            log_norm,
+            prior_log_norm,
+            ordered,
+            categorical,
+            options,
+        }
     }
 
     fn sample(&self, rng: &mut Rng, kinds: &[DimKind]) -> Vec<f64> {
@@ -339,7 +363,11 @@ impl<'a> Parzen<'a> {
                     }
                 }
                 _ => {
-                    let (mu, sigma) = if prior { (PRIOR_MU, PRIOR_SIGMA) } else { (self.centres[k][j], self.sigma[j]) };
+                    let (mu, sigma) = if prior {
+                        (PRIOR_MU, PRIOR_SIGMA)
+                    } else {
+                        (self.centres[k][j], self.sigma[j])
+                    };
                     sample_truncated(rng, mu, sigma)
                 }
             })
@@ -410,7 +438,8 @@ impl<'a> Parzen<'a> {
                 *t = norm - 0.5 * sq;
             }
             for (jj, cat) in self.categorical.iter().enumerate() {
-                let (centre, own, other) = (self.options[i * cats + jj], cat.log_own, cat.log_other);
+                let (centre, own, other) =
+                    (self.options[i * cats + jj], cat.log_own, cat.log_other);
                 for (t, &o) in own_terms.iter_mut().zip(&options[jj * n..(jj + 1) * n]) {
                     *t += if o == centre { own } else { other };
                 }
@@ -596,7 +625,13 @@ mod tests {
                 let cat: f64 = p
                     .categorical
                     .iter()
-                    .map(|cat| if option(x[cat.j], cat.k) == option(c[cat.j], cat.k) { cat.log_own } else { cat.log_other })
+                    .map(|cat| {
+                        if option(x[cat.j], cat.k) == option(c[cat.j], cat.k) {
+                            cat.log_own
+                        } else {
+                            cat.log_other
+                        }
+                    })
                     .sum();
                 norm - 0.5 * sq + cat
             })
@@ -605,7 +640,8 @@ mod tests {
         let z2: f64 = p.ordered.iter().map(|&j| (x[j] - PRIOR_MU).powi(2)).sum();
         terms.push(p.prior_log_norm - 0.5 * z2 - prior_cat);
         let max = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        max + libm::log(terms.iter().map(|t| libm::exp(t - max)).sum::<f64>()) - libm::log(terms.len() as f64)
+        max + libm::log(terms.iter().map(|t| libm::exp(t - max)).sum::<f64>())
+            - libm::log(terms.len() as f64)
     }
 
     #[test]
@@ -616,22 +652,40 @@ mod tests {
             &[Continuous, Integer { levels: 7.0 }, Continuous],
             &[Categorical { k: 3 }, Categorical { k: 2 }],
             &[Continuous; 9],
-            &[Continuous, Continuous, Continuous, Continuous, Integer { levels: 64.0 }, Categorical { k: 3 }, Continuous, Continuous],
+            &[
+                Continuous,
+                Continuous,
+                Continuous,
+                Continuous,
+                Integer { levels: 64.0 },
+                Categorical { k: 3 },
+                Continuous,
+                Continuous,
+            ],
         ];
         let mut rng = Rng::new(11, Stream::Tpe);
         for kinds in spaces {
             let d = kinds.len();
-            let centres: Vec<Vec<f64>> = (0..23).map(|_| (0..d).map(|_| rng.uniform()).collect()).collect();
+            let centres: Vec<Vec<f64>> =
+                (0..23).map(|_| (0..d).map(|_| rng.uniform()).collect()).collect();
             let model = Parzen::fit(centres.iter().map(Vec::as_slice), kinds);
-            let xs: Vec<Vec<f64>> = (0..37).map(|_| (0..d).map(|_| rng.uniform()).collect()).collect();
+            let xs: Vec<Vec<f64>> =
+                (0..37).map(|_| (0..d).map(|_| rng.uniform()).collect()).collect();
             let (mut scratch, mut batch, mut single) = (Scratch::default(), Vec::new(), Vec::new());
             model.log_pdf_batch(&xs, &mut scratch, &mut batch);
             assert_eq!(batch.len(), xs.len());
             for (x, &b) in xs.iter().zip(&batch) {
                 model.log_pdf_batch(core::slice::from_ref(x), &mut scratch, &mut single);
-                assert_eq!(single[0].to_bits(), b.to_bits(), "batching changed a density ({d} dims)");
+                assert_eq!(
+                    single[0].to_bits(),
+                    b.to_bits(),
+                    "batching changed a density ({d} dims)"
+                );
                 let plain = reference_log_pdf(&model, x);
-                assert!((plain - b).abs() < 1e-9 * (1.0 + plain.abs()), "{plain} vs {b} ({d} dims)");
+                assert!(
+                    (plain - b).abs() < 1e-9 * (1.0 + plain.abs()),
+                    "{plain} vs {b} ({d} dims)"
+                );
             }
             model.log_pdf_batch(&[], &mut scratch, &mut batch);
             assert!(batch.is_empty());
@@ -687,7 +741,11 @@ mod tests {
             assert!((own + (k - 1) as f64 * other - 1.0).abs() < 1e-12, "{k} {m}");
             // Every option keeps a pseudo-count of 1/(m + 1), the own option one more.
             let w = 1.0 / (m as f64 + 1.0);
-            assert!((other - w / (1.0 + k as f64 * w)).abs() < 1e-15 && (own / other - (1.0 + w) / w).abs() < 1e-9, "{k} {m}");
+            assert!(
+                (other - w / (1.0 + k as f64 * w)).abs() < 1e-15
+                    && (own / other - (1.0 + w) / w).abs() < 1e-9,
+                "{k} {m}"
+            );
         }
         // Four kernels on the middle of three options plus the uniform prior kernel.
         let kinds = [DimKind::Categorical { k: 3 }];
@@ -697,7 +755,8 @@ mod tests {
         let expected = (4.0 * own + 1.0 / 3.0) / 5.0;
         let mut rng = Rng::new(3, Stream::Tpe);
         let draws = 40_000;
-        let hits = (0..draws).filter(|_| option(parzen.sample(&mut rng, &kinds)[0], 3) == 1).count();
+        let hits =
+            (0..draws).filter(|_| option(parzen.sample(&mut rng, &kinds)[0], 3) == 1).count();
         let share = hits as f64 / draws as f64;
         assert!((share - expected).abs() < 0.01, "{share} against {expected}");
     }

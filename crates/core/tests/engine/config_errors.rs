@@ -18,28 +18,73 @@ fn problems(json: &str) -> Vec<String> {
 fn expect(json: &str, wanted: &[&str]) {
     let got = problems(json);
     for w in wanted {
-        assert!(got.iter().any(|g| g.contains(w)), "expected a problem containing {w:?}, got {got:#?}");
+        assert!(
+            got.iter().any(|g| g.contains(w)),
+            "expected a problem containing {w:?}, got {got:#?}"
+        );
     }
 }
 
 #[test]
 fn each_kind_of_mistake_names_its_path_and_value() {
     let cases: &[(&str, &[&str])] = &[
-        (r#"{"budget": 0, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#, &["budget: must be at least 1, got 0"]),
+        (
+            r#"{"budget": 0, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
+            &["budget: must be at least 1, got 0"],
+        ),
         (r#"{"budget": 5, "space": {}}"#, &["space: is empty"]),
-        (r#"{"budget": 5, "space": {"x": {"type": "float", "low": 2, "high": 1}}}"#, &["space.x: needs low < high, got low = 2, high = 1"]),
-        (r#"{"budget": 5, "space": {"x": {"type": "float", "low": 1, "high": 1}}}"#, &["space.x: needs low < high"]),
-        (r#"{"budget": 5, "space": {"lr": {"type": "float", "low": 0, "high": 1, "log": true}}}"#, &["space.lr.low: log scale needs low > 0, got low = 0"]),
-        (r#"{"budget": 5, "space": {"n": {"type": "int", "low": 0.5, "high": 4}}}"#, &["space.n.low: must be an integer", "got 0.5"]),
-        (r#"{"budget": 5, "space": {"n": {"type": "int", "low": -3, "high": 4, "log": true}}}"#, &["space.n.low: log scale needs low > 0, got low = -3"]),
-        (r#"{"budget": 5, "space": {"k": {"type": "choice", "choices": []}}}"#, &["space.k.choices: is empty"]),
-        (r#"{"budget": 5, "space": {"k": {"type": "choice", "choices": ["a", "b", "a"]}}}"#, &["space.k.choices[2]: repeats the option \"a\""]),
-        (r#"{"budget": 5, "space": {"k": {"type": "choice", "choices": [1, 1.0]}}}"#, &["space.k.choices[1]: repeats the option 1"]),
-        (r#"{"budget": 5, "space": {"x": {"type": "float", "low": 0, "high": 1}, "x": {"type": "int", "low": 0, "high": 1}}}"#, &["space.x: is defined more than once"]),
-        (r#"{"budget": 5, "space": {"": {"type": "float", "low": 0, "high": 1}}}"#, &["space: has a parameter with an empty name"]),
-        (r#"{"budget": 5, "probe": {"fraction": 1.5}, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#, &["probe.fraction: must be in (0, 1], got 1.5"]),
-        (r#"{"budget": 5, "probe": {"min_points": 0}, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#, &["probe.min_points: must be at least 1, got 0"]),
-        (r#"{"budget": 5, "classifier": {"threshold": -0.1}, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#, &["classifier.threshold: must be in [0, 1], got -0.1"]),
+        (
+            r#"{"budget": 5, "space": {"x": {"type": "float", "low": 2, "high": 1}}}"#,
+            &["space.x: needs low < high, got low = 2, high = 1"],
+        ),
+        (
+            r#"{"budget": 5, "space": {"x": {"type": "float", "low": 1, "high": 1}}}"#,
+            &["space.x: needs low < high"],
+        ),
+        (
+            r#"{"budget": 5, "space": {"lr": {"type": "float", "low": 0, "high": 1, "log": true}}}"#,
+            &["space.lr.low: log scale needs low > 0, got low = 0"],
+        ),
+        (
+            r#"{"budget": 5, "space": {"n": {"type": "int", "low": 0.5, "high": 4}}}"#,
+            &["space.n.low: must be an integer", "got 0.5"],
+        ),
+        (
+            r#"{"budget": 5, "space": {"n": {"type": "int", "low": -3, "high": 4, "log": true}}}"#,
+            &["space.n.low: log scale needs low > 0, got low = -3"],
+        ),
+        (
+            r#"{"budget": 5, "space": {"k": {"type": "choice", "choices": []}}}"#,
+            &["space.k.choices: is empty"],
+        ),
+        (
+            r#"{"budget": 5, "space": {"k": {"type": "choice", "choices": ["a", "b", "a"]}}}"#,
+            &["space.k.choices[2]: repeats the option \"a\""],
+        ),
+        (
+            r#"{"budget": 5, "space": {"k": {"type": "choice", "choices": [1, 1.0]}}}"#,
+            &["space.k.choices[1]: repeats the option 1"],
+        ),
+        (
+            r#"{"budget": 5, "space": {"x": {"type": "float", "low": 0, "high": 1}, "x": {"type": "int", "low": 0, "high": 1}}}"#,
+            &["space.x: is defined more than once"],
+        ),
+        (
+            r#"{"budget": 5, "space": {"": {"type": "float", "low": 0, "high": 1}}}"#,
+            &["space: has a parameter with an empty name"],
+        ),
+        (
+            r#"{"budget": 5, "probe": {"fraction": 1.5}, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
+            &["probe.fraction: must be in (0, 1], got 1.5"],
+        ),
+        (
+            r#"{"budget": 5, "probe": {"min_points": 0}, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
+            &["probe.min_points: must be at least 1, got 0"],
+        ),
+        (
+            r#"{"budget": 5, "classifier": {"threshold": -0.1}, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
+            &["classifier.threshold: must be in [0, 1], got -0.1"],
+        ),
         (
             r#"{"budget": 5, "space": {"x": {"type": "float", "low": 0, "high": 1}, "k": {"type": "choice", "choices": ["a"]}},
                 "warm_start": [{"params": {"x": 3, "k": "z", "extra": 1}, "value": 1.0}, {"params": {"x": 0.5}, "value": 2.0},
@@ -62,19 +107,30 @@ fn each_kind_of_mistake_names_its_path_and_value() {
 fn non_finite_numbers_are_reported_too() {
     // JSON has no NaN or infinity, so these come from code that builds configs.
     use arqonhpo_core::{Observation, Param, Params, Space, Value};
-    let space = Space::new().with("x", Param::float(f64::NEG_INFINITY, 1.0)).with("y", Param::float(0.0, f64::NAN));
+    let space = Space::new()
+        .with("x", Param::float(f64::NEG_INFINITY, 1.0))
+        .with("y", Param::float(0.0, f64::NAN));
     let mut config = SolverConfig::new(space, 5, 0);
-    config.warm_start.push(Observation { params: Params::new().with("x", Value::Float(0.0)).with("y", Value::Float(0.0)), value: f64::NAN });
+    config.warm_start.push(Observation {
+        params: Params::new().with("x", Value::Float(0.0)).with("y", Value::Float(0.0)),
+        value: f64::NAN,
+    });
     let err = config.validate().err().unwrap_or_else(|| panic!("must fail"));
     let text = err.to_string();
-    for wanted in ["space.x.low: must be a finite number, got -inf", "space.y.high: must be a finite number, got NaN", "warm_start[0].value: must be a finite number, got NaN"] {
+    for wanted in [
+        "space.x.low: must be a finite number, got -inf",
+        "space.y.high: must be a finite number, got NaN",
+        "warm_start[0].value: must be a finite number, got NaN",
+    ] {
         assert!(text.contains(wanted), "{wanted:?} missing from {text}");
     }
 }
 
 #[test]
 fn all_problems_are_listed_at_once() {
-    let got = problems(r#"{"budget": 0, "space": {"a": {"type": "float", "low": 1, "high": 0}, "b": {"type": "choice", "choices": []}}}"#);
+    let got = problems(
+        r#"{"budget": 0, "space": {"a": {"type": "float", "low": 1, "high": 0}, "b": {"type": "choice", "choices": []}}}"#,
+    );
     assert_eq!(got.len(), 3, "{got:#?}");
 }
 
@@ -96,8 +152,10 @@ fn malformed_json_points_at_the_spot() {
 
 #[test]
 fn a_failed_tell_changes_nothing() {
-    let mut solver = Solver::from_json(r#"{"budget": 6, "seed": 3, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut solver = Solver::from_json(
+        r#"{"budget": 6, "seed": 3, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
     let before = solver.snapshot();
     let err = solver.tell_value(99, 1.0).err().map(|e| e.to_string()).unwrap_or_default();

@@ -9,6 +9,9 @@ fn contracts_match_the_generator() {
     for (name, expected) in files {
         let path = root.join(&name);
         let found = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(found == expected, "contracts/{name} is out of date: run `make contracts` and commit the result");
+        assert!(
+            found == expected,
+            "contracts/{name} is out of date: run `make contracts` and commit the result"
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! A run is driven by a random *script*: how many trials to ask before each tell, which pending
 //! trial to tell, and which tells fail. Every strategy is covered (the forced ones and `auto`).
 
-use arqonhpo_core::{Outcome, Param, Params, Solver, SolverConfig, Space, StrategyChoice, TrialStatus, Value};
+use arqonhpo_core::{
+    Outcome, Param, Params, Solver, SolverConfig, Space, StrategyChoice, TrialStatus, Value,
+};
 use proptest::prelude::*;
 
 fn param() -> impl Strategy<Value = Param> {
@@ -19,7 +21,8 @@ fn param() -> impl Strategy<Value = Param> {
             let low = if log { low.abs() + 1 } else { low };
             Param::Int { low: low as f64, high: (low + width) as f64, log }
         }),
-        prop::collection::btree_set("[a-z]{1,4}", 1..5).prop_map(|names| Param::choice(names.into_iter().map(Value::from))),
+        prop::collection::btree_set("[a-z]{1,4}", 1..5)
+            .prop_map(|names| Param::choice(names.into_iter().map(Value::from))),
         Just(Param::choice([Value::Int(1), Value::Float(2.5), Value::Bool(true)])),
     ]
 }
@@ -68,8 +71,15 @@ struct Step {
 }
 
 fn script() -> impl Strategy<Value = Vec<Step>> {
-    prop::collection::vec((0usize..4, any::<prop::sample::Index>(), prop::bool::weighted(0.1)), 1..80)
-        .prop_map(|v| v.into_iter().map(|(asks, pick, fail)| Step { asks, pick: pick.index(1 << 16), fail }).collect())
+    prop::collection::vec(
+        (0usize..4, any::<prop::sample::Index>(), prop::bool::weighted(0.1)),
+        1..80,
+    )
+    .prop_map(|v| {
+        v.into_iter()
+            .map(|(asks, pick, fail)| Step { asks, pick: pick.index(1 << 16), fail })
+            .collect()
+    })
 }
 
 /// A deterministic objective over any params.
@@ -94,11 +104,18 @@ fn check_in_space(space: &Space, params: &Params) -> Result<(), TestCaseError> {
     for ((name, p), (pname, v)) in space.iter().zip(params.iter()) {
         prop_assert_eq!(name, pname);
         match (p, v) {
-            (Param::Float { low, high, .. }, Value::Float(x)) => prop_assert!(low <= x && x <= high, "{name}: {x} outside [{low}, {high}]"),
-            (Param::Int { low, high, .. }, Value::Int(x)) => {
-                prop_assert!(*low <= *x as f64 && *x as f64 <= *high, "{name}: {x} outside [{low}, {high}]")
+            (Param::Float { low, high, .. }, Value::Float(x)) => {
+                prop_assert!(low <= x && x <= high, "{name}: {x} outside [{low}, {high}]")
             }
-            (Param::Choice { choices }, v) => prop_assert!(choices.contains(v), "{name}: {v} is not a choice"),
+            (Param::Int { low, high, .. }, Value::Int(x)) => {
+                prop_assert!(
+                    *low <= *x as f64 && *x as f64 <= *high,
+                    "{name}: {x} outside [{low}, {high}]"
+                )
+            }
+            (Param::Choice { choices }, v) => {
+                prop_assert!(choices.contains(v), "{name}: {v} is not a choice")
+            }
             (p, v) => prop_assert!(false, "{name}: value {v:?} does not match {p:?}"),
         }
     }
@@ -106,12 +123,18 @@ fn check_in_space(space: &Space, params: &Params) -> Result<(), TestCaseError> {
 }
 
 /// Plays a script; returns the params handed out, in order, and the solver.
-fn play(config: &SolverConfig, script: &[Step], snapshot_at: Option<usize>) -> Result<(Vec<Params>, Solver), TestCaseError> {
-    let mut solver = Solver::new(config.clone()).map_err(|e| TestCaseError::fail(format!("valid config rejected: {e}")))?;
+fn play(
+    config: &SolverConfig,
+    script: &[Step],
+    snapshot_at: Option<usize>,
+) -> Result<(Vec<Params>, Solver), TestCaseError> {
+    let mut solver = Solver::new(config.clone())
+        .map_err(|e| TestCaseError::fail(format!("valid config rejected: {e}")))?;
     let mut handed = Vec::new();
     for (i, step) in script.iter().enumerate() {
         if snapshot_at == Some(i) {
-            solver = Solver::restore(&solver.snapshot()).map_err(|e| TestCaseError::fail(format!("restore: {e}")))?;
+            solver = Solver::restore(&solver.snapshot())
+                .map_err(|e| TestCaseError::fail(format!("restore: {e}")))?;
         }
         for t in solver.ask_batch(step.asks) {
             check_in_space(&config.space, &t.params)?;
@@ -122,7 +145,11 @@ fn play(config: &SolverConfig, script: &[Step], snapshot_at: Option<usize>) -> R
             continue;
         }
         let id = pending[step.pick % pending.len()];
-        let outcome = if step.fail { Outcome::Failed { reason: None } } else { Outcome::Value(objective(&handed[id as usize])) };
+        let outcome = if step.fail {
+            Outcome::Failed { reason: None }
+        } else {
+            Outcome::Value(objective(&handed[id as usize]))
+        };
         solver.tell(id, outcome).map_err(|e| TestCaseError::fail(format!("tell {id}: {e}")))?;
     }
     prop_assert!(solver.issued() <= config.budget);
@@ -186,7 +213,10 @@ proptest! {
 #[test]
 fn trials_in_flight_are_distinct() {
     for strategy in [StrategyChoice::Tpe, StrategyChoice::NelderMead, StrategyChoice::Random] {
-        let space = Space::new().with("x", Param::float(0.0, 1.0)).with("y", Param::float(0.0, 1.0)).with("n", Param::int(1, 4));
+        let space = Space::new()
+            .with("x", Param::float(0.0, 1.0))
+            .with("y", Param::float(0.0, 1.0))
+            .with("n", Param::int(1, 4));
         let mut config = SolverConfig::new(space, 200, 3);
         config.strategy = strategy;
         let mut solver = Solver::new(config).unwrap_or_else(|e| panic!("{e}"));
@@ -195,7 +225,11 @@ fn trials_in_flight_are_distinct() {
             let batch = solver.ask_batch(8);
             for (i, a) in batch.iter().enumerate() {
                 for b in &batch[..i] {
-                    assert_ne!(a.params, b.params, "{strategy:?}: trials {} and {} are the same point", a.id, b.id);
+                    assert_ne!(
+                        a.params, b.params,
+                        "{strategy:?}: trials {} and {} are the same point",
+                        a.id, b.id
+                    );
                 }
             }
             for t in batch {

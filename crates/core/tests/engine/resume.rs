@@ -1,7 +1,9 @@
 //! Save and resume, for every strategy, with trials pending: the next `ask()` after a restore
 //! (from a snapshot, or by replaying the artifact) is bit-identical to the run that never stopped.
 
-use arqonhpo_core::{Error, Method, Param, Phase, RunArtifact, Solver, SolverConfig, Space, StrategyChoice, Trial};
+use arqonhpo_core::{
+    Error, Method, Param, Phase, RunArtifact, Solver, SolverConfig, Space, StrategyChoice, Trial,
+};
 
 use crate::common::num;
 
@@ -22,7 +24,11 @@ fn f(t: &Trial) -> f64 {
 
 /// Drives a run with three workers: ask three, tell the oldest two, ask again, and so on.
 /// At step `stop_at` the solver is replaced by `resume(solver)`. Returns every trial asked.
-fn drive(strategy: StrategyChoice, stop_at: usize, resume: impl Fn(&Solver) -> Solver) -> (Vec<Trial>, Solver) {
+fn drive(
+    strategy: StrategyChoice,
+    stop_at: usize,
+    resume: impl Fn(&Solver) -> Solver,
+) -> (Vec<Trial>, Solver) {
     let mut solver = Solver::new(config(strategy)).unwrap_or_else(|e| panic!("{e}"));
     let mut asked: Vec<Trial> = Vec::new();
     let mut in_flight: Vec<Trial> = Vec::new();
@@ -73,10 +79,17 @@ fn every_strategy_resumes_bit_identically_with_trials_pending() {
         assert!(reference.iter().any(|t| t.method == method), "{strategy:?} never used {method:?}");
         // Resume in the probe, right after the switch to refine, and deep into refine.
         for stop_at in [3, 9, 14, 20] {
-            for (how, resume) in [("snapshot", through_snapshot as fn(&Solver) -> Solver), ("artifact", through_artifact)] {
+            for (how, resume) in [
+                ("snapshot", through_snapshot as fn(&Solver) -> Solver),
+                ("artifact", through_artifact),
+            ] {
                 let (resumed, end) = drive(strategy, stop_at, resume);
                 assert_eq!(resumed, reference, "{strategy:?} resumed by {how} at step {stop_at}");
-                assert_eq!(end.snapshot(), done.snapshot(), "{strategy:?} by {how} at {stop_at}: final state");
+                assert_eq!(
+                    end.snapshot(),
+                    done.snapshot(),
+                    "{strategy:?} by {how} at {stop_at}: final state"
+                );
             }
         }
     }
@@ -90,10 +103,16 @@ fn damaged_or_foreign_state_is_an_error_not_a_panic() {
     }
     let text = solver.snapshot();
     assert!(matches!(Solver::restore("{"), Err(Error::Json { .. })));
-    assert!(matches!(Solver::restore(&text.replacen("\"state_version\":1", "\"state_version\":99", 1)), Err(Error::Resume { .. })));
+    assert!(matches!(
+        Solver::restore(&text.replacen("\"state_version\":1", "\"state_version\":99", 1)),
+        Err(Error::Resume { .. })
+    ));
     // A trial list that no longer matches the budget.
     let shrunk = text.replacen("\"budget\":48", "\"budget\":3", 1);
-    assert!(matches!(Solver::restore(&shrunk), Err(Error::Resume { .. })), "budget below the trial count");
+    assert!(
+        matches!(Solver::restore(&shrunk), Err(Error::Resume { .. })),
+        "budget below the trial count"
+    );
     // An artifact whose trials were edited does not replay.
     let mut artifact = solver.artifact();
     artifact.trials[2].params = artifact.trials[3].params.clone();

@@ -12,7 +12,9 @@
 
 use std::collections::BTreeSet;
 
-use arqonhpo_core::{Landscape, Method, Param, Phase, Solver, SolverConfig, Space, Stage, StrategyChoice, Value};
+use arqonhpo_core::{
+    Landscape, Method, Param, Phase, Solver, SolverConfig, Space, Stage, StrategyChoice, Value,
+};
 
 use crate::common::{best_value, noise, num, run};
 
@@ -38,7 +40,8 @@ fn pid_cost(kp: f64, ki: f64, kd: f64) -> f64 {
 
 /// Found by a 101³ grid over the space followed by a coordinate pattern search to 1e-9.
 const PID_OPTIMUM: f64 = 0.705_905_643_852_921_2;
-const PID_ARGMIN: [f64; 3] = [7.244_037_599_605_114_5, 1.694_361_590_175_810_7, 3.908_730_272_428_378];
+const PID_ARGMIN: [f64; 3] =
+    [7.244_037_599_605_114_5, 1.694_361_590_175_810_7, 3.908_730_272_428_378];
 
 fn pid_space() -> Space {
     Space::new()
@@ -95,7 +98,11 @@ fn rugged(id: u64, seed: u64, x: f64, y: f64, n: f64, kind: &Value) -> f64 {
         Value::Str(s) if s == "a" => 8.0,
         _ => 15.0,
     };
-    ras(x - 0.7) + ras(y + 1.3) + 0.5 * (n - 6.0) * (n - 6.0) + offset + 1.5 * noise(seed * 100_003 + id)
+    ras(x - 0.7)
+        + ras(y + 1.3)
+        + 0.5 * (n - 6.0) * (n - 6.0)
+        + offset
+        + 1.5 * noise(seed * 100_003 + id)
 }
 
 fn rugged_run(seed: u64, strategy: StrategyChoice) -> arqonhpo_core::Solver {
@@ -128,7 +135,12 @@ fn sklearn_like_tuning_is_rugged_and_tpe_beats_random_search() {
         tpe_wins += u32::from(best_value(&auto) < best_value(&random));
     }
     let n = seeds.count() as f64;
-    assert!(tpe_total / n < 0.8 * random_total / n, "TPE mean {} vs random mean {}", tpe_total / n, random_total / n);
+    assert!(
+        tpe_total / n < 0.8 * random_total / n,
+        "TPE mean {} vs random mean {}",
+        tpe_total / n,
+        random_total / n
+    );
     assert!(tpe_wins >= 8, "TPE won only {tpe_wins}/12 seeds");
 }
 
@@ -147,14 +159,9 @@ fn noisy_run(seed: u64, strategy: StrategyChoice) -> (arqonhpo_core::Solver, f64
         .with("n", Param::int(0, 12));
     let mut config = SolverConfig::new(space, 120, seed);
     config.strategy = strategy;
-    let solver = run(config, |id, p| {
-        noisy_bowl(id, seed, num(p, "x"), num(p, "y"), num(p, "n")).0
-    });
+    let solver = run(config, |id, p| noisy_bowl(id, seed, num(p, "x"), num(p, "y"), num(p, "n")).0);
     // What the user gets: the true value at the best point reported.
-    let best = solver
-        .best()
-        .map(|t| t.params.clone())
-        .unwrap_or_else(|| panic!("a best trial"));
+    let best = solver.best().map(|t| t.params.clone()).unwrap_or_else(|| panic!("a best trial"));
     let truth = noisy_bowl(0, seed, num(&best, "x"), num(&best, "y"), num(&best, "n")).1;
     (solver, truth)
 }
@@ -176,7 +183,10 @@ fn noise_is_detected_from_features_alone_and_tpe_refines() {
     assert!(noisy_runs >= 8, "only {noisy_runs}/10 seeds classified noisy");
     // A simplex keeps the luckiest draws; TPE's density model averages over them.
     let (auto_mean, nm_mean) = (tpe_total / 10.0, nm_total / 10.0);
-    assert!(tpe_total < nm_total, "true value at the reported best: auto {auto_mean} vs forced Nelder–Mead {nm_mean}");
+    assert!(
+        tpe_total < nm_total,
+        "true value at the reported best: auto {auto_mean} vs forced Nelder–Mead {nm_mean}"
+    );
 }
 
 /// Rastrigin in two dimensions, shifted off-centre: ripples over one funnel, no noise.
@@ -186,9 +196,8 @@ fn rippled(x: f64, y: f64) -> f64 {
 }
 
 fn rippled_run(seed: u64, strategy: StrategyChoice) -> arqonhpo_core::Solver {
-    let space = Space::new()
-        .with("x", Param::float(-5.12, 5.12))
-        .with("y", Param::float(-5.12, 5.12));
+    let space =
+        Space::new().with("x", Param::float(-5.12, 5.12)).with("y", Param::float(-5.12, 5.12));
     let mut config = SolverConfig::new(space, 200, seed);
     config.strategy = strategy;
     run(config, |_, p| rippled(num(p, "x"), num(p, "y")))
@@ -221,19 +230,25 @@ fn a_deterministic_rippled_funnel_goes_to_nelder_mead_and_beats_tpe() {
 
 /// 4 · 3 · 2 = 24 configurations; the best is n = 3 with "b" and "y".
 fn discrete_space() -> Space {
-    Space::new().with("n", Param::int(1, 4)).with("c", Param::choice(["a", "b", "c"])).with("d", Param::choice(["x", "y"]))
+    Space::new()
+        .with("n", Param::int(1, 4))
+        .with("c", Param::choice(["a", "b", "c"]))
+        .with("d", Param::choice(["x", "y"]))
 }
 
 fn discrete_value(p: &arqonhpo_core::Params) -> f64 {
     let is = |name: &str, v: &str| matches!(p.get(name), Some(Value::Str(s)) if s == v);
-    (num(p, "n") - 3.0).abs() + if is("c", "b") { 0.0 } else { 1.5 } + if is("d", "y") { 0.0 } else { 0.7 }
+    (num(p, "n") - 3.0).abs()
+        + if is("c", "b") { 0.0 } else { 1.5 }
+        + if is("d", "y") { 0.0 } else { 0.7 }
 }
 
 #[test]
 fn tpe_hands_out_each_configuration_of_a_small_discrete_space_once_before_repeating_any() {
     for seed in 0..6 {
         // Budget 30 > 24 configurations, asked three at a time (pending trials count as handed out).
-        let mut solver = Solver::new(SolverConfig::new(discrete_space(), 30, seed)).unwrap_or_else(|e| panic!("{e}"));
+        let mut solver = Solver::new(SolverConfig::new(discrete_space(), 30, seed))
+            .unwrap_or_else(|e| panic!("{e}"));
         let mut handed_out = BTreeSet::new();
         loop {
             let batch = solver.ask_batch(3);
@@ -251,7 +266,9 @@ fn tpe_hands_out_each_configuration_of_a_small_discrete_space_once_before_repeat
                 handed_out.insert(key);
             }
             for t in batch {
-                solver.tell_value(t.id, discrete_value(&t.params)).unwrap_or_else(|e| panic!("{e}"));
+                solver
+                    .tell_value(t.id, discrete_value(&t.params))
+                    .unwrap_or_else(|e| panic!("{e}"));
             }
         }
         assert_eq!(solver.phase(), Phase::Done);
@@ -263,12 +280,18 @@ fn tpe_hands_out_each_configuration_of_a_small_discrete_space_once_before_repeat
 
 /// 30³ integer configurations and a smooth objective: Nelder–Mead's ground.
 fn integer_space() -> Space {
-    Space::new().with("a", Param::int(1, 30)).with("b", Param::int(1, 30)).with("c", Param::int(1, 30))
+    Space::new()
+        .with("a", Param::int(1, 30))
+        .with("b", Param::int(1, 30))
+        .with("c", Param::int(1, 30))
 }
 
 fn integer_bowl(p: &arqonhpo_core::Params) -> f64 {
     let (a, b, c) = (num(p, "a"), num(p, "b"), num(p, "c"));
-    (a - 11.0) * (a - 11.0) + 2.0 * (b - 9.0) * (b - 9.0) + 0.5 * (c - 17.0) * (c - 17.0) + 0.3 * a * b
+    (a - 11.0) * (a - 11.0)
+        + 2.0 * (b - 9.0) * (b - 9.0)
+        + 0.5 * (c - 17.0) * (c - 17.0)
+        + 0.3 * a * b
 }
 
 #[test]
@@ -279,7 +302,11 @@ fn nelder_mead_on_integers_is_told_known_configurations_instead_of_handing_them_
         let mut handed_out = BTreeSet::new();
         for t in solver.trials() {
             let key = format!("{:?}", t.params);
-            assert!(t.stage == Stage::Probe || !handed_out.contains(&key), "seed {seed}: trial {} repeats {key}", t.id);
+            assert!(
+                t.stage == Stage::Probe || !handed_out.contains(&key),
+                "seed {seed}: trial {} repeats {key}",
+                t.id
+            );
             handed_out.insert(key);
         }
     }
@@ -288,19 +315,29 @@ fn nelder_mead_on_integers_is_told_known_configurations_instead_of_handing_them_
 #[test]
 fn a_restored_solver_still_knows_which_configurations_it_handed_out() {
     type Objective = fn(&arqonhpo_core::Params) -> f64;
-    let cases: [(Space, Objective, u64); 3] =
-        [(discrete_space(), discrete_value, 24), (integer_space(), integer_bowl, 60), (lattice_space(), lattice_bowl, 60)];
+    let cases: [(Space, Objective, u64); 3] = [
+        (discrete_space(), discrete_value, 24),
+        (integer_space(), integer_bowl, 60),
+        (lattice_space(), lattice_bowl, 60),
+    ];
     for (space, f, budget) in cases {
-        let mut solver = Solver::new(SolverConfig::new(space, budget, 3)).unwrap_or_else(|e| panic!("{e}"));
+        let mut solver =
+            Solver::new(SolverConfig::new(space, budget, 3)).unwrap_or_else(|e| panic!("{e}"));
         for _ in 0..budget / 2 + 3 {
             let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
             solver.tell_value(t.id, f(&t.params)).unwrap_or_else(|e| panic!("{e}"));
         }
         let mut restored = Solver::restore(&solver.snapshot()).unwrap_or_else(|e| panic!("{e}"));
-        let mut earlier: BTreeSet<String> = solver.trials().iter().map(|t| format!("{:?}", t.params)).collect();
+        let mut earlier: BTreeSet<String> =
+            solver.trials().iter().map(|t| format!("{:?}", t.params)).collect();
         while let (Some(a), Some(b)) = (solver.ask(), restored.ask()) {
             assert_eq!(a, b);
-            assert!(earlier.insert(format!("{:?}", b.params)), "trial {} repeats {:?}", b.id, b.params);
+            assert!(
+                earlier.insert(format!("{:?}", b.params)),
+                "trial {} repeats {:?}",
+                b.id,
+                b.params
+            );
             solver.tell_value(a.id, f(&a.params)).unwrap_or_else(|e| panic!("{e}"));
             restored.tell_value(b.id, f(&b.params)).unwrap_or_else(|e| panic!("{e}"));
         }
@@ -315,7 +352,11 @@ fn lattice_space() -> Space {
 }
 
 fn lattice_bowl_at(x: &[f64]) -> f64 {
-    let bowl: f64 = x.iter().zip(0..).map(|(v, i)| f64::from(1 + i) * (v - 6.0 * (0.3 + 0.13 * f64::from(i))).powi(2)).sum();
+    let bowl: f64 = x
+        .iter()
+        .zip(0..)
+        .map(|(v, i)| f64::from(1 + i) * (v - 6.0 * (0.3 + 0.13 * f64::from(i))).powi(2))
+        .sum();
     bowl + 0.3 * x[0] * x[1]
 }
 
@@ -326,23 +367,40 @@ fn lattice_bowl(p: &arqonhpo_core::Params) -> f64 {
 #[test]
 fn a_coarse_integer_lattice_goes_to_tpe_by_rule_and_beats_nelder_mead() {
     let optimum = (0..6_i32.pow(4))
-        .map(|k| lattice_bowl_at(&(0..4).map(|i| f64::from(1 + (k / 6_i32.pow(i)) % 6)).collect::<Vec<_>>()))
+        .map(|k| {
+            lattice_bowl_at(
+                &(0..4).map(|i| f64::from(1 + (k / 6_i32.pow(i)) % 6)).collect::<Vec<_>>(),
+            )
+        })
         .fold(f64::INFINITY, f64::min);
     let (mut auto_solved, mut nm_solved) = (0, 0);
     for seed in 0..10 {
         let auto = run(SolverConfig::new(lattice_space(), 60, seed), |_, p| lattice_bowl(p));
         let c = auto.classification().unwrap_or_else(|| panic!("classified"));
         assert_eq!(c.label, Landscape::Rugged, "seed {seed}: {}", c.reason);
-        assert!(c.reason.contains("integers only, 6.0 levels per parameter"), "seed {seed}: {}", c.reason);
+        assert!(
+            c.reason.contains("integers only, 6.0 levels per parameter"),
+            "seed {seed}: {}",
+            c.reason
+        );
         assert_eq!(auto.strategy(), Some(Method::Tpe), "seed {seed}");
         // The probe is 20% of the budget, not the 4·D + 4 = 20 points of a quadratic fit.
-        assert_eq!(auto.trials().iter().filter(|t| t.stage == Stage::Probe).count(), 12, "seed {seed}");
+        assert_eq!(
+            auto.trials().iter().filter(|t| t.stage == Stage::Probe).count(),
+            12,
+            "seed {seed}"
+        );
         let mut config = SolverConfig::new(lattice_space(), 60, seed);
         config.strategy = StrategyChoice::NelderMead;
         let nm = run(config, |_, p| lattice_bowl(p));
         auto_solved += u32::from(best_value(&auto) <= optimum);
         nm_solved += u32::from(best_value(&nm) <= optimum);
     }
-    println!("optimum found by auto in {auto_solved}/10 seeds, by forced Nelder-Mead in {nm_solved}/10");
-    assert!(auto_solved >= 8 && nm_solved + 4 <= auto_solved, "auto {auto_solved}/10, forced Nelder-Mead {nm_solved}/10");
+    println!(
+        "optimum found by auto in {auto_solved}/10 seeds, by forced Nelder-Mead in {nm_solved}/10"
+    );
+    assert!(
+        auto_solved >= 8 && nm_solved + 4 <= auto_solved,
+        "auto {auto_solved}/10, forced Nelder-Mead {nm_solved}/10"
+    );
 }

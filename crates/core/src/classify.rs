@@ -32,7 +32,7 @@
 //! 1. **rugged** if the space has a categorical parameter (a landscape over unordered options
 //!    is piecewise by nature, and simplex moves have no meaning there), or holds integers
 //!    only with at most 12 levels per parameter (geometric mean; a simplex's steps round onto
-//!    too few cells, see `space::Piecewise` for the measurements) → TPE;
+//!    too few cells; the threshold is measured in `docs/design.md`) → TPE;
 //! 2. **noisy** if near repeats differ by at least 0.005 of the IQR and by at least a fifth of
 //!    the roughness (pure noise gives about 0.58 of it) → TPE, whose density model averages
 //!    over noise where a simplex keeps the luckiest draw;
@@ -42,12 +42,9 @@
 //!    whose restarts follow the trend across the ripples;
 //! 5. **rugged** otherwise → TPE.
 //!
-//! Why rippled landscapes go to Nelder–Mead: on the benchmark suite's Ackley and Rastrigin
-//! (D = 2, 5, 10; quick profile, 10 seeds) the restarting simplex beat TPE on every one, e.g.
-//! median log10 regret on Ackley-2 −5.2 against −0.10 for forced TPE, Rastrigin-2 −7.4 against
-//! 0.43, Ackley-10 −0.59 against 0.93; auto's normalised regret on these rugged functions went
-//! from 0.233 (when they went to TPE) to 0.012 (Optuna's TPE: 0.194). On noisy bowls TPE wins
-//! (the use-case tests in `tests/engine/use_cases.rs` hold both).
+//! Rippled landscapes go to Nelder–Mead because on funnels under ripples the restarting simplex
+//! beats TPE, while on noisy bowls TPE wins (benchmark numbers in `docs/design.md`; the
+//! use-case tests in `tests/engine/use_cases.rs` hold both).
 //! The features, the score, the threshold, the label and a one-line reason are recorded in the
 //! run artifact.
 //!
@@ -236,7 +233,8 @@ fn verdict(
     let rough_text = roughness.map_or(String::from("n/a"), |r| format!("{r:.3}"));
     let noise_text = noise.map_or(String::from("n/a"), |r| format!("{r:.4}"));
     let measured = format!(
-        "fdc {fdc:.2}, quadratic q2 {q2_text}, roughness {rough_text}, noise {noise_text}, top dispersion {top_dispersion:.2}"
+        "fdc {fdc:.2}, quadratic q2 {q2_text}, roughness {rough_text}, noise {noise_text}, \
+         top dispersion {top_dispersion:.2}"
     );
     let trend = fdc.max(quad_q2.unwrap_or(fdc));
     if n < 3 {
@@ -244,26 +242,37 @@ fn verdict(
     } else if categorical > 0 {
         (
             Landscape::Rugged,
-            format!("{categorical} categorical parameter(s) make the landscape piecewise (score {score:.2}; {measured})"),
+            format!(
+                "{categorical} categorical parameter(s) make the landscape piecewise \
+                 (score {score:.2}; {measured})"
+            ),
         )
     } else if let Some(Piecewise::CoarseLattice { levels }) = piecewise {
         (
             Landscape::Rugged,
             format!(
-                "integers only, {levels:.1} levels per parameter (geometric mean, <= {COARSE_LATTICE_LEVELS}): a lattice too coarse for simplex steps (score {score:.2}; {measured})"
+                "integers only, {levels:.1} levels per parameter (geometric mean, \
+                 <= {COARSE_LATTICE_LEVELS}): a lattice too coarse for simplex steps \
+                 (score {score:.2}; {measured})"
             ),
         )
     } else if let Some((r, nz)) = roughness.zip(noise).filter(|&(r, nz)| is_noisy(r, nz)) {
         (
             Landscape::Noisy,
-            format!("near repeats differ by {nz:.4} of the value range against a roughness of {r:.3}: noise ({measured})"),
+            format!(
+                "near repeats differ by {nz:.4} of the value range against a roughness of \
+                 {r:.3}: noise ({measured})"
+            ),
         )
     } else if score >= threshold {
         (Landscape::Smooth, format!("score {score:.2} >= threshold {threshold:.2}: {measured}"))
     } else if roughness.is_some() && trend >= MIN_TREND {
         (
             Landscape::Rippled,
-            format!("score {score:.2} < threshold {threshold:.2}, but deterministic with a global trend {trend:.2} >= {MIN_TREND:.2}: ripples over a funnel ({measured})"),
+            format!(
+                "score {score:.2} < threshold {threshold:.2}, but deterministic with a global \
+                 trend {trend:.2} >= {MIN_TREND:.2}: ripples over a funnel ({measured})"
+            ),
         )
     } else {
         (

@@ -17,11 +17,9 @@
 //! **Spaces with a categorical parameter, and spaces of integers on a coarse lattice**, are
 //! rugged by rule (the classifier sends them to TPE whatever it measures; see
 //! `space::Piecewise`), so their probe has no twins and a floor of [`PIECEWISE_FLOOR`] points
-//! instead of the `4·D + 4` the quadratic fit needs: at budget 50 the 5-D decision-tree
-//! problem of the benchmark suite went from 24 probe trials (8 of them twins) to 10, and its
-//! median regret at half the budget from 0.087 to 0.040 (Optuna's multivariate TPE: 0.029),
-//! with the final regret unchanged (quick profile, 5 seeds). On a coarse integer lattice a
-//! twin 0.02 of the box away mostly lands in its site's own cell: a repeated configuration.
+//! instead of the `4·D + 4` the quadratic fit needs: the trials saved go to TPE early
+//! (measured in `docs/design.md`, Probe). On a coarse integer lattice a twin 0.02 of the box
+//! away mostly lands in its site's own cell: a repeated configuration.
 //!
 //! # References
 //! - I. M. Sobol' (1967), on the distribution of points in a cube.

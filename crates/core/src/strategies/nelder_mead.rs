@@ -10,14 +10,9 @@
 //! quadratic explains the probe (the classifier's leave-one-out q2): 0.1 for one bowl
 //! (q2 ≥ 0.85), 0.2 for a probe a quadratic does not explain (q2 ≤ 0.5: several basins, or
 //! ripples over a funnel), linear between ([`initial_step`]). A local start converges fastest
-//! in one basin; a wide one steps over small basins and ripples. Measured on the benchmark
-//! suite's quick profile against the fixed 0.1 step (median over 10 seeds, together with the
-//! probe's near repeats): log10 regret on Levy-5 0.30 → −1.05, Ackley-10 0.37 → −0.59,
-//! Hartmann-6 −4.97 → −5.22; regret on the PID plants 0.008 → 0.0017 (one lag and delay) and
-//! 0.018 → 0.010 (third order); on single bowls (sphere, Zakharov) nothing changes. A wide step
-//! throughout (0.25) was better still on Levy-5 but cost two decades on Zakharov-10. A simplex spanned by
-//! other good probe points would be free, but it is irregular: on the PID use case at 80
-//! trials it gave a median gap to the optimum of 6.1% against 1.5% for the axis simplex.
+//! in one basin; a wide one steps over small basins and ripples. A simplex spanned by other good
+//! probe points would cost no evaluations but is irregular, and converges worse (both measured
+//! in `docs/design.md`, Nelder–Mead).
 //!
 //! **Coefficients.** Gao & Han (2012): reflection 1, expansion `1 + 2/n`, contraction
 //! `0.75 − 1/(2n)`, shrink `1 − 1/n` for dimension `n ≥ 2` (the classic 1, 2, ½, ½ in 1-D).

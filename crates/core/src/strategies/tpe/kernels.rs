@@ -9,16 +9,8 @@ use crate::rng::Rng;
 /// in the group), so a kernel's own option has probability `(1 + w)/(1 + k·w)` and each other
 /// option `w/(1 + k·w)`.
 ///
-/// This smooths more than Aitchison–Aitken with `ε = 1/(m + 1)` spread over all `k` options,
-/// which was used before: there another option got `ε/k`, with three options and ten good
-/// points 0.03 against 0.07 now, and once the good group agreed on an option, a candidate with
-/// another one almost never won the density ratio, even where that option was better.
-/// Measured with `auto` (48 candidates then) on the four scikit-learn problems of the suite with a
-/// categorical parameter, 40 seeds, mean final value: on the decision tree (three split
-/// criteria among five parameters) at budget 100 the best known value was found in 16 seeds
-/// instead of 11 (Optuna's multivariate TPE: 9), mean 0.6250 → 0.6205 (Optuna's: 0.6222); at
-/// budget 50 the tree was unchanged (0.6298) and the other three moved by under 2% either way
-/// (SVC 0.0215 → 0.0211, k-NN 0.0222 → 0.0220, SGD 0.0452 → 0.0454).
+/// Smoother than Aitchison–Aitken, so once the good group agrees on an option the others can
+/// still win the density ratio (the comparison is in `docs/design.md`, TPE).
 pub(super) struct Categorical {
     /// Coordinate index and number of options.
     pub(super) j: usize,
@@ -48,8 +40,8 @@ impl Categorical {
     }
 }
 
-/// The option (cell) of a unit coordinate on a categorical parameter with `k` options. Exactly
-/// `floor(u·k)`, so 1.0 has a cell of its own, as it always had when cells were compared.
+/// The option (cell) of a unit coordinate on a categorical parameter with `k` options: exactly
+/// `floor(u·k)`, unclamped, so 1.0 has a cell of its own (suggestions depend on it).
 pub(super) fn option(u: f64, k: usize) -> u32 {
     libm::floor(u * k as f64) as u32
 }

@@ -12,19 +12,9 @@
 //! kernel weights, a prior of weight 1, Scott's rule bandwidth with the "magic clip" floor
 //! `1 / min(100, m + 1)` (and at least half a cell for integers), 24 candidates.
 //!
-//! **24 candidates on every space.** Spaces with a categorical coordinate drew 48 for a while
-//! (a greedier argmax of the density ratio helped the decision-tree problem of the benchmark
-//! suite with the sharper categorical kernel used then). With the pseudo-count kernel of
-//! [`kernels::Categorical`] it no longer pays: `auto`, 40 seeds, mean final value, 24 against 48
-//! candidates — budget 100: SVC 0.0200 against 0.0210, SGD 0.0433 both, decision tree 0.6205
-//! both (best known value in 11 seeds against 16); budget 50: SVC 0.0213 against 0.0211, SGD
-//! 0.0462 against 0.0454, tree 0.6300 both; k-NN by lookup table (budget 100) 21 seeds at the
-//! best value against 18; the README's three-parameter example (60 trials, value below 0.02)
-//! 23 of 40 seeds against 20. And it halves the scoring. Earlier measurements that shaped this:
-//! 48 candidates on continuous spaces made forced TPE worse on the 5-D synthetic functions
-//! (normalised regret 0.07 → 0.24) and the simulation family (0.24 → 0.27); a magic-clip floor
-//! from the total count `n` instead of the group size `m` (narrower kernels) made the tree
-//! problem worse (median 0.0225 → 0.0366).
+//! **24 candidates on every space**: a greedier argmax (more candidates) does not pay with the
+//! pseudo-count kernel of [`kernels::Categorical`] and costs twice the scoring (measurements in
+//! `docs/design.md`, TPE).
 //!
 //! **Bounded working set.** The model never looks at the whole history. It keeps the best
 //! 32 observations in order, plus a reservoir of 48 drawn uniformly from all the others
@@ -35,10 +25,8 @@
 //! centre's categorical options are read off once per fit, so scoring a candidate costs one
 //! squared distance and a few integer comparisons per kernel and one `exp` per kernel that
 //! matters. The candidates are scored in one batch ([`parzen::Parzen::log_pdf_batch`]), which keeps
-//! each candidate's arithmetic and makes the kernel loops vectorise: on ten parameters (eight
-//! floats, an integer and a choice; callgrind, 800 trials; 48 candidates then) 540k
-//! instructions per trial against 865k when candidates were scored one at a time, with
-//! identical suggestions; with 24 candidates, 336k.
+//! each candidate's arithmetic and makes the kernel loops vectorise (instruction counts in
+//! `docs/design.md`).
 //!
 //! **Pending trials.** Trials handed out and not yet told join the bad group as liars (the
 //! constant-liar idea with the worst value), which pushes new candidates away from them; a

@@ -1,12 +1,13 @@
 //! Special functions for the Parzen mixture, fast and bit-identical on every platform: a
 //! range-limited `exp` for the log-sum-exp and an approximate normal CDF for truncation masses.
 
-/// `eˣ` for `x` in `[−40, 0]`, the only range the log-sum-exp of [`Parzen::log_pdf_batch`](super::parzen::Parzen::log_pdf_batch)
-/// needs, to a relative error below 1e-13: `x = k·ln 2 + r` with `|r| ≤ ln 2 / 2`, a degree-11
-/// Taylor polynomial in `r`, and `2ᵏ` written straight into the exponent bits. Plain IEEE
-/// arithmetic and integer operations in a fixed order, so it is bit-identical on every platform
-/// like the rest of the engine, and branch-free, so the loop over candidates vectorises. On a
-/// 10-parameter mixed space the general `exp` was 22% of TPE's instructions (callgrind).
+/// `eˣ` for `x` in `[−40, 0]`, the only range the log-sum-exp of
+/// [`Parzen::log_pdf_batch`](super::parzen::Parzen::log_pdf_batch) needs, to a relative error
+/// below 1e-13: `x = k·ln 2 + r` with `|r| ≤ ln 2 / 2`, a degree-11 Taylor polynomial in `r`,
+/// and `2ᵏ` written straight into the exponent bits. Plain IEEE arithmetic and integer
+/// operations in a fixed order, so it is bit-identical on every platform like the rest of the
+/// engine, and branch-free, so the loop over candidates vectorises (the general `exp` was a
+/// large share of TPE's cost; see `docs/design.md`).
 pub(super) fn exp_small(x: f64) -> f64 {
     const LN2_HI: f64 = 6.931_471_803_691_238e-1;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
@@ -34,11 +35,10 @@ pub(super) fn exp_small(x: f64) -> f64 {
 pub(super) const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 
 /// Standard normal CDF through the erf approximation 7.1.27 of Abramowitz & Stegun (absolute
-/// error below 2.5e-4 in the CDF): a rational function, no `exp` or `erfc`. The truncation
-/// masses of every kernel are recomputed on each `ask` (`m·D` of them), and with `libm::erfc`
-/// they were a third of its cost at ten dimensions; an error of that size in a kernel's
-/// normaliser is far below the uncertainty of its bandwidth. IEEE arithmetic only, so it is
-/// bit-identical across platforms.
+/// error below 2.5e-4 in the CDF): a rational function, no `exp` or `erfc`, because every
+/// `ask` recomputes `m·D` truncation masses. An error of that size in a kernel's normaliser is
+/// far below the uncertainty of its bandwidth. IEEE arithmetic only, so it is bit-identical
+/// across platforms.
 pub(super) fn normal_cdf(z: f64) -> f64 {
     let x = libm::fabs(z) * core::f64::consts::FRAC_1_SQRT_2;
     let p = 1.0 + x * (0.278_393 + x * (0.230_389 + x * (0.000_972 + x * 0.078_108)));

@@ -155,8 +155,22 @@ impl<'a> Parzen<'a> {
         if n == 0 {
             return;
         }
-        let (width, cats, m) = (self.ordered.len(), self.categorical.len(), self.log_norm.len());
+        let m = self.log_norm.len();
         let Scratch { columns, options, terms, lanes, maxes, sums } = scratch;
+        self.candidate_columns(xs, columns, options);
+        terms.resize((m + 1) * n, 0.0);
+        lanes.resize(5 * n, 0.0);
+        let (kernel_terms, prior_terms) = terms.split_at_mut(m * n);
+        for (i, own_terms) in kernel_terms.chunks_exact_mut(n).enumerate() {
+            self.kernel_terms(i, columns, options, lanes, own_terms);
+        }
+        self.prior_terms(xs, prior_terms);
+        log_sum_exp(terms, n, maxes, sums, out);
+    }
+
+    /// The candidates' ordered coordinates divided by their bandwidth, one contiguous column
+    /// per coordinate, and their options on the categorical coordinates, likewise.
+    fn candidate_columns(&self, xs: &[Vec<f64>], columns: &mut Vec<f64>, options: &mut Vec<u32>) {
         columns.clear();
         for &j in &self.ordered {
             let inv = self.inv_sigma[j];
@@ -166,53 +180,65 @@ impl<'a> Parzen<'a> {
         for cat in &self.categorical {
             options.extend(xs.iter().map(|x| option(x[cat.j], cat.k)));
         }
-        terms.resize((m + 1) * n, 0.0);
-        lanes.resize(5 * n, 0.0);
+    }
+
+    /// Kernel `i`'s log-density at every candidate (into `out`, one per candidate): the squared
+    /// distance in four interleaved lanes of coordinates plus a tail (`lanes`, `5·n` long),
+    /// then the categorical terms.
+    fn kernel_terms(
+        &self,
+        i: usize,
+        columns: &[f64],
+        options: &[u32],
+        lanes: &mut [f64],
+        out: &mut [f64],
+    ) {
+        let n = out.len();
+        let (width, cats, norm) = (self.ordered.len(), self.categorical.len(), self.log_norm[i]);
         let whole = width / 4 * 4;
-        for (i, norm) in self.log_norm.iter().enumerate() {
-            let row = &self.scaled[i * width..(i + 1) * width];
-            let (quad, tail) = lanes.split_at_mut(4 * n);
-            // A lane's first square is stored rather than added to zero (the same value, since
-            // 0 + y = y exactly); only lanes that get no coordinate are zeroed.
-            if whole == 0 {
-                quad.fill(0.0);
-            }
-            if whole == width {
-                tail.fill(0.0);
-            }
-            for (d, &r) in row[..whole].iter().enumerate() {
-                let lane = &mut quad[(d % 4) * n..(d % 4 + 1) * n];
-                let column = &columns[d * n..(d + 1) * n];
-                if d < 4 {
-                    lane.iter_mut().zip(column).for_each(|(acc, &x)| *acc = (x - r) * (x - r));
-                } else {
-                    lane.iter_mut().zip(column).for_each(|(acc, &x)| *acc += (x - r) * (x - r));
-                }
-            }
-            for (d, &r) in row.iter().enumerate().skip(whole) {
-                let column = &columns[d * n..(d + 1) * n];
-                if d == whole {
-                    tail.iter_mut().zip(column).for_each(|(acc, &x)| *acc = (x - r) * (x - r));
-                } else {
-                    tail.iter_mut().zip(column).for_each(|(acc, &x)| *acc += (x - r) * (x - r));
-                }
-            }
-            let own_terms = &mut terms[i * n..(i + 1) * n];
-            let (l01, l23) = quad.split_at(2 * n);
-            for (c, t) in own_terms.iter_mut().enumerate() {
-                let sq = (l01[c] + l01[n + c]) + (l23[c] + l23[n + c]) + tail[c];
-                *t = norm - 0.5 * sq;
-            }
-            for (jj, cat) in self.categorical.iter().enumerate() {
-                let (centre, own, other) =
-                    (self.options[i * cats + jj], cat.log_own, cat.log_other);
-                for (t, &o) in own_terms.iter_mut().zip(&options[jj * n..(jj + 1) * n]) {
-                    *t += if o == centre { own } else { other };
-                }
+        let row = &self.scaled[i * width..(i + 1) * width];
+        let (quad, tail) = lanes.split_at_mut(4 * n);
+        // A lane's first square is stored rather than added to zero (the same value, since
+        // 0 + y = y exactly); only lanes that get no coordinate are zeroed.
+        if whole == 0 {
+            quad.fill(0.0);
+        }
+        if whole == width {
+            tail.fill(0.0);
+        }
+        for (d, &r) in row[..whole].iter().enumerate() {
+            let lane = &mut quad[(d % 4) * n..(d % 4 + 1) * n];
+            let column = &columns[d * n..(d + 1) * n];
+            if d < 4 {
+                lane.iter_mut().zip(column).for_each(|(acc, &x)| *acc = (x - r) * (x - r));
+            } else {
+                lane.iter_mut().zip(column).for_each(|(acc, &x)| *acc += (x - r) * (x - r));
             }
         }
-        let prior_terms = &mut terms[m * n..];
-        for (t, x) in prior_terms.iter_mut().zip(xs) {
+        for (d, &r) in row.iter().enumerate().skip(whole) {
+            let column = &columns[d * n..(d + 1) * n];
+            if d == whole {
+                tail.iter_mut().zip(column).for_each(|(acc, &x)| *acc = (x - r) * (x - r));
+            } else {
+                tail.iter_mut().zip(column).for_each(|(acc, &x)| *acc += (x - r) * (x - r));
+            }
+        }
+        let (l01, l23) = quad.split_at(2 * n);
+        for (c, t) in out.iter_mut().enumerate() {
+            let sq = (l01[c] + l01[n + c]) + (l23[c] + l23[n + c]) + tail[c];
+            *t = norm - 0.5 * sq;
+        }
+        for (jj, cat) in self.categorical.iter().enumerate() {
+            let (centre, own, other) = (self.options[i * cats + jj], cat.log_own, cat.log_other);
+            for (t, &o) in out.iter_mut().zip(&options[jj * n..(jj + 1) * n]) {
+                *t += if o == centre { own } else { other };
+            }
+        }
+    }
+
+    /// The prior kernel's log-density at every candidate (into `out`).
+    fn prior_terms(&self, xs: &[Vec<f64>], out: &mut [f64]) {
+        for (t, x) in out.iter_mut().zip(xs) {
             let mut prior = self.prior_log_norm;
             for &j in &self.ordered {
                 let z = (x[j] - PRIOR_MU) / PRIOR_SIGMA;
@@ -223,34 +249,44 @@ impl<'a> Parzen<'a> {
             }
             *t = prior;
         }
-        // Log-sum-exp over the kernels, for all candidates at once: the largest term, then the
-        // sum of `exp(term − largest)` in kernel order. Terms more than 40 below the largest add
-        // less than 4e-18 of it and count as exactly 0 (so no branch stops the loop vectorising).
-        maxes.clear();
-        maxes.resize(n, f64::NEG_INFINITY);
-        for row in terms.chunks_exact(n) {
-            for (top, &t) in maxes.iter_mut().zip(row) {
-                *top = top.max(t);
-            }
-        }
-        sums.clear();
-        sums.resize(n, 0.0);
-        for row in terms.chunks_exact(n) {
-            for ((sum, &top), &t) in sums.iter_mut().zip(maxes.iter()).zip(row) {
-                let d = t - top;
-                let e = exp_small(d.max(-40.0));
-                *sum += if d > -40.0 { e } else { 0.0 };
-            }
-        }
-        let log_count = libm::log((m + 1) as f64);
-        out.extend(maxes.iter().zip(sums.iter()).map(|(&top, &sum)| {
-            if top.is_finite() {
-                top + libm::log(sum) - log_count
-            } else {
-                top - log_count
-            }
-        }));
     }
+}
+
+/// The mixture's log-density per candidate from `terms`, one row of `n` candidates per kernel
+/// (equal weights): the largest term, then the sum of `exp(term − largest)` in kernel order.
+/// Terms more than 40 below the largest add less than 4e-18 of it and count as exactly 0 (so
+/// no branch stops the loop vectorising).
+fn log_sum_exp(
+    terms: &[f64],
+    n: usize,
+    maxes: &mut Vec<f64>,
+    sums: &mut Vec<f64>,
+    out: &mut Vec<f64>,
+) {
+    maxes.clear();
+    maxes.resize(n, f64::NEG_INFINITY);
+    for row in terms.chunks_exact(n) {
+        for (top, &t) in maxes.iter_mut().zip(row) {
+            *top = top.max(t);
+        }
+    }
+    sums.clear();
+    sums.resize(n, 0.0);
+    for row in terms.chunks_exact(n) {
+        for ((sum, &top), &t) in sums.iter_mut().zip(maxes.iter()).zip(row) {
+            let d = t - top;
+            let e = exp_small(d.max(-40.0));
+            *sum += if d > -40.0 { e } else { 0.0 };
+        }
+    }
+    let log_count = libm::log((terms.len() / n) as f64);
+    out.extend(maxes.iter().zip(sums.iter()).map(|(&top, &sum)| {
+        if top.is_finite() {
+            top + libm::log(sum) - log_count
+        } else {
+            top - log_count
+        }
+    }));
 }
 
 /// Reused buffers of [`Parzen::log_pdf_batch`]: candidate coordinates by column, their

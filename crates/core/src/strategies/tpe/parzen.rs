@@ -44,8 +44,6 @@ impl<'a> Parzen<'a> {
         let centres: Vec<&[f64]> = points.collect();
         let m = centres.len();
         let d = kinds.len();
-        let magic_floor = 1.0 / (m as f64 + 1.0).min(100.0);
-        let shrink = libm::pow(m.max(1) as f64, -1.0 / (d as f64 + 4.0));
         let ordered: Vec<usize> =
             (0..d).filter(|&j| !matches!(kinds[j], DimKind::Categorical { .. })).collect();
         let categorical: Vec<Categorical> = kinds
@@ -56,26 +54,7 @@ impl<'a> Parzen<'a> {
                 _ => None,
             })
             .collect();
-        let sigma: Vec<f64> = kinds
-            .iter()
-            .enumerate()
-            .map(|(j, kind)| {
-                let floor = match *kind {
-                    DimKind::Integer { levels } => magic_floor.max(0.5 / levels),
-                    _ => magic_floor,
-                };
-                let std = if m < 2 {
-                    0.0
-                } else {
-                    let mean = centres.iter().map(|c| c[j]).sum::<f64>() / m as f64;
-                    libm::sqrt(
-                        centres.iter().map(|c| (c[j] - mean) * (c[j] - mean)).sum::<f64>()
-                            / (m - 1) as f64,
-                    )
-                };
-                (SCOTT * std * shrink).clamp(floor, 1.0)
-            })
-            .collect();
+        let sigma = bandwidths(&centres, kinds);
         let inv_sigma: Vec<f64> = sigma.iter().map(|s| 1.0 / s).collect();
         // Filled row by row into exactly sized buffers (a flattening iterator cannot tell
         // `collect` its length, and the regrowing cost more than the filling).
@@ -83,18 +62,7 @@ impl<'a> Parzen<'a> {
         for c in &centres {
             scaled.extend(ordered.iter().map(|&j| c[j] * inv_sigma[j]));
         }
-        // Σ_d −ln(σ_d√(2π)) is shared by every kernel; the truncation masses multiply (each is
-        // at least 0.34, so the product of even 256 of them stays a normal double) and cost one
-        // `ln` per kernel instead of one per coordinate.
-        let base: f64 = ordered.iter().map(|&j| -libm::log(sigma[j]) - LN_SQRT_2PI).sum();
-        let log_norm = centres
-            .iter()
-            .map(|c| {
-                base - libm::log(
-                    ordered.iter().map(|&j| truncated_mass(c[j], sigma[j])).product::<f64>(),
-                )
-            })
-            .collect();
+        let log_norm = log_norms(&centres, &ordered, &sigma);
         let prior_log_norm = ordered.len() as f64 * truncated_log_norm(PRIOR_MU, PRIOR_SIGMA);
         let mut options = Vec::with_capacity(m * categorical.len());
         for c in &centres {
@@ -250,6 +218,52 @@ impl<'a> Parzen<'a> {
             *t = prior;
         }
     }
+}
+
+/// Per coordinate, the bandwidth shared by every kernel: Scott's rule on the centres, shrunk
+/// for the dimension, floored by the magic clip `1 / min(100, m + 1)` (and half a cell for
+/// integers), at most 1.
+fn bandwidths(centres: &[&[f64]], kinds: &[DimKind]) -> Vec<f64> {
+    let m = centres.len();
+    let d = kinds.len();
+    let magic_floor = 1.0 / (m as f64 + 1.0).min(100.0);
+    let shrink = libm::pow(m.max(1) as f64, -1.0 / (d as f64 + 4.0));
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(j, kind)| {
+            let floor = match *kind {
+                DimKind::Integer { levels } => magic_floor.max(0.5 / levels),
+                _ => magic_floor,
+            };
+            let std = if m < 2 {
+                0.0
+            } else {
+                let mean = centres.iter().map(|c| c[j]).sum::<f64>() / m as f64;
+                libm::sqrt(
+                    centres.iter().map(|c| (c[j] - mean) * (c[j] - mean)).sum::<f64>()
+                        / (m - 1) as f64,
+                )
+            };
+            (SCOTT * std * shrink).clamp(floor, 1.0)
+        })
+        .collect()
+}
+
+/// Per kernel, `Σ_d (−ln(σ_d√(2π)) − ln Z_d)` over the ordered coordinates.
+fn log_norms(centres: &[&[f64]], ordered: &[usize], sigma: &[f64]) -> Vec<f64> {
+    // Σ_d −ln(σ_d√(2π)) is shared by every kernel; the truncation masses multiply (each is at
+    // least 0.34, so the product of even 256 of them stays a normal double) and cost one `ln`
+    // per kernel instead of one per coordinate.
+    let base: f64 = ordered.iter().map(|&j| -libm::log(sigma[j]) - LN_SQRT_2PI).sum();
+    centres
+        .iter()
+        .map(|c| {
+            base - libm::log(
+                ordered.iter().map(|&j| truncated_mass(c[j], sigma[j])).product::<f64>(),
+            )
+        })
+        .collect()
 }
 
 /// The mixture's log-density per candidate from `terms`, one row of `n` candidates per kernel

@@ -82,12 +82,10 @@ impl Tpe {
     }
 
     pub(crate) fn propose(&mut self, ctx: &Context<'_>) -> Vec<f64> {
-        let n = self.top.len() as u64 + self.rest_seen;
         if self.top.is_empty() {
-            let mut u: Vec<f64> = ctx.kinds.iter().map(|_| self.rng.uniform()).collect();
-            crate::space::snap(ctx.space, &mut u);
-            return u;
+            return uniform(&mut self.rng, ctx);
         }
+        let n = self.top.len() as u64 + self.rest_seen;
         let n_good = (libm::ceil(GAMMA * n as f64) as usize).clamp(1, MAX_GOOD).min(self.top.len());
         let liars = &ctx.pending[ctx.pending.len().saturating_sub(MAX_LIARS)..];
         let good = Parzen::fit(self.top[..n_good].iter().map(|p| p.u.as_slice()), ctx.kinds);
@@ -99,45 +97,19 @@ impl Tpe {
         let seen = ctx.seen.filter(|seen| !seen.is_full());
         let repeated =
             |x: &[f64]| seen.map_or_else(|| liars.contains(&x), |seen| seen.contains(ctx.space, x));
-        let mut candidates = Vec::with_capacity(N_CANDIDATES);
-        let mut fallback = None;
-        for _ in 0..if seen.is_some() { DISCRETE_ROUNDS } else { 1 } {
-            for _ in 0..N_CANDIDATES {
-                let mut x = good.sample(&mut self.rng, ctx.kinds);
-                crate::space::snap(ctx.space, &mut x);
-                if repeated(&x) {
-                    fallback.get_or_insert(x);
-                } else {
-                    candidates.push(x);
-                }
-            }
-            if !candidates.is_empty() {
-                break;
-            }
-        }
+        let rounds = if seen.is_some() { DISCRETE_ROUNDS } else { 1 };
+        let (mut candidates, fallback) = draw(&mut self.rng, &good, ctx, rounds, repeated);
         if candidates.is_empty() && seen.is_some() {
             // The good mixture keeps drawing what was tried: a uniform configuration not tried yet.
             for _ in 0..DISCRETE_UNIFORM_TRIES {
-                let mut x: Vec<f64> = ctx.kinds.iter().map(|_| self.rng.uniform()).collect();
-                crate::space::snap(ctx.space, &mut x);
+                let x = uniform(&mut self.rng, ctx);
                 if !repeated(&x) {
                     return x;
                 }
             }
         }
-        let (mut log_l, mut log_g) = (Vec::new(), Vec::new());
-        good.log_pdf_batch(&candidates, &mut self.scratch, &mut log_l);
-        bad.log_pdf_batch(&candidates, &mut self.scratch, &mut log_g);
-        // The first candidate with the highest log l(x) − log g(x).
-        let mut chosen: Option<(f64, usize)> = None;
-        for (i, (l, g)) in log_l.iter().zip(&log_g).enumerate() {
-            let score = l - g;
-            if chosen.is_none_or(|(s, _)| score > s) {
-                chosen = Some((score, i));
-            }
-        }
-        match (chosen, fallback) {
-            (Some((_, i)), _) => candidates.swap_remove(i),
+        match (best_ratio(&good, &bad, &candidates, &mut self.scratch), fallback) {
+            (Some(i), _) => candidates.swap_remove(i),
             (None, Some(x)) => x,
             (None, None) => vec![0.5; ctx.kinds.len()],
         }
@@ -148,6 +120,62 @@ impl Tpe {
             && self.top.len() <= TOP_CAPACITY
             && self.reservoir.len() <= RESERVOIR_CAPACITY
     }
+}
+
+/// A uniform point of the unit cube, snapped to the space's cells.
+fn uniform(rng: &mut Rng, ctx: &Context<'_>) -> Vec<f64> {
+    let mut u: Vec<f64> = ctx.kinds.iter().map(|_| rng.uniform()).collect();
+    crate::space::snap(ctx.space, &mut u);
+    u
+}
+
+/// Up to `rounds` rounds of [`N_CANDIDATES`] snapped draws from the good mixture, stopping after
+/// the first round that yields a candidate; a draw that `repeated` rejects is not a candidate,
+/// and the first of those is the fallback.
+fn draw(
+    rng: &mut Rng,
+    good: &Parzen<'_>,
+    ctx: &Context<'_>,
+    rounds: usize,
+    repeated: impl Fn(&[f64]) -> bool,
+) -> (Vec<Vec<f64>>, Option<Vec<f64>>) {
+    let mut candidates = Vec::with_capacity(N_CANDIDATES);
+    let mut fallback = None;
+    for _ in 0..rounds {
+        for _ in 0..N_CANDIDATES {
+            let mut x = good.sample(rng, ctx.kinds);
+            crate::space::snap(ctx.space, &mut x);
+            if repeated(&x) {
+                fallback.get_or_insert(x);
+            } else {
+                candidates.push(x);
+            }
+        }
+        if !candidates.is_empty() {
+            break;
+        }
+    }
+    (candidates, fallback)
+}
+
+/// The first candidate with the highest `log l(x) − log g(x)` (`None` when there is none).
+fn best_ratio(
+    good: &Parzen<'_>,
+    bad: &Parzen<'_>,
+    candidates: &[Vec<f64>],
+    scratch: &mut Scratch,
+) -> Option<usize> {
+    let (mut log_l, mut log_g) = (Vec::new(), Vec::new());
+    good.log_pdf_batch(candidates, scratch, &mut log_l);
+    bad.log_pdf_batch(candidates, scratch, &mut log_g);
+    let mut chosen: Option<(f64, usize)> = None;
+    for (i, (l, g)) in log_l.iter().zip(&log_g).enumerate() {
+        let score = l - g;
+        if chosen.is_none_or(|(s, _)| score > s) {
+            chosen = Some((score, i));
+        }
+    }
+    chosen.map(|(_, i)| i)
 }
 
 #[cfg(test)]

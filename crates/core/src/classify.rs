@@ -60,7 +60,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::space::{Piecewise, COARSE_LATTICE_LEVELS};
+use crate::encoding::{Piecewise, COARSE_LATTICE_LEVELS};
 
 /// Default smoothness threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;

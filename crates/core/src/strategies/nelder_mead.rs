@@ -410,13 +410,13 @@ fn along(from: &[f64], to: &[f64], t: f64) -> Vec<f64> {
 
 /// Projection onto the unit cube.
 fn project(u: &[f64]) -> Vec<f64> {
-    u.iter().map(|&x| crate::space::clamp_unit(x)).collect()
+    u.iter().map(|&x| crate::encoding::clamp_unit(x)).collect()
 }
 
 /// Folds a coordinate back into the unit interval by reflection at its faces.
 fn mirror_unit(x: f64) -> f64 {
     let folded = x - 2.0 * libm::floor(x / 2.0);
-    crate::space::clamp_unit(if folded > 1.0 { 2.0 - folded } else { folded })
+    crate::encoding::clamp_unit(if folded > 1.0 { 2.0 - folded } else { folded })
 }
 
 /// `centre` and one step along each axis (away from the nearer face, so no vertex is clipped).
@@ -433,7 +433,7 @@ fn axis_simplex(centre: &[f64], step: f64) -> Vec<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::space::DimKind;
+    use crate::encoding::DimKind;
 
     fn run(f: impl Fn(&[f64]) -> f64, dim: usize, evals: u64) -> f64 {
         let space = crate::config::Space::new();

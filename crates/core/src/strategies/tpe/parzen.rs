@@ -5,8 +5,8 @@ use alloc::vec::Vec;
 
 use super::kernels::{option, sample_truncated, truncated_log_norm, truncated_mass, Categorical};
 use super::numerics::{exp_small, LN_SQRT_2PI};
+use crate::encoding::DimKind;
 use crate::rng::Rng;
-use crate::space::DimKind;
 
 /// Scott's rule constant for a normal reference density.
 const SCOTT: f64 = 1.059;

@@ -125,7 +125,7 @@ impl Tpe {
 /// A uniform point of the unit cube, snapped to the space's cells.
 fn uniform(rng: &mut Rng, ctx: &Context<'_>) -> Vec<f64> {
     let mut u: Vec<f64> = ctx.kinds.iter().map(|_| rng.uniform()).collect();
-    crate::space::snap(ctx.space, &mut u);
+    crate::encoding::snap(ctx.space, &mut u);
     u
 }
 
@@ -144,7 +144,7 @@ fn draw(
     for _ in 0..rounds {
         for _ in 0..N_CANDIDATES {
             let mut x = good.sample(rng, ctx.kinds);
-            crate::space::snap(ctx.space, &mut x);
+            crate::encoding::snap(ctx.space, &mut x);
             if repeated(&x) {
                 fallback.get_or_insert(x);
             } else {
@@ -181,7 +181,7 @@ fn best_ratio(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::space::DimKind;
+    use crate::encoding::DimKind;
 
     #[test]
     fn working_set_stays_bounded_and_keeps_the_best() {

@@ -90,6 +90,7 @@ from .cost import PROFILES as COST_PROFILES  # noqa: E402
 from .cost import CostProfile  # noqa: E402
 from .optimizers import CHEAP, LABELS, OPTIMIZERS  # noqa: E402
 from .quality import PROFILES as QUALITY_PROFILES  # noqa: E402
+from .quality import Profile as QualityProfile  # noqa: E402
 from .quality import load  # noqa: E402
 
 SHORT = {
@@ -375,6 +376,39 @@ def _overhead_ratios(cost: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
+    records, summary = summarize(profile, results)
+    (results / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    figdir = docs / "figures"
+    groups = figure_groups(profile, summary)
+    for slug, title, pids in groups:
+        _convergence_figure(
+            records, summary, sorted(pids), figdir / f"convergence-{slug}.png", title
+        )
+    cost = summary_cost(results)
+    if cost:
+        _cost_figure(cost, figdir / "overhead.png")
+    page = render(profile, summary, groups, cost, findings(profile))
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "benchmarks.md").write_text(page, encoding="utf-8")
+    log(
+        f"report: {len(records)} runs -> {results / 'summary.json'}, {docs / 'benchmarks.md'}, {len(groups) + bool(cost)} figures"
+    )
+
+
+def page(profile: str, results: Path) -> str:
+    """The page `build` writes for these saved results, without writing anything."""
+    _, summary = summarize(profile, results)
+    groups = figure_groups(profile, summary)
+    return render(profile, summary, groups, summary_cost(results), findings(profile))
+
+
+def summary_cost(results: Path) -> list[dict[str, Any]]:
+    cost_path = results / "cost.json"
+    return json.loads(cost_path.read_text()) if cost_path.exists() else []
+
+
+def summarize(profile: str, results: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The profile's saved runs and their summary (statistics, bar, overhead, meta, run counts)."""
     # Only the runs this profile defines (a file may also hold runs of an earlier definition).
     from .quality import tasks_for
 
@@ -401,11 +435,9 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
             f" D = {problem.rpartition('-d')[2]}" if problem.startswith("synthetic/") else ""
         )
         missing[label] = missing.get(label, 0) + 1
-    cost_path = results / "cost.json"
-    cost = json.loads(cost_path.read_text()) if cost_path.exists() else []
     summary = stats.summarize(records)
     summary["bar"] = stats.bar(summary)
-    summary["overhead"] = _overhead_ratios(cost)
+    summary["overhead"] = _overhead_ratios(summary_cost(results))
     meta = {}
     for name in ("meta_quality.json", "meta_cost.json", "meta_all.json"):
         if (results / name).exists():
@@ -416,13 +448,15 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
         "errors": sum(1 for r in records if "error" in r),
         "missing": dict(sorted(missing.items())),
     }
-    (results / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    return records, summary
 
-    figdir = docs / "figures"
-    probs = summary["problems"]
-    groups: list[tuple] = []
+
+def figure_groups(profile: str, summary: dict[str, Any]) -> list[tuple]:
+    """`(slug, title, problem ids)` per convergence figure: synthetic groups, then families."""
     from .problems import fixed_name
 
+    probs = summary["problems"]
+    groups: list[tuple] = []
     for g in QUALITY_PROFILES[profile].groups:
         pids = [
             p
@@ -444,25 +478,16 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
         pids = [p for p, e in probs.items() if e["family"] == fam]
         if pids:
             groups.append((fam, title, pids))
-    for slug, title, pids in groups:
-        _convergence_figure(
-            records, summary, sorted(pids), figdir / f"convergence-{slug}.png", title
-        )
-    if cost:
-        _cost_figure(cost, figdir / "overhead.png")
+    return groups
 
-    # The findings are read off one profile's tables: `findings.md` for the quick profile,
-    # `findings-<profile>.md` for another.
-    findings_path = Path(__file__).resolve().parents[1] / (
+
+def findings(profile: str) -> str:
+    """The findings read off one profile's tables: `findings.md` for the quick profile,
+    `findings-<profile>.md` for another (empty when there is none)."""
+    path = Path(__file__).resolve().parents[1] / (
         "findings.md" if profile == "quick" else f"findings-{profile}.md"
     )
-    findings = findings_path.read_text(encoding="utf-8") if findings_path.exists() else ""
-    page = render(profile, summary, groups, cost, findings)
-    docs.mkdir(parents=True, exist_ok=True)
-    (docs / "benchmarks.md").write_text(page, encoding="utf-8")
-    log(
-        f"report: {len(records)} runs -> {results / 'summary.json'}, {docs / 'benchmarks.md'}, {len(groups) + bool(cost)} figures"
-    )
+    return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
 def render(
@@ -472,11 +497,22 @@ def render(
     cost: list[dict[str, Any]],
     findings: str,
 ) -> str:
-    probs = summary["problems"]
-    prof = QUALITY_PROFILES[profile]
-    meta = summary["meta"].get("meta_quality.json") or summary["meta"].get("meta_all.json") or {}
-    L: list[str] = []
-    L += [
+    """The page, section by section; each builder returns its lines."""
+    L = _intro()
+    L += _what_was_run(profile, summary)
+    L += _definitions()
+    L += _headline(summary)
+    if findings:
+        L += [findings.strip(), ""]
+    L += _family_sections(summary)
+    L += _quality_sections(summary, groups)
+    L += _cost_section(profile, summary, cost)
+    L += _reproduce()
+    return "\n".join(L)
+
+
+def _intro() -> list[str]:
+    return [
         "# Benchmarks",
         "",
         "How good ArqonHPO's answers are on a fixed budget, and what it costs per trial, measured",
@@ -486,7 +522,13 @@ def render(
         "aggregates in `summary.json`.",
         "",
     ]
-    L += ["## What was run", ""]
+
+
+def _what_was_run(profile: str, summary: dict[str, Any]) -> list[str]:
+    """The checkout, machine and versions, then what each family ran and what was left out."""
+    prof = QUALITY_PROFILES[profile]
+    meta = summary["meta"].get("meta_quality.json") or summary["meta"].get("meta_all.json") or {}
+    L = ["## What was run", ""]
     L += [
         f"- **Profile `{profile}`**, checkout at `{meta.get('commit', '?')}`"
         + (" (with uncommitted engine changes)" if meta.get("engine_sources_modified") else "")
@@ -503,8 +545,7 @@ def render(
         + ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items() if v)
         + ".",
     ]
-    syn = [g for g in prof.groups]
-    for g in syn:
+    for g in prof.groups:
         who = (
             "the optimizers cheap per trial (ArqonHPO ×4, Optuna CMA-ES, random, SciPy NM)"
             + "".join(f" and {SHORT[o]}" for o in g.also)
@@ -528,31 +569,41 @@ def render(
             + "."
         )
     if profile != "full":
-        full = QUALITY_PROFILES["full"]
-        expensive = [o for o in OPTIMIZERS if o not in CHEAP]
-        skipped = [
-            f"D = {', '.join(map(str, g.dims))} for "
-            + ", ".join(SHORT[o] for o in expensive if o not in g.also)
-            for g in prof.groups
-            if g.cheap_only
-        ]
-        short = [
-            f"D = {', '.join(map(str, g.dims))} at {g.per_dim}·D instead of 100·D"
-            for g in prof.groups
-            if g.per_dim < 100
-        ]
-        L += [
-            "- **Not run in this profile** (`make bench` runs them): "
-            + "; ".join(
-                skipped
-                + short
-                + [
-                    f"simulation at budget {full.sim_budget} (here {prof.sim_budget}) and scikit-learn at budget {full.sklearn_budget} with {full.sklearn_seeds} seeds (here {prof.sklearn_budget} with {prof.sklearn_seeds})"
-                ]
-            )
-            + ". Where a budget is 50·D, the 50·D column is the full budget and the half-budget tables show 25·D.",
-        ]
-    L += [
+        L += _not_run(prof)
+    return L
+
+
+def _not_run(prof: QualityProfile) -> list[str]:
+    """What the full profile runs and this one does not."""
+    full = QUALITY_PROFILES["full"]
+    expensive = [o for o in OPTIMIZERS if o not in CHEAP]
+    skipped = [
+        f"D = {', '.join(map(str, g.dims))} for "
+        + ", ".join(SHORT[o] for o in expensive if o not in g.also)
+        for g in prof.groups
+        if g.cheap_only
+    ]
+    short = [
+        f"D = {', '.join(map(str, g.dims))} at {g.per_dim}·D instead of 100·D"
+        for g in prof.groups
+        if g.per_dim < 100
+    ]
+    return [
+        "- **Not run in this profile** (`make bench` runs them): "
+        + "; ".join(
+            skipped
+            + short
+            + [
+                f"simulation at budget {full.sim_budget} (here {prof.sim_budget}) and scikit-learn at budget {full.sklearn_budget} with {full.sklearn_seeds} seeds (here {prof.sklearn_budget} with {prof.sklearn_seeds})"
+            ]
+        )
+        + ". Where a budget is 50·D, the 50·D column is the full budget and the half-budget tables show 25·D.",
+    ]
+
+
+def _definitions() -> list[str]:
+    """The optimizers and how regret, win/tie/loss and normalised regret are defined."""
+    return [
         "",
         "**Optimizers.** " + "; ".join(f"{SHORT[o]} = {LABELS[o]}" for o in ORDER) + ".",
         "Library defaults throughout; SciPy's Nelder–Mead runs in the unit cube with its default",
@@ -571,7 +622,11 @@ def render(
         "divided by random search's median regret on that problem (random = 1, best known = 0).",
         "",
     ]
-    L += ["## Headline: the project's bar, measured", ""]
+
+
+def _headline(summary: dict[str, Any]) -> list[str]:
+    """The project's bar, one row per check, then the overhead targets."""
+    L = ["## Headline: the project's bar, measured", ""]
     L += [
         "Each row compares auto with one peer on the problems where both ran (their number in brackets).",
         "Normalised regret is the median over those problems (random search = 1); mean rank is",
@@ -596,52 +651,62 @@ def render(
         )
     ov = summary["overhead"]
     if ov:
-        L += [""]
-        if "auto_d10_n1000_us" in ov:
-            L.append(
-                f"- Overhead through Python at D = 10 (auto): {ov['auto_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
-                + (
-                    f", {ov['auto_d10_n100000_us']:.1f} µs at 100 000"
-                    if "auto_d10_n100000_us" in ov
-                    else ""
-                )
-                + " (target < 50 µs)."
-            )
-        if "tpe_d10_n1000_us" in ov:
-            L.append(
-                f"- Forced TPE at D = 10: {ov['tpe_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
-                + (
-                    f", {ov['tpe_d10_n100000_us']:.1f} µs at 100 000"
-                    if "tpe_d10_n100000_us" in ov
-                    else ""
-                )
-                + "."
-            )
-        if "tpe_over_auto_d10_n1000" in ov:
-            L.append(
-                f"- Optuna TPE costs {ov['tpe_over_auto_d10_n1000']:,.0f}× more per trial than auto at D = 10, 1 000 trials (target > 100×)."
-            )
+        L += [""] + _overhead_lines(ov)
     L += [""]
-    if findings:
-        L += [findings.strip(), ""]
-    fams = [
-        "synthetic",
-        "synthetic-smooth",
-        "synthetic-rugged",
-        "synthetic-d2",
-        "synthetic-d5",
-        "synthetic-d10",
-        "simulation",
-        "sklearn",
-        "all",
-    ]
-    L += [
+    return L
+
+
+def _overhead_lines(ov: dict[str, Any]) -> list[str]:
+    L = []
+    if "auto_d10_n1000_us" in ov:
+        L.append(
+            f"- Overhead through Python at D = 10 (auto): {ov['auto_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
+            + (
+                f", {ov['auto_d10_n100000_us']:.1f} µs at 100 000"
+                if "auto_d10_n100000_us" in ov
+                else ""
+            )
+            + " (target < 50 µs)."
+        )
+    if "tpe_d10_n1000_us" in ov:
+        L.append(
+            f"- Forced TPE at D = 10: {ov['tpe_d10_n1000_us']:.1f} µs/trial at 1 000 trials"
+            + (
+                f", {ov['tpe_d10_n100000_us']:.1f} µs at 100 000"
+                if "tpe_d10_n100000_us" in ov
+                else ""
+            )
+            + "."
+        )
+    if "tpe_over_auto_d10_n1000" in ov:
+        L.append(
+            f"- Optuna TPE costs {ov['tpe_over_auto_d10_n1000']:,.0f}× more per trial than auto at D = 10, 1 000 trials (target > 100×)."
+        )
+    return L
+
+
+FAMILIES = [
+    "synthetic",
+    "synthetic-smooth",
+    "synthetic-rugged",
+    "synthetic-d2",
+    "synthetic-d5",
+    "synthetic-d10",
+    "simulation",
+    "sklearn",
+    "all",
+]
+
+
+def _family_sections(summary: dict[str, Any]) -> list[str]:
+    """Normalised regret and win/tie/loss, by family."""
+    L = [
         "## Normalised regret by family",
         "",
         "Median over the family's problems of median regret / random search's median regret; lower is better.",
         "",
     ]
-    L += _norm_table(summary, fams)
+    L += _norm_table(summary, FAMILIES)
     L += [
         "",
         "## Win/tie/loss of ArqonHPO auto against each peer",
@@ -649,8 +714,14 @@ def render(
         "Counts of problems: auto significantly better / no significant difference / significantly worse.",
         "",
     ]
-    L += _wtl_table(summary, fams)
-    L += ["", "## Quality by problem", ""]
+    L += _wtl_table(summary, FAMILIES)
+    return L
+
+
+def _quality_sections(summary: dict[str, Any], groups: list[tuple]) -> list[str]:
+    """A final and a half-budget table and a figure per group, then the classifier's verdicts."""
+    probs = summary["problems"]
+    L = ["", "## Quality by problem", ""]
     for slug, title, pids in groups:
         pids = sorted(pids)
         log = probs[pids[0]]["log10"]
@@ -660,51 +731,60 @@ def render(
         L += ["", "At half the budget (read off the same runs' best-so-far curves):", ""]
         L += _quality_table(summary, pids, "half")
         L += ["", f"![{title}](figures/convergence-{slug}.png)", ""]
-    cls_rows = []
+    return L + _classifier_table(probs)
+
+
+def _classifier_table(probs: dict[str, Any]) -> list[str]:
+    """Runs per verdict of auto's classifier, per problem (nothing when no run recorded one)."""
+    rows = []
     for pid in sorted(probs):
         s = probs[pid]["optimizers"].get("arqon_auto", {})
         if "labels" in s:
-            cls_rows.append(
+            rows.append(
                 f"| {pid} | "
                 + " | ".join(str(s["labels"].get(k, 0)) for k in stats.VERDICTS)
                 + " |"
             )
-    if cls_rows:
-        L += (
-            [
-                "### What auto's classifier decided",
-                "",
-                "Runs per verdict. Smooth and rippled landscapes are refined by Nelder–Mead, noisy and rugged ones by TPE.",
-                "",
-                "| problem | " + " | ".join(stats.VERDICTS) + " |",
-                "|---|" + "---|" * len(stats.VERDICTS),
-            ]
-            + cls_rows
-            + [""]
-        )
-    L += ["## Cost per trial", ""]
-    if cost:
-        L += (
-            [
-                "CPU time of the optimizer per trial (ask + tell, plus the library's own loop for",
-                "callback-driven ones), objective excluded, averaged over a whole run of N trials on a",
-                "sphere in [−5, 5]^D; each measurement in a fresh process, BLAS pinned to one thread.",
-                "CPU time rather than wall time because the machine is shared: other work does not inflate it.",
-                "Peak memory growth is the rise of the process's peak resident set over the run (Rust",
-                "allocations included).",
-                "",
-            ]
-            + _cost_limits(COST_PROFILES[profile])
-            + [""]
-        )
-        cost_note = (summary["meta"].get("meta_cost.json") or {}).get("note")
-        if cost_note:
-            L += [f"How these were measured: {cost_note}", ""]
-        L += _cost_table(cost)
-        L += ["![Overhead per trial](figures/overhead.png)", ""]
-    else:
-        L += ["Not measured in this run.", ""]
+    if not rows:
+        return []
+    return (
+        [
+            "### What auto's classifier decided",
+            "",
+            "Runs per verdict. Smooth and rippled landscapes are refined by Nelder–Mead, noisy and rugged ones by TPE.",
+            "",
+            "| problem | " + " | ".join(stats.VERDICTS) + " |",
+            "|---|" + "---|" * len(stats.VERDICTS),
+        ]
+        + rows
+        + [""]
+    )
+
+
+def _cost_section(profile: str, summary: dict[str, Any], cost: list[dict[str, Any]]) -> list[str]:
+    L = ["## Cost per trial", ""]
+    if not cost:
+        return L + ["Not measured in this run.", ""]
     L += [
+        "CPU time of the optimizer per trial (ask + tell, plus the library's own loop for",
+        "callback-driven ones), objective excluded, averaged over a whole run of N trials on a",
+        "sphere in [−5, 5]^D; each measurement in a fresh process, BLAS pinned to one thread.",
+        "CPU time rather than wall time because the machine is shared: other work does not inflate it.",
+        "Peak memory growth is the rise of the process's peak resident set over the run (Rust",
+        "allocations included).",
+        "",
+    ]
+    L += _cost_limits(COST_PROFILES[profile]) + [""]
+    cost_note = (summary["meta"].get("meta_cost.json") or {}).get("note")
+    if cost_note:
+        L += [f"How these were measured: {cost_note}", ""]
+    L += _cost_table(cost)
+    L += ["![Overhead per trial](figures/overhead.png)", ""]
+    return L
+
+
+def _reproduce() -> list[str]:
+    return [
         "## Reproduce",
         "",
         "```sh",
@@ -723,4 +803,3 @@ def render(
         "`make bench` continues where it stopped.",
         "",
     ]
-    return "\n".join(L)

@@ -1,6 +1,6 @@
 //! Spaces of integers only: how `auto`, forced TPE and forced Nelder–Mead do, 40 seeds each.
 //!
-//! The study behind the coarse-lattice rule (`space::Piecewise::CoarseLattice`): four shapes
+//! The study behind the coarse-lattice rule (`encoding::Piecewise::CoarseLattice`): four shapes
 //! over `D` integers `1..=L` (a tilted bowl, a bowl with ripples, a staircase, a curved
 //! valley), each run to the budget; the table gives, per optimizer, the runs that reached the
 //! lattice's optimum and the mean regret normalised by the median value over the lattice.

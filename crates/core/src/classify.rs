@@ -32,7 +32,7 @@
 //! 1. **rugged** if the space has a categorical parameter (a landscape over unordered options
 //!    is piecewise by nature, and simplex moves have no meaning there), or holds integers
 //!    only with at most 12 levels per parameter (geometric mean; a simplex's steps round onto
-//!    too few cells, see `space::Piecewise` for the measurements) → TPE;
+//!    too few cells; the threshold is measured in `docs/design.md`) → TPE;
 //! 2. **noisy** if near repeats differ by at least 0.005 of the IQR and by at least a fifth of
 //!    the roughness (pure noise gives about 0.58 of it) → TPE, whose density model averages
 //!    over noise where a simplex keeps the luckiest draw;
@@ -42,12 +42,9 @@
 //!    whose restarts follow the trend across the ripples;
 //! 5. **rugged** otherwise → TPE.
 //!
-//! Why rippled landscapes go to Nelder–Mead: on the benchmark suite's Ackley and Rastrigin
-//! (D = 2, 5, 10; quick profile, 10 seeds) the restarting simplex beat TPE on every one, e.g.
-//! median log10 regret on Ackley-2 −5.2 against −0.10 for forced TPE, Rastrigin-2 −7.4 against
-//! 0.43, Ackley-10 −0.59 against 0.93; auto's normalised regret on these rugged functions went
-//! from 0.233 (when they went to TPE) to 0.012 (Optuna's TPE: 0.194). On noisy bowls TPE wins
-//! (the use-case tests in `tests/engine/use_cases.rs` hold both).
+//! Rippled landscapes go to Nelder–Mead because on funnels under ripples the restarting simplex
+//! beats TPE, while on noisy bowls TPE wins (benchmark numbers in `docs/design.md`; the
+//! use-case tests in `tests/engine/use_cases.rs` hold both).
 //! The features, the score, the threshold, the label and a one-line reason are recorded in the
 //! run artifact.
 //!
@@ -63,7 +60,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::space::{Piecewise, COARSE_LATTICE_LEVELS};
+use crate::encoding::{Piecewise, COARSE_LATTICE_LEVELS};
 
 /// Default smoothness threshold.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
@@ -149,7 +146,8 @@ pub struct Classification {
     pub reason: String,
 }
 
-/// Classifies from unit points and values (`f64::MAX` marks a failed trial).
+/// Classifies from unit points and values (`f64::MAX` marks a failed trial): the probe's
+/// [`features`], their smoothness [`score`], then the [`verdict`].
 pub(crate) fn classify(
     points: &[Vec<f64>],
     values: &[f64],
@@ -157,6 +155,19 @@ pub(crate) fn classify(
     piecewise: Option<Piecewise>,
     threshold: f64,
 ) -> Classification {
+    let features = features(points, values, sites, piecewise);
+    let score = score(&features);
+    let (label, reason) = verdict(&features, piecewise, score, threshold);
+    Classification { label, score, threshold, features, reason }
+}
+
+/// The landscape features of a probe (see the module docs for each).
+fn features(
+    points: &[Vec<f64>],
+    values: &[f64],
+    sites: &[[usize; 4]],
+    piecewise: Option<Piecewise>,
+) -> Features {
     let categorical = match piecewise {
         Some(Piecewise::Categorical(count)) => count,
         _ => 0,
@@ -186,14 +197,7 @@ pub(crate) fn classify(
         Some((r, n)) => (Some(r), Some(n)),
         None => (None, None),
     };
-
-    let q2_or_fdc = quad_q2.unwrap_or(fdc).max(0.0);
-    let score = match roughness {
-        Some(r) => 0.6 * local_smoothness(r) + 0.2 * fdc.max(0.0) + 0.2 * q2_or_fdc,
-        None => 0.4 * fdc.max(0.0) + 0.4 * q2_or_fdc + 0.2 * (1.0 - top_dispersion).max(0.0),
-    }
-    .clamp(0.0, 1.0);
-    let features = Features {
+    Features {
         n_points: n as u64,
         fdc,
         quad_q2,
@@ -201,48 +205,81 @@ pub(crate) fn classify(
         noise,
         top_dispersion,
         categorical: categorical as u64,
-    };
+    }
+}
 
+/// The smoothness score in `[0, 1]`: `0.6·s(roughness) + 0.2·fdc⁺ + 0.2·q2⁺` with twins,
+/// `0.4·fdc⁺ + 0.4·q2⁺ + 0.2·(1 − top_dispersion)⁺` without (q2 falls back to fdc).
+fn score(features: &Features) -> f64 {
+    let Features { fdc, quad_q2, roughness, top_dispersion, .. } = *features;
+    let q2_or_fdc = quad_q2.unwrap_or(fdc).max(0.0);
+    match roughness {
+        Some(r) => 0.6 * local_smoothness(r) + 0.2 * fdc.max(0.0) + 0.2 * q2_or_fdc,
+        None => 0.4 * fdc.max(0.0) + 0.4 * q2_or_fdc + 0.2 * (1.0 - top_dispersion).max(0.0),
+    }
+    .clamp(0.0, 1.0)
+}
+
+/// The label and a one-line reason, by the rules of the module docs in their order.
+fn verdict(
+    features: &Features,
+    piecewise: Option<Piecewise>,
+    score: f64,
+    threshold: f64,
+) -> (Landscape, String) {
+    let Features { n_points: n, fdc, quad_q2, roughness, noise, top_dispersion, categorical } =
+        *features;
     let q2_text = quad_q2.map_or(String::from("n/a"), |q| format!("{q:.2}"));
     let rough_text = roughness.map_or(String::from("n/a"), |r| format!("{r:.3}"));
     let noise_text = noise.map_or(String::from("n/a"), |r| format!("{r:.4}"));
     let measured = format!(
-        "fdc {fdc:.2}, quadratic q2 {q2_text}, roughness {rough_text}, noise {noise_text}, top dispersion {top_dispersion:.2}"
+        "fdc {fdc:.2}, quadratic q2 {q2_text}, roughness {rough_text}, noise {noise_text}, \
+         top dispersion {top_dispersion:.2}"
     );
     let trend = fdc.max(quad_q2.unwrap_or(fdc));
-    let (label, reason) = if n < 3 {
+    if n < 3 {
         (Landscape::Rugged, format!("only {n} probe results; too few to judge, assuming rugged"))
     } else if categorical > 0 {
         (
             Landscape::Rugged,
-            format!("{categorical} categorical parameter(s) make the landscape piecewise (score {score:.2}; {measured})"),
+            format!(
+                "{categorical} categorical parameter(s) make the landscape piecewise \
+                 (score {score:.2}; {measured})"
+            ),
         )
     } else if let Some(Piecewise::CoarseLattice { levels }) = piecewise {
         (
             Landscape::Rugged,
             format!(
-                "integers only, {levels:.1} levels per parameter (geometric mean, <= {COARSE_LATTICE_LEVELS}): a lattice too coarse for simplex steps (score {score:.2}; {measured})"
+                "integers only, {levels:.1} levels per parameter (geometric mean, \
+                 <= {COARSE_LATTICE_LEVELS}): a lattice too coarse for simplex steps \
+                 (score {score:.2}; {measured})"
             ),
         )
     } else if let Some((r, nz)) = roughness.zip(noise).filter(|&(r, nz)| is_noisy(r, nz)) {
         (
             Landscape::Noisy,
-            format!("near repeats differ by {nz:.4} of the value range against a roughness of {r:.3}: noise ({measured})"),
+            format!(
+                "near repeats differ by {nz:.4} of the value range against a roughness of \
+                 {r:.3}: noise ({measured})"
+            ),
         )
     } else if score >= threshold {
         (Landscape::Smooth, format!("score {score:.2} >= threshold {threshold:.2}: {measured}"))
     } else if roughness.is_some() && trend >= MIN_TREND {
         (
             Landscape::Rippled,
-            format!("score {score:.2} < threshold {threshold:.2}, but deterministic with a global trend {trend:.2} >= {MIN_TREND:.2}: ripples over a funnel ({measured})"),
+            format!(
+                "score {score:.2} < threshold {threshold:.2}, but deterministic with a global \
+                 trend {trend:.2} >= {MIN_TREND:.2}: ripples over a funnel ({measured})"
+            ),
         )
     } else {
         (
             Landscape::Rugged,
             format!("score {score:.2} < threshold {threshold:.2} and no global trend: {measured}"),
         )
-    };
-    Classification { label, score, threshold, features, reason }
+    }
 }
 
 fn finite_or_zero(x: f64) -> f64 {
@@ -567,6 +604,80 @@ mod tests {
         let c = classify(&p, &v, &[], Some(Piecewise::CoarseLattice { levels: 6.0 }), 0.0);
         assert_eq!((c.label, c.features.categorical), (Landscape::Rugged, 0));
         assert!(c.reason.contains("integers only, 6.0 levels per parameter"), "{}", c.reason);
+    }
+
+    #[test]
+    fn features_measure_the_probe() {
+        let sphere = |x: &[f64]| x.iter().map(|v| (v - 0.3) * (v - 0.3)).sum::<f64>();
+        let (p, v) = sample(sphere, 20, 3);
+        let f = features(&p, &v, &[], Some(Piecewise::Categorical(2)));
+        assert_eq!((f.n_points, f.categorical), (20, 2));
+        assert!(f.fdc > 0.8, "{}", f.fdc);
+        assert!(f.quad_q2.is_some_and(|q| q > 0.5), "{:?}", f.quad_q2);
+        assert!(f.top_dispersion < 1.0, "the best points cluster: {}", f.top_dispersion);
+        assert_eq!((f.roughness, f.noise), (None, None), "no twin sites");
+        // A site whose three steps lie on a line and whose near repeat matches: no curvature,
+        // no noise. Then a failed twin leaves no complete site.
+        let mut v = vec![0.0, 1.0, 2.0, 3.0, 0.0, 4.0, 5.0];
+        let f = features(&p[..7], &v, &[[0, 1, 2, 4]], None);
+        assert_eq!((f.roughness, f.noise), (Some(0.0), Some(0.0)));
+        v[1] = crate::strategies::FAILED;
+        assert_eq!(features(&p[..7], &v, &[[0, 1, 2, 4]], None).roughness, None);
+        let f = features(&p[..2], &[1.0, 0.0], &[], None);
+        assert_eq!((f.fdc, f.quad_q2), (0.0, None), "too few points to correlate or fit");
+    }
+
+    fn measured(fdc: f64, quad_q2: Option<f64>, roughness: Option<f64>) -> Features {
+        Features {
+            n_points: 20,
+            fdc,
+            quad_q2,
+            roughness,
+            noise: roughness.map(|_| 0.0),
+            top_dispersion: 0.5,
+            categorical: 0,
+        }
+    }
+
+    #[test]
+    fn score_weighs_roughness_then_trend() {
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        // With twins: 0.6 for smoothness (linear from roughness 0.02 down to 0.2), 0.2 each
+        // for fdc and q2.
+        assert!(close(score(&measured(1.0, Some(1.0), Some(0.02))), 1.0));
+        assert!(close(score(&measured(1.0, Some(1.0), Some(0.11))), 0.7));
+        assert!(close(score(&measured(0.5, Some(-0.3), Some(0.5))), 0.1));
+        // q2 missing: fdc counts twice.
+        assert!(close(score(&measured(0.5, None, Some(0.5))), 0.2));
+        // Without twins: 0.4 fdc, 0.4 q2, 0.2 for clustered best points.
+        assert!(close(score(&measured(0.5, Some(0.25), None)), 0.4));
+        assert!(close(score(&measured(-1.0, Some(-1.0), None)), 0.1));
+    }
+
+    #[test]
+    fn verdict_applies_the_rules_in_order() {
+        let label = |f: &Features, piecewise, score| verdict(f, piecewise, score, 0.5).0;
+        let smooth = measured(0.9, Some(0.9), Some(0.01));
+        assert_eq!(label(&smooth, None, 0.9), Landscape::Smooth);
+        // Space rules first, whatever the score.
+        let cat = Features { categorical: 1, ..smooth.clone() };
+        assert_eq!(label(&cat, Some(Piecewise::Categorical(1)), 0.9), Landscape::Rugged);
+        let lattice = Some(Piecewise::CoarseLattice { levels: 6.0 });
+        assert_eq!(label(&smooth, lattice, 0.9), Landscape::Rugged);
+        // Then noise: near repeats at least 0.005 of the range and a fifth of the roughness.
+        let noisy = Features { noise: Some(0.05), roughness: Some(0.1), ..smooth.clone() };
+        assert_eq!(label(&noisy, None, 0.9), Landscape::Noisy);
+        let faint = Features { noise: Some(0.004), roughness: Some(0.01), ..smooth.clone() };
+        assert_eq!(label(&faint, None, 0.9), Landscape::Smooth);
+        // Below the threshold: a trend of at least 0.2 under measured roughness is a funnel.
+        let rough = measured(0.3, Some(0.1), Some(0.5));
+        assert_eq!(label(&rough, None, 0.2), Landscape::Rippled);
+        assert_eq!(label(&measured(0.1, Some(0.1), Some(0.5)), None, 0.2), Landscape::Rugged);
+        assert_eq!(label(&measured(0.3, Some(0.1), None), None, 0.2), Landscape::Rugged);
+        let few = Features { n_points: 2, ..smooth };
+        let (label, reason) = verdict(&few, None, 0.9, 0.5);
+        assert_eq!(label, Landscape::Rugged);
+        assert!(reason.starts_with("only 2 probe results"), "{reason}");
     }
 
     #[test]

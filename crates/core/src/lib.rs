@@ -46,13 +46,13 @@ pub mod artifact;
 pub mod classify;
 pub mod config;
 pub mod contracts;
+mod encoding;
 pub mod error;
 pub mod journal;
 mod legacy;
 mod machine;
 pub mod probe;
 mod rng;
-mod space;
 mod strategies;
 
 pub use artifact::{RunArtifact, TrialRecord, TrialStatus};

@@ -20,10 +20,10 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::{RunArtifact, TrialRecord, TrialStatus};
 use crate::classify::{self, Classification};
 use crate::config::{Params, SolverConfig, StrategyChoice};
+use crate::encoding::{self, Encoding, Seen};
 use crate::error::Error;
 use crate::probe;
 use crate::rng::{Rng, Stream};
-use crate::space::{self, Encoding, Seen};
 use crate::strategies::{
     nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED,
 };
@@ -138,7 +138,7 @@ fn seen_index(s: &State, encoding: &Encoding) -> Option<Seen> {
     let space = &s.config.space;
     let mut seen = Seen::for_kinds(encoding.kinds())?;
     for o in &s.config.warm_start {
-        seen.record(space, &space::encode(space, &o.params), o.value);
+        seen.record(space, &encoding::encode(space, &o.params), o.value);
     }
     for u in &s.units {
         seen.insert(space, u);
@@ -240,7 +240,7 @@ impl Solver {
             }
             Phase::Done => return None,
         };
-        let params = space::decode(&s.config.space, &u);
+        let params = encoding::decode(&s.config.space, &u);
         s.trials.push(TrialRecord {
             id,
             params: params.clone(),
@@ -337,7 +337,7 @@ impl Solver {
             .config
             .warm_start
             .iter()
-            .map(|o| Point { u: space::encode(&s.config.space, &o.params), f: o.value })
+            .map(|o| Point { u: encoding::encode(&s.config.space, &o.params), f: o.value })
             .collect();
         let probe_points: Vec<Point> = warm
             .iter()

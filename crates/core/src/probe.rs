@@ -16,12 +16,10 @@
 //!
 //! **Spaces with a categorical parameter, and spaces of integers on a coarse lattice**, are
 //! rugged by rule (the classifier sends them to TPE whatever it measures; see
-//! `space::Piecewise`), so their probe has no twins and a floor of [`PIECEWISE_FLOOR`] points
-//! instead of the `4·D + 4` the quadratic fit needs: at budget 50 the 5-D decision-tree
-//! problem of the benchmark suite went from 24 probe trials (8 of them twins) to 10, and its
-//! median regret at half the budget from 0.087 to 0.040 (Optuna's multivariate TPE: 0.029),
-//! with the final regret unchanged (quick profile, 5 seeds). On a coarse integer lattice a
-//! twin 0.02 of the box away mostly lands in its site's own cell: a repeated configuration.
+//! `encoding::Piecewise`), so their probe has no twins and a floor of [`PIECEWISE_FLOOR`] points
+//! instead of the `4·D + 4` the quadratic fit needs: the trials saved go to TPE early
+//! (measured in `docs/design.md`, Probe). On a coarse integer lattice a twin 0.02 of the box
+//! away mostly lands in its site's own cell: a repeated configuration.
 //!
 //! # References
 //! - I. M. Sobol' (1967), on the distribution of points in a cube.
@@ -97,7 +95,7 @@ impl Layout {
                 *d = -*d;
             }
         }
-        base.iter().zip(&dir).map(|(b, d)| crate::space::clamp_unit(b + steps * d)).collect()
+        base.iter().zip(&dir).map(|(b, d)| crate::encoding::clamp_unit(b + steps * d)).collect()
     }
 
     /// `(Sobol index, first twin, second twin, near repeat)` for each site of the planned probe.
@@ -130,7 +128,7 @@ pub fn point(index: u64, dim: usize, scramble: u32) -> Vec<f64> {
 /// simplex, if larger).
 pub fn planned_size(config: &SolverConfig) -> u64 {
     let dim = config.space.len() as u64;
-    let piecewise = crate::space::Encoding::new(&config.space).piecewise().is_some();
+    let piecewise = crate::encoding::Encoding::new(&config.space).piecewise().is_some();
     let default_floor = if piecewise { PIECEWISE_FLOOR.max(dim + 1) } else { 4 * dim + 4 };
     let floor = config.probe.min_points.unwrap_or(default_floor);
     let by_fraction = libm::ceil(config.probe.fraction * config.budget as f64) as u64;

@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Space;
-use crate::space::DimKind;
+use crate::encoding::DimKind;
 
 pub(crate) mod nelder_mead;
 pub(crate) mod random;
@@ -32,7 +32,7 @@ pub(crate) struct Context<'a> {
     /// Unit points of trials handed out and not yet told (most recent last).
     pub pending: &'a [&'a [f64]],
     /// Every configuration handed out so far, told or not, on all-discrete spaces.
-    pub seen: Option<&'a crate::space::Seen>,
+    pub seen: Option<&'a crate::encoding::Seen>,
 }
 
 /// A completed observation in the unit cube.

@@ -10,14 +10,9 @@
 //! quadratic explains the probe (the classifier's leave-one-out q2): 0.1 for one bowl
 //! (q2 ≥ 0.85), 0.2 for a probe a quadratic does not explain (q2 ≤ 0.5: several basins, or
 //! ripples over a funnel), linear between ([`initial_step`]). A local start converges fastest
-//! in one basin; a wide one steps over small basins and ripples. Measured on the benchmark
-//! suite's quick profile against the fixed 0.1 step (median over 10 seeds, together with the
-//! probe's near repeats): log10 regret on Levy-5 0.30 → −1.05, Ackley-10 0.37 → −0.59,
-//! Hartmann-6 −4.97 → −5.22; regret on the PID plants 0.008 → 0.0017 (one lag and delay) and
-//! 0.018 → 0.010 (third order); on single bowls (sphere, Zakharov) nothing changes. A wide step
-//! throughout (0.25) was better still on Levy-5 but cost two decades on Zakharov-10. A simplex spanned by
-//! other good probe points would be free, but it is irregular: on the PID use case at 80
-//! trials it gave a median gap to the optimum of 6.1% against 1.5% for the axis simplex.
+//! in one basin; a wide one steps over small basins and ripples. A simplex spanned by other good
+//! probe points would cost no evaluations but is irregular, and converges worse (both measured
+//! in `docs/design.md`, Nelder–Mead).
 //!
 //! **Coefficients.** Gao & Han (2012): reflection 1, expansion `1 + 2/n`, contraction
 //! `0.75 − 1/(2n)`, shrink `1 − 1/n` for dimension `n ≥ 2` (the classic 1, 2, ½, ½ in 1-D).
@@ -415,13 +410,13 @@ fn along(from: &[f64], to: &[f64], t: f64) -> Vec<f64> {
 
 /// Projection onto the unit cube.
 fn project(u: &[f64]) -> Vec<f64> {
-    u.iter().map(|&x| crate::space::clamp_unit(x)).collect()
+    u.iter().map(|&x| crate::encoding::clamp_unit(x)).collect()
 }
 
 /// Folds a coordinate back into the unit interval by reflection at its faces.
 fn mirror_unit(x: f64) -> f64 {
     let folded = x - 2.0 * libm::floor(x / 2.0);
-    crate::space::clamp_unit(if folded > 1.0 { 2.0 - folded } else { folded })
+    crate::encoding::clamp_unit(if folded > 1.0 { 2.0 - folded } else { folded })
 }
 
 /// `centre` and one step along each axis (away from the nearer face, so no vertex is clipped).
@@ -438,7 +433,7 @@ fn axis_simplex(centre: &[f64], step: f64) -> Vec<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::space::DimKind;
+    use crate::encoding::DimKind;
 
     fn run(f: impl Fn(&[f64]) -> f64, dim: usize, evals: u64) -> f64 {
         let space = crate::config::Space::new();

@@ -20,7 +20,7 @@ impl RandomSearch {
 
     pub(crate) fn propose(&mut self, ctx: &Context<'_>) -> Vec<f64> {
         let mut u: Vec<f64> = ctx.kinds.iter().map(|_| self.rng.uniform()).collect();
-        crate::space::snap(ctx.space, &mut u);
+        crate::encoding::snap(ctx.space, &mut u);
         u
     }
 }

@@ -34,20 +34,8 @@ pub(crate) enum Piecewise {
     Categorical(usize),
     /// Integers only, with this many levels per parameter (geometric mean, at most
     /// [`COARSE_LATTICE_LEVELS`]): a simplex's steps round onto so few cells that it stalls,
-    /// and flat steps between cells stop it for good.
-    ///
-    /// Measured on all-integer spaces of 2 to 5 parameters with 4 to 40 levels each, four
-    /// shapes (a tilted bowl, a bowl with ripples, a staircase, a curved valley), 40 seeds
-    /// per case, budgets 60 and 100 (`cargo run --release -p arqonhpo-core --example
-    /// integer_lattices -- 60 4x6` prints a case; its `nm` column is Nelder–Mead after the same
-    /// small probe, where before this rule `auto` ran it after the larger probe with twins).
-    /// Up to 12 levels TPE's mean regret was lower than or equal to that of the
-    /// probe-routed Nelder–Mead in 121 of 128 (case, shape, budget) cells, often far lower:
-    /// 4 parameters × 6 levels at budget 60 found the optimum in 39/35/40/8 of 40 runs (bowl,
-    /// ripples, staircase, valley) against 14/9/40/1. The 7 others all have 4 or 5
-    /// parameters, six are the valley and six at budget 60; the worst is 1.7× worse. From 14
-    /// to 20 levels TPE still won at budget 100 but lost on the bowls at budget 60 (3 × 16
-    /// levels: 24 of 40 runs at the optimum against 40), so the rule stops at 12.
+    /// and flat steps between cells stop it for good. The threshold comes from the
+    /// `integer_lattices` example's study (numbers in `docs/design.md`, Encoding).
     CoarseLattice { levels: f64 },
 }
 
@@ -237,8 +225,7 @@ pub(crate) fn snap(space: &Space, u: &mut [f64]) {
 
 /// The configurations handed out so far and the first score told for each, on a space where
 /// every parameter is an integer or a choice, so that strategies need not evaluate one again:
-/// on such a space the same values come up again and again (a k-NN space of 480
-/// configurations got 55 distinct ones out of 100 TPE trials), and evaluating a configuration
+/// on such a space the same values come up again and again, and evaluating a configuration
 /// twice tells a deterministic objective nothing new. Each configuration is one mixed-radix
 /// number (its values' positions as digits), so the index costs about 24 bytes per configuration
 /// and `O(log n)` per lookup. Spaces with a float parameter (where two proposals practically

@@ -32,7 +32,7 @@ nostd:
 	$(CARGO) build -p arqonhpo-core --features tracing
 
 # Fuzzing (fuzz/README.md): libFuzzer through cargo-fuzz, on the stable toolchain.
-FUZZ_TARGETS ?= config_json ask_tell
+FUZZ_TARGETS ?= config_json ask_tell journal_replay state_file legacy_config
 FUZZ_SECONDS ?= 180
 fuzz:
 	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked

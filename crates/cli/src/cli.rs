@@ -40,7 +40,9 @@ pub enum Command {
     /// Each trial's parameters reach the program without a shell: `{name}` placeholders in
     /// CMD's arguments are replaced by values (`{trial_id}` by the trial id), every parameter is set as
     /// an `ARQON_<NAME>` environment variable (plus `ARQON_TRIAL_ID`), and the trial is
-    /// written as one JSON line on the program's stdin. The objective (lower is better) is
+    /// written as one JSON line on the program's stdin. A `{word}` naming no parameter, two
+    /// parameters with the same variable, or a parameter named `trial_id` is an error before
+    /// any trial runs. The objective (lower is better) is
     /// the last number the program prints on stdout, or the `value` field of a JSON line.
     /// A non-zero exit, a timeout or output without a number fails the trial, with the reason
     /// kept.
@@ -114,7 +116,7 @@ pub struct TellArgs {
     #[arg(long, value_name = "ID")]
     pub id: u64,
     /// The objective value (lower is better).
-    #[arg(long, allow_negative_numbers = true, value_name = "VALUE")]
+    #[arg(long, allow_hyphen_values = true, value_name = "VALUE")]
     pub value: Option<f64>,
     /// The trial failed.
     #[arg(long)]
@@ -130,6 +132,9 @@ pub struct ValidateArgs {
     /// The config file to check.
     #[arg(value_name = "FILE")]
     pub config: PathBuf,
+    /// The program `run` would tune (after `--`): its `{placeholders}` are checked too.
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
 }
 
 /// Which schema `schema` prints.
@@ -163,10 +168,16 @@ pub struct ReportArgs {
     pub plot: Option<PathBuf>,
 }
 
+/// The longest `--timeout` accepted, in seconds.
+const MAX_TIMEOUT: f64 = 1e9;
+
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s > 0.0 && s <= 1e9 => Ok(s),
-        Ok(s) => Err(format!("must be a positive number of seconds, got {s}")),
+        Ok(s) if s.is_finite() && s > 0.0 && s <= MAX_TIMEOUT => Ok(s),
+        Ok(s) if s > MAX_TIMEOUT => {
+            Err(format!("must be at most {MAX_TIMEOUT:e} seconds (about 31 years), got {text}"))
+        }
+        Ok(_) => Err(format!("must be a positive number of seconds, got {text}")),
         Err(_) => Err(format!("must be a number of seconds, got {text:?}")),
     }
 }
@@ -189,5 +200,7 @@ mod tests {
         assert!(super::parse_seconds("0").is_err());
         assert!(super::parse_seconds("-2").is_err());
         assert!(super::parse_seconds("soon").is_err());
+        let long = super::parse_seconds("1e20").unwrap_err();
+        assert!(long.contains("at most 1e9 seconds") && long.contains("1e20"), "{long}");
     }
 }

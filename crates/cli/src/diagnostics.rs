@@ -19,6 +19,23 @@ pub fn load_config(path: &Path) -> Result<SolverConfig> {
     parse_config(&path.display().to_string(), &text)
 }
 
+/// Checks that the trials of `config` reach `command` unambiguously (see
+/// [`crate::objective::interface_problems`]); every problem is listed.
+pub fn check_interface(name: &str, config: &SolverConfig, command: &[String]) -> Result<()> {
+    let problems = crate::objective::interface_problems(&config.space, command);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let list = problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n");
+    Err(miette::miette!(
+        code = "arqonhpo::interface",
+        help = "parameters reach the program as {name} placeholders and ARQON_<NAME> variables; \
+                each must name exactly one parameter",
+        "{name}: {} problem(s) with how trials reach the program:\n{list}",
+        problems.len()
+    ))
+}
+
 /// Parses and validates config text named `name` (for reports).
 pub fn parse_config(name: &str, text: &str) -> Result<SolverConfig> {
     let config = SolverConfig::from_json(text).map_err(|e| file_report(e, name, text))?;

@@ -100,6 +100,11 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
         Command::Tell(args) => state::tell(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => {
             let config = arqonhpo_cli::diagnostics::load_config(&args.config)?;
+            arqonhpo_cli::diagnostics::check_interface(
+                &args.config.display().to_string(),
+                &config,
+                &args.command,
+            )?;
             use std::io::Write;
             let _ = writeln!(
                 stdout,

@@ -5,7 +5,9 @@
 //! No shell is involved anywhere: arguments are passed to the program as a vector, so a
 //! choice value such as `"; rm -rf ~"` is just text in one argument.
 
-use arqonhpo_core::{Trial, Value};
+use std::collections::BTreeMap;
+
+use arqonhpo_core::{Space, Trial, Value};
 
 /// A parameter value as the program sees it in arguments and environment variables:
 /// numbers in Rust's shortest round-trip form, strings raw (no quotes), booleans as
@@ -34,8 +36,63 @@ pub fn env_name(param: &str) -> String {
     out
 }
 
+/// Every way the trials of `space` would reach `command` ambiguously: two parameters with the
+/// same `ARQON_<NAME>` variable, a parameter whose variable or placeholder is the trial id's,
+/// and `{placeholders}` in the arguments that name no parameter. Empty when all is well.
+pub fn interface_problems(space: &Space, command: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    owners.insert(env_name("trial_id"), "the trial id");
+    for (name, _) in space.iter() {
+        let var = env_name(name);
+        if name == "trial_id" {
+            problems.push(
+                "parameter `trial_id` clashes with the trial id ({trial_id} and ARQON_TRIAL_ID); \
+                 rename it"
+                    .to_string(),
+            );
+        } else if let Some(owner) = owners.get(var.as_str()) {
+            let owner = if *owner == "the trial id" {
+                "the trial id".into()
+            } else {
+                format!("parameter `{owner}`")
+            };
+            problems.push(format!(
+                "parameter `{name}` and {owner} both set the environment variable {var}; \
+                 rename one of them"
+            ));
+        } else {
+            owners.insert(var, name);
+        }
+    }
+    for (i, arg) in command.iter().enumerate() {
+        for key in placeholders(arg) {
+            if key != "trial_id" && space.get(key).is_none() {
+                problems.push(format!(
+                    "argument {i} ({arg:?}) has the placeholder {{{key}}}, which names no parameter \
+                     (parameters: {})",
+                    space.iter().map(|(n, _)| n).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The `{key}` placeholders of an argument: braces around text without spaces, quotes, colons
+/// or braces (so JSON such as `{"a": 1}` in an argument is not taken for one).
+fn placeholders(arg: &str) -> impl Iterator<Item = &str> {
+    arg.split('{').skip(1).filter_map(|after| {
+        let key = &after[..after.find('}')?];
+        let plain = !key.is_empty()
+            && !key.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '\'' | ':' | '{'));
+        plain.then_some(key)
+    })
+}
+
 /// Replaces `{name}` by the trial's value of `name` and `{trial_id}` by its id in one
-/// argument. Other braces are left alone.
+/// argument. Other braces are left alone (`run` and `validate` reject `{word}` placeholders
+/// naming no parameter first; see [`interface_problems`]).
 pub fn substitute(arg: &str, trial: &Trial) -> String {
     if !arg.contains('{') {
         return arg.to_string();
@@ -138,7 +195,7 @@ pub fn parse_output(stdout: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arqonhpo_core::{Method, Params, Stage};
+    use arqonhpo_core::{Method, Param, Params, Stage};
 
     fn trial() -> Trial {
         let params = Params::new()
@@ -162,6 +219,32 @@ mod tests {
         assert_eq!(substitute("run-{trial_id}.log", &t), "run-7.log");
         assert_eq!(substitute("{unknown} {", &t), "{unknown} {");
         assert_eq!(substitute("{use-bias}", &t), "true");
+    }
+
+    #[test]
+    fn ambiguous_names_and_unknown_placeholders_are_problems() {
+        let space = Space::new()
+            .with("lr", Param::float(0.0, 1.0))
+            .with("LR", Param::float(0.0, 1.0))
+            .with("a-b", Param::int(0, 3))
+            .with("a_b", Param::int(0, 3))
+            .with("TRIAL-ID", Param::int(0, 3));
+        let command =
+            ["train", "--lr={lr}", "{missing}", "{\"json\": 1}", "{trial_id}"].map(String::from);
+        let problems = interface_problems(&space, &command);
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(
+            problems[0].contains("`LR` and parameter `lr`") && problems[0].contains("ARQON_LR")
+        );
+        assert!(problems[1].contains("`a_b` and parameter `a-b`"));
+        assert!(problems[2].contains("`TRIAL-ID` and the trial id"));
+        assert!(problems[3].contains("{missing}") && problems[3].contains("argument 2"));
+        let named = Space::new().with("trial_id", Param::int(0, 3));
+        let problems = interface_problems(&named, &[]);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("clashes with the trial id"), "{problems:?}");
+        let fine = Space::new().with("lr", Param::float(0.0, 1.0));
+        assert!(interface_problems(&fine, &["x".into(), "{lr}-{trial_id}".into()]).is_empty());
     }
 
     #[test]

@@ -51,6 +51,11 @@ struct Finished {
 /// Runs the whole loop. `signals` counts Ctrl-C / SIGTERM presses.
 pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(RunEnd, Solver)> {
     let config = crate::diagnostics::load_config(&args.config)?;
+    crate::diagnostics::check_interface(
+        &args.config.display().to_string(),
+        &config,
+        &args.command,
+    )?;
     let (mut solver, mut journal, mut queue) = open(args, config)?;
     let budget = solver.config().budget;
     tracing::info!(

@@ -438,6 +438,12 @@ impl SolverConfig {
                     "has a parameter with an empty name; give every parameter a name".into(),
                 );
             }
+            if name.contains('\0') {
+                add(
+                    format!("space.{}", name.escape_debug()),
+                    "contains a NUL character, which C strings cannot carry; rename it".into(),
+                );
+            }
             validate_param(name, param, &mut add);
         }
 

@@ -116,6 +116,27 @@ fn log_int_range(low: f64, high: f64) -> (f64, f64) {
     (libm::log(low - 0.5), libm::log(high + 0.5))
 }
 
+/// `low + u (high − low)`; a range wider than the largest double is halved first so the span
+/// does not overflow (the result is the same point up to rounding).
+fn lerp(low: f64, high: f64, u: f64) -> f64 {
+    let span = high - low;
+    if span.is_finite() {
+        low + u * span
+    } else {
+        2.0 * (low / 2.0 + u * (high / 2.0 - low / 2.0))
+    }
+}
+
+/// The inverse of [`lerp`]: where `x` lies between `low` and `high`, as a fraction.
+fn unlerp(low: f64, high: f64, x: f64) -> f64 {
+    let span = high - low;
+    if span.is_finite() {
+        (x - low) / span
+    } else {
+        (x / 2.0 - low / 2.0) / (high / 2.0 - low / 2.0)
+    }
+}
+
 /// The value of one parameter at unit coordinate `u`.
 pub(crate) fn decode_one(param: &Param, u: f64) -> Value {
     let u = clamp_unit(u);
@@ -129,7 +150,7 @@ pub(crate) fn decode_one(param: &Param, u: f64) -> Value {
                 let (a, b) = (libm::log(*low), libm::log(*high));
                 libm::exp(a + u * (b - a))
             } else {
-                low + u * (high - low)
+                lerp(*low, *high, u)
             };
             Value::Float(x.clamp(*low, *high))
         }
@@ -157,7 +178,7 @@ pub(crate) fn encode_one(param: &Param, v: &Value) -> f64 {
             if *log {
                 (libm::log(x) - libm::log(*low)) / (libm::log(*high) - libm::log(*low))
             } else {
-                (x - low) / (high - low)
+                unlerp(*low, *high, x)
             }
         }
         Param::Int { low, high, log } => {

@@ -4,6 +4,7 @@
 
 mod common;
 mod docs;
+mod hardening;
 mod report;
 mod resume;
 mod run;

@@ -48,7 +48,7 @@ fn a_json_line_with_value_is_read_and_braces_in_other_args_stay() {
             "-c",
             script,
             "sh",
-            "{literal} {trial_id}",
+            "{not a placeholder} {trial_id}",
         ])
         .assert()
         .success();

@@ -4,6 +4,7 @@
 mod common;
 mod config_errors;
 mod contracts;
+mod hardening;
 mod invariants;
 mod resume;
 mod use_cases;

@@ -1,0 +1,137 @@
+//! Journal replay on damaged input. The fuzzer's bytes are both raw journal text and a list
+//! of edits applied to a valid journal of a real run (lines cut, dropped, repeated, swapped or
+//! overwritten, bytes flipped). Checks: replay never panics; whatever it accepts is a solver
+//! that restores from its own snapshot and keeps every suggestion inside the space.
+#![no_main]
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use arbitrary::Arbitrary;
+use arqonhpo_core::journal::{self, Event};
+use arqonhpo_core::{Param, Solver, SolverConfig, Space, Value};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Debug, Arbitrary)]
+enum Edit {
+    Truncate(u16),
+    DropLine(u8),
+    RepeatLine(u8),
+    SwapLines(u8, u8),
+    ReplaceLine(u8, String),
+    FlipByte(u16, u8),
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    raw: Vec<u8>,
+    seed: u8,
+    trials: u8,
+    edits: Vec<Edit>,
+}
+
+/// A valid journal per (seed, trials), built once: building it costs far more than replaying.
+fn valid_journal(seed: u64, trials: u8) -> String {
+    static CACHE: Mutex<BTreeMap<(u64, u8), String>> = Mutex::new(BTreeMap::new());
+    let key = (seed, trials % 30);
+    if let Some(text) = CACHE.lock().unwrap().get(&key) {
+        return text.clone();
+    }
+    let text = build_journal(seed, trials);
+    CACHE.lock().unwrap().insert(key, text.clone());
+    text
+}
+
+fn build_journal(seed: u64, trials: u8) -> String {
+    let space = Space::new()
+        .with("x", Param::float(-2.0, 2.0))
+        .with("n", Param::int(1, 5))
+        .with("c", Param::choice(["a", "b"]));
+    let config = SolverConfig::new(space, 30, seed);
+    let mut solver = Solver::new(config.clone()).unwrap();
+    let mut text = Event::start(&config).to_line();
+    for t in solver.ask_batch(usize::from(trials % 30)) {
+        text.push_str(&Event::ask(&t).to_line());
+        if t.id % 3 != 2 {
+            let x = t.params.get("x").and_then(Value::as_f64).unwrap_or(0.0);
+            solver.tell_value(t.id, x * x).unwrap();
+            let record = solver.trials().iter().find(|r| r.id == t.id).unwrap();
+            text.push_str(&Event::tell(record).to_line());
+        }
+    }
+    text
+}
+
+fn edit(text: &str, edits: &[Edit]) -> String {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    for e in edits.iter().take(8) {
+        let n = lines.len().max(1);
+        match e {
+            Edit::Truncate(at) => {
+                let joined = lines.concat();
+                let mut cut = usize::from(*at) % (joined.len() + 1);
+                while !joined.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                lines = joined[..cut].split_inclusive('\n').map(str::to_string).collect();
+            }
+            Edit::DropLine(i) if !lines.is_empty() => {
+                lines.remove(usize::from(*i) % n);
+            }
+            Edit::RepeatLine(i) if !lines.is_empty() => {
+                let line = lines[usize::from(*i) % n].clone();
+                lines.insert(usize::from(*i) % n, line);
+            }
+            Edit::SwapLines(a, b) if !lines.is_empty() => lines.swap(usize::from(*a) % n, usize::from(*b) % n),
+            Edit::ReplaceLine(i, s) if !lines.is_empty() => lines[usize::from(*i) % n] = format!("{s}\n"),
+            Edit::FlipByte(at, mask) => {
+                let mut bytes = lines.concat().into_bytes();
+                if !bytes.is_empty() {
+                    let i = usize::from(*at) % bytes.len();
+                    bytes[i] ^= mask;
+                }
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                lines = text.split_inclusive('\n').map(str::to_string).collect();
+            }
+            _ => {}
+        }
+    }
+    lines.concat()
+}
+
+fn check(replay: &journal::Replay) {
+    let solver = &replay.solver;
+    assert!(replay.valid_len <= usize::MAX);
+    let restored = Solver::restore(&solver.snapshot()).unwrap();
+    assert_eq!(restored.snapshot(), solver.snapshot());
+    let mut solver = restored;
+    let config = solver.config().clone();
+    for t in solver.ask_batch(3) {
+        for ((_, p), (_, v)) in config.space.iter().zip(t.params.iter()) {
+            let ok = match (p, v) {
+                (Param::Float { low, high, .. }, Value::Float(x)) => low <= x && x <= high,
+                (Param::Int { low, high, .. }, Value::Int(x)) => *low <= *x as f64 && *x as f64 <= *high,
+                (Param::Choice { choices }, v) => choices.contains(v),
+                _ => false,
+            };
+            assert!(ok, "{v:?} is outside {p:?}");
+        }
+        let _ = solver.tell_value(t.id, 1.0);
+    }
+}
+
+fuzz_target!(|input: Input| {
+    if let Ok(text) = std::str::from_utf8(&input.raw) {
+        if let Ok(replay) = journal::replay(text, None) {
+            check(&replay);
+        }
+    }
+    let valid = valid_journal(u64::from(input.seed), input.trials);
+    let damaged = edit(&valid, &input.edits);
+    let config = journal::replay(&valid, None).unwrap().solver.config().clone();
+    for expected in [None, Some(&config)] {
+        if let Ok(replay) = journal::replay(&damaged, expected) {
+            check(&replay);
+        }
+    }
+});

@@ -1,0 +1,147 @@
+//! The ask/tell state file (a solver snapshot, as `arqonhpo-cli ask` writes it) after a hand
+//! edit: a real run's snapshot is parsed as JSON and fuzzer-chosen fields are replaced,
+//! removed or duplicated. Checks: restoring never panics; an accepted state restores to
+//! itself and keeps every suggestion inside the space and within the budget.
+#![no_main]
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use arbitrary::Arbitrary;
+use arqonhpo_core::{Param, Solver, SolverConfig, Space, StrategyChoice, Value};
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value as Json;
+
+#[derive(Debug, Arbitrary)]
+enum Leaf {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+#[derive(Debug, Arbitrary)]
+enum Edit {
+    Replace { path: Vec<u8>, leaf: Leaf },
+    Remove { path: Vec<u8> },
+    DuplicateArrayItem { path: Vec<u8> },
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    seed: u8,
+    strategy: u8,
+    told: u8,
+    edits: Vec<Edit>,
+}
+
+/// Walks `path` (each byte picks a child modulo the count) as deep as it goes.
+fn walk<'a>(mut node: &'a mut Json, path: &[u8]) -> &'a mut Json {
+    for &step in path.iter().take(12) {
+        let n = match &*node {
+            Json::Object(m) => m.len(),
+            Json::Array(a) => a.len(),
+            _ => 0,
+        };
+        if n == 0 {
+            break;
+        }
+        let i = usize::from(step) % n;
+        node = match node {
+            Json::Object(m) => m.values_mut().nth(i).unwrap(),
+            Json::Array(a) => &mut a[i],
+            _ => unreachable!(),
+        };
+    }
+    node
+}
+
+fn leaf(l: &Leaf) -> Json {
+    match l {
+        Leaf::Null => Json::Null,
+        Leaf::Bool(b) => Json::Bool(*b),
+        Leaf::Int(i) => Json::from(*i),
+        Leaf::Float(x) => serde_json::Number::from_f64(*x).map_or(Json::Null, Json::Number),
+        Leaf::Text(s) => Json::String(s.clone()),
+    }
+}
+
+/// A real run's snapshot per (seed, strategy, told), built once.
+fn snapshot(seed: u8, strategy: u8, told: u8) -> String {
+    static CACHE: Mutex<BTreeMap<(u8, u8, u8), String>> = Mutex::new(BTreeMap::new());
+    let key = (seed, strategy % 4, told % 40);
+    if let Some(text) = CACHE.lock().unwrap().get(&key) {
+        return text.clone();
+    }
+    let space = Space::new()
+        .with("x", Param::float(-2.0, 2.0))
+        .with("lr", Param::log_float(1e-4, 1.0))
+        .with("n", Param::int(1, 9))
+        .with("c", Param::choice(["a", "b", "c"]));
+    let mut config = SolverConfig::new(space, 40, u64::from(seed));
+    config.strategy = match strategy % 4 {
+        0 => StrategyChoice::Auto,
+        1 => StrategyChoice::NelderMead,
+        2 => StrategyChoice::Tpe,
+        _ => StrategyChoice::Random,
+    };
+    let mut solver = Solver::new(config).unwrap();
+    for t in solver.ask_batch(usize::from(told % 40)) {
+        if t.id % 4 != 3 {
+            let x = t.params.get("x").and_then(Value::as_f64).unwrap_or(0.0);
+            solver.tell_value(t.id, x * x).unwrap();
+        }
+    }
+    let text = solver.snapshot();
+    CACHE.lock().unwrap().insert(key, text.clone());
+    text
+}
+
+fuzz_target!(|input: Input| {
+    let mut state: Json = serde_json::from_str(&snapshot(input.seed, input.strategy, input.told)).unwrap();
+    for e in input.edits.iter().take(6) {
+        match e {
+            Edit::Replace { path, leaf: l } => *walk(&mut state, path) = leaf(l),
+            Edit::Remove { path } => {
+                let (last, parent) = path.split_last().map_or((0, &path[..]), |(l, p)| (*l, p));
+                match walk(&mut state, parent) {
+                    Json::Object(m) if !m.is_empty() => {
+                        let key = m.keys().nth(usize::from(last) % m.len()).unwrap().clone();
+                        m.remove(&key);
+                    }
+                    Json::Array(a) if !a.is_empty() => {
+                        let n = a.len();
+                        a.remove(usize::from(last) % n);
+                    }
+                    _ => {}
+                }
+            }
+            Edit::DuplicateArrayItem { path } => {
+                if let Json::Array(a) = walk(&mut state, path) {
+                    if let Some(first) = a.first().cloned() {
+                        a.push(first);
+                    }
+                }
+            }
+        }
+    }
+    let Ok(mut restored) = Solver::restore(&state.to_string()) else { return };
+    let again = Solver::restore(&restored.snapshot()).unwrap();
+    assert_eq!(again.snapshot(), restored.snapshot());
+    let budget = restored.config().budget;
+    let space = restored.config().space.clone();
+    for t in restored.ask_batch(4) {
+        for ((_, p), (_, v)) in space.iter().zip(t.params.iter()) {
+            let ok = match (p, v) {
+                (Param::Float { low, high, .. }, Value::Float(x)) => low <= x && x <= high,
+                (Param::Int { low, high, .. }, Value::Int(x)) => *low <= *x as f64 && *x as f64 <= *high,
+                (Param::Choice { choices }, v) => choices.contains(v),
+                _ => false,
+            };
+            assert!(ok, "{v:?} is outside {p:?}");
+        }
+        let _ = restored.tell_value(t.id, 0.5);
+    }
+    assert!(restored.issued() <= budget);
+});

@@ -13,7 +13,7 @@ fn committed_header_matches_the_source() {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}; run `make c-header`", path.display()));
     assert!(
         committed == generated,
-        "{} is out of date with crates/ffi/src/lib.rs; run `make c-header` and commit the result",
+        "{} is out of date with crates/ffi/src; run `make c-header` and commit the result",
         path.display()
     );
 }

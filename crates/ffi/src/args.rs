@@ -66,13 +66,20 @@ pub(crate) fn check_numeric(solver: &Solver, len: usize) -> Outcome<()> {
     if let Some((name, _)) = space.iter().find(|(_, p)| matches!(p, Param::Choice { .. })) {
         return Err(Failure::new(
             ArqonStatus::NotNumeric,
-            format!("parameter `{name}` is a choice, so trials cannot be written as numbers; use the JSON form (arqon_ask / arqon_best)"),
+            format!(
+                "parameter `{name}` is a choice, so trials cannot be written as numbers; \
+                 use the JSON form (arqon_ask / arqon_best)"
+            ),
         ));
     }
     if len != space.len() {
         return Err(Failure::new(
             ArqonStatus::BufferSize,
-            format!("`len` is {len} but the space has {} parameters; pass an array of exactly that many doubles (see arqon_param_count)", space.len()),
+            format!(
+                "`len` is {len} but the space has {} parameters; pass an array of exactly \
+                 that many doubles (see arqon_param_count)",
+                space.len()
+            ),
         ));
     }
     Ok(())

@@ -171,8 +171,9 @@ pub(crate) fn guard(function: &str, body: impl FnOnce() -> Outcome<ArqonStatus>)
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             set_last_error(&format!(
-                "{function}: internal error ({detail}); this is a bug in ArqonHPO, please report it. \
-                 If a solver was in use, it refuses further calls: free it and restore it from a snapshot"
+                "{function}: internal error ({detail}); this is a bug in ArqonHPO, please \
+                 report it. If a solver was in use, it refuses further calls: free it and \
+                 restore it from a snapshot"
             ));
             ArqonStatus::Panic
         }

@@ -30,7 +30,8 @@ fn invalid_handle(handle: *const ArqonSolver) -> Failure {
     Failure::new(
         ArqonStatus::InvalidHandle,
         format!(
-            "solver handle {handle:p} is not a live solver (never created by arqon_solver_new/restore/from_artifact, \
+            "solver handle {handle:p} is not a live solver (never created by \
+             arqon_solver_new/restore/from_artifact, \
              or already freed); pass a handle returned by one of those"
         ),
     )
@@ -53,7 +54,8 @@ pub(crate) fn with_solver<R>(
     let mut solver = entry.solver.lock().map_err(|_| {
         Failure::new(
             ArqonStatus::Panic,
-            "this solver was in use when an internal error occurred and may be inconsistent; free it and restore from a snapshot",
+            "this solver was in use when an internal error occurred and may be inconsistent; \
+             free it and restore from a snapshot",
         )
     })?;
     f(&mut solver)

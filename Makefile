@@ -8,19 +8,30 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 CORE_FEATURES := --features arqonhpo-core/schema
 
-.PHONY: test demo test-rust nostd contracts bench-core fuzz
+.PHONY: test lint demo test-rust nostd contracts bench-core fuzz
 
-## Everything CI runs: Rust tests (core, CLI, C ABI), the no_std build, Python tests, drift checks.
-test: test-rust nostd test-python wheel-check bench-gate
+## Everything CI runs: the lint, Rust tests (core, CLI, C ABI), the no_std build, Python tests,
+## drift checks.
+test: lint test-rust nostd test-python wheel-check bench-gate
+
+## Formatting, clippy (also type-checks benches and examples), ruff, the MSRV audit, rustdoc.
+## ruff comes from the venv's requirements, so every checkout lints with the same version.
+lint: venv
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets $(CORE_FEATURES) -- -D warnings
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PYTHON) .ci/check_msrv.py
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
 
 # ---------------------------------------------------------------------------------------------
 # Rust (core engine)
 # ---------------------------------------------------------------------------------------------
-# Benches are compiled here (so they cannot rot) but run only by `make bench-core`.
+# Unit, integration and doc tests, with the examples built. Benches are type-checked here (so
+# they cannot rot, in seconds rather than an optimised build) and run only by `make bench-core`.
 test-rust:
-	$(CARGO) test --workspace --lib --bins --tests --examples $(CORE_FEATURES)
-	$(CARGO) test --workspace --doc $(CORE_FEATURES)
-	$(CARGO) bench --workspace --no-run
+	$(CARGO) test --workspace $(CORE_FEATURES)
+	$(CARGO) check --workspace --benches $(CORE_FEATURES)
 
 # Criterion: per-trial ask+tell by strategy, dimension and history length (minutes; not in CI).
 bench-core:

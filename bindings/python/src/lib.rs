@@ -10,6 +10,10 @@
 //! under `catch_unwind` ([`guarded`], [`Solver::with`], [`detached_call`]), which turns a Rust
 //! panic into an `ArqonError` instead of letting it unwind into the interpreter.
 
+// The crate has no public Rust API: its docs are for readers of the source, so they link to
+// private items.
+#![allow(rustdoc::private_intra_doc_links)]
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, MutexGuard};
 

@@ -253,9 +253,7 @@ mod tests {
 
     #[test]
     fn issues_become_labels_in_the_report() {
-        let report = parse_config("tune.json", TEXT)
-            .err()
-            .unwrap_or_else(|| panic!("the config is invalid"));
+        let report = parse_config("tune.json", TEXT).expect_err("the config is invalid");
         let labels: Vec<String> = report
             .labels()
             .into_iter()
@@ -270,8 +268,7 @@ mod tests {
     #[test]
     fn a_syntax_error_is_labelled_where_the_parser_stopped() {
         let text = "{\"budget\": 5,, \"space\": {}}";
-        let report =
-            parse_config("bad.json", text).err().unwrap_or_else(|| panic!("the config is invalid"));
+        let report = parse_config("bad.json", text).expect_err("the config is invalid");
         let span = report.labels().into_iter().flatten().next().map(|l| l.offset());
         assert_eq!(span, Some(13));
     }

@@ -156,7 +156,7 @@ mod tests {
         SolverConfig::from_json(
             r#"{"seed": 1, "budget": 2, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
         )
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
     }
 
     /// A run killed while it starts a trial: the child has its copy of the journal file from
@@ -164,11 +164,11 @@ mod tests {
     /// descriptor is closed (as by `kill -9`), and the resume must get the journal at once.
     #[test]
     fn a_trial_process_between_fork_and_exec_does_not_hold_the_journal_lock() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run.jsonl");
-        let journal = Journal::create(&path, &config()).unwrap_or_else(|e| panic!("{e:?}"));
-        let (mut forked, forked_tx) = std::io::pipe().unwrap_or_else(|e| panic!("{e}"));
-        let (go_rx, mut go) = std::io::pipe().unwrap_or_else(|e| panic!("{e}"));
+        let journal = Journal::create(&path, &config()).unwrap();
+        let (mut forked, forked_tx) = std::io::pipe().unwrap();
+        let (go_rx, mut go) = std::io::pipe().unwrap();
         let (forked_fd, go_fd) = (forked_tx.as_raw_fd(), go_rx.as_raw_fd());
         let mut cmd = std::process::Command::new("true");
         // SAFETY: the closure runs in the child between fork and exec and calls only write(2)
@@ -185,14 +185,13 @@ mod tests {
         // `spawn` returns after the exec, so it waits on another thread.
         let child = std::thread::spawn(move || cmd.spawn());
         let mut byte = [0u8];
-        forked.read_exact(&mut byte).unwrap_or_else(|e| panic!("{e}"));
+        forked.read_exact(&mut byte).unwrap();
         drop(journal);
         let resumed = Journal::resume(&path, &config());
-        go.write_all(&[1]).unwrap_or_else(|e| panic!("{e}"));
-        let status =
-            child.join().unwrap_or_else(|_| panic!("spawn thread")).and_then(|mut c| c.wait());
+        go.write_all(&[1]).unwrap();
+        let status = child.join().expect("spawn thread").and_then(|mut c| c.wait());
         assert!(status.is_ok_and(|s| s.success()));
-        let (_, replay) = resumed.unwrap_or_else(|e| panic!("the resume was refused: {e:?}"));
+        let (_, replay) = resumed.expect("the resume is accepted");
         assert_eq!(replay.events, 1);
     }
 }

@@ -302,13 +302,13 @@ mod tests {
 
     fn artifact() -> RunArtifact {
         let space = Space::new().with("x", Param::float(-3.0, 3.0));
-        let mut s = Solver::new(SolverConfig::new(space, 12, 3)).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Solver::new(SolverConfig::new(space, 12, 3)).unwrap();
         while let Some(t) = s.ask() {
             let x = t.params.get("x").and_then(|v| v.as_f64()).unwrap_or_default();
             if t.id == 2 {
-                s.tell_failed(t.id, "exit status 1").unwrap_or_else(|e| panic!("{e}"));
+                s.tell_failed(t.id, "exit status 1").unwrap();
             } else {
-                s.tell_value(t.id, x * x).unwrap_or_else(|e| panic!("{e}"));
+                s.tell_value(t.id, x * x).unwrap();
             }
         }
         s.artifact()

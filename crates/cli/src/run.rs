@@ -50,117 +50,188 @@ struct Finished {
 
 /// Runs the whole loop. `signals` counts Ctrl-C / SIGTERM presses.
 pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(RunEnd, Solver)> {
-    let config = crate::diagnostics::load_config(&args.config)?;
-    crate::diagnostics::check_interface(
-        &args.config.display().to_string(),
-        &config,
-        &args.command,
-    )?;
-    let (mut solver, mut journal, mut queue) = open(args, config)?;
-    let budget = solver.config().budget;
-    tracing::info!(
-        "tuning {} parameter(s) over a budget of {budget} trials, {} at a time",
-        solver.config().space.len(),
-        args.jobs
-    );
-    let progress = progress_bar(budget, show_progress);
-    progress.set_position(solver.told());
-    update_message(&progress, &solver);
-
-    let timeout = args.timeout.map(Duration::from_secs_f64);
-    let (tx, rx) = mpsc::channel::<Finished>();
-    let mut running: BTreeMap<u64, u32> = BTreeMap::new(); // trial id -> process group id
-    let mut stop_requested = 0;
-    let mut killed = false;
+    let mut scheduler = Scheduler::new(args, show_progress)?;
     loop {
-        let presses = signals.load(Ordering::SeqCst);
-        if presses > stop_requested {
-            stop_requested = presses;
+        scheduler.observe_signals(signals.load(Ordering::SeqCst));
+        if let Err(e) = scheduler.start_trials() {
+            scheduler.kill_running();
+            return Err(e);
+        }
+        if scheduler.running.is_empty() {
+            break;
+        }
+        if let Some(finished) = scheduler.next_finished()? {
+            scheduler.record(finished)?;
+        }
+    }
+    scheduler.end()
+}
+
+/// The run's state between events: the solver and its journal, the trials to evaluate before
+/// asking for new ones, the running processes, and how far a stop has gone. One method per
+/// event: a signal, a free job slot, a finished process, the end.
+struct Scheduler<'a> {
+    args: &'a RunArgs,
+    solver: Solver,
+    journal: Option<Journal>,
+    /// Pending trials of a resumed journal, evaluated again before new ones.
+    queue: VecDeque<Trial>,
+    progress: ProgressBar,
+    timeout: Option<Duration>,
+    tx: mpsc::Sender<Finished>,
+    rx: mpsc::Receiver<Finished>,
+    /// Trial id -> process group id.
+    running: BTreeMap<u64, u32>,
+    /// Ctrl-C / SIGTERM presses seen: one stops handing out trials, two stop running ones.
+    stop_requested: u32,
+    killed: bool,
+}
+
+impl<'a> Scheduler<'a> {
+    fn new(args: &'a RunArgs, show_progress: bool) -> Result<Self> {
+        let config = crate::diagnostics::load_config(&args.config)?;
+        crate::diagnostics::check_interface(
+            &args.config.display().to_string(),
+            &config,
+            &args.command,
+        )?;
+        let (solver, journal, queue) = open(args, config)?;
+        let budget = solver.config().budget;
+        tracing::info!(
+            "tuning {} parameter(s) over a budget of {budget} trials, {} at a time",
+            solver.config().space.len(),
+            args.jobs
+        );
+        let progress = progress_bar(budget, show_progress);
+        progress.set_position(solver.told());
+        update_message(&progress, &solver);
+        let (tx, rx) = mpsc::channel();
+        Ok(Self {
+            args,
+            solver,
+            journal,
+            queue,
+            progress,
+            timeout: args.timeout.map(Duration::from_secs_f64),
+            tx,
+            rx,
+            running: BTreeMap::new(),
+            stop_requested: 0,
+            killed: false,
+        })
+    }
+
+    /// Reacts to new Ctrl-C presses: the first stops new trials, the second kills running ones.
+    fn observe_signals(&mut self, presses: u32) {
+        if presses > self.stop_requested {
+            self.stop_requested = presses;
             if presses == 1 {
-                progress.suspend(|| {
+                self.progress.suspend(|| {
                     tracing::warn!(
-                        "stopping: no new trials; waiting for {} running trial(s) to finish (Ctrl-C again to stop them)",
-                        running.len()
+                        "stopping: no new trials; waiting for {} running trial(s) to finish \
+                         (Ctrl-C again to stop them)",
+                        self.running.len()
                     )
                 });
             }
         }
-        if stop_requested >= 2 && !killed {
-            progress.suspend(|| {
+        if self.stop_requested >= 2 && !self.killed {
+            self.progress.suspend(|| {
                 tracing::warn!(
                     "stopping {} running trial(s); they stay pending for --resume",
-                    running.len()
+                    self.running.len()
                 )
             });
-            for &group in running.values() {
-                kill_group(group);
-            }
-            killed = true;
+            self.kill_running();
+            self.killed = true;
         }
-        while stop_requested == 0 && running.len() < args.jobs as usize {
-            let trial = match queue.pop_front() {
-                Some(trial) => trial,
-                None => match solver.ask() {
-                    Some(trial) => {
-                        if let Some(j) = journal.as_mut() {
-                            j.append(&Event::ask(&trial))?;
-                        }
-                        trial
-                    }
-                    None => break,
-                },
-            };
+    }
+
+    /// Starts trials until every job slot is busy, the budget is handed out, or a stop began.
+    fn start_trials(&mut self) -> Result<()> {
+        while self.stop_requested == 0 && self.running.len() < self.args.jobs as usize {
+            let Some(trial) = self.next_trial()? else { break };
             tracing::debug!(id = trial.id, params = %params_text(&trial), "starting trial");
-            match start(&args.command, &trial, timeout, tx.clone()) {
-                Ok(group) => running.insert(trial.id, group),
-                Err(e) => {
-                    running.values().for_each(|&g| kill_group(g));
-                    return Err(e);
-                }
-            };
+            let group = start(&self.args.command, &trial, self.timeout, self.tx.clone())?;
+            self.running.insert(trial.id, group);
         }
-        if running.is_empty() {
-            break;
+        Ok(())
+    }
+
+    /// A pending trial of the resumed journal, else a new one from the solver (journaled).
+    fn next_trial(&mut self) -> Result<Option<Trial>> {
+        if let Some(trial) = self.queue.pop_front() {
+            return Ok(Some(trial));
         }
-        let finished = match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(f) => f,
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+        let Some(trial) = self.solver.ask() else { return Ok(None) };
+        self.journal(&Event::ask(&trial))?;
+        Ok(Some(trial))
+    }
+
+    /// The next finished process, or `None` after a short wait so that signals are seen.
+    fn next_finished(&mut self) -> Result<Option<Finished>> {
+        match self.rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(finished) => {
+                self.running.remove(&finished.id);
+                Ok(Some(finished))
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => Ok(None),
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(miette!("internal error: trial workers disconnected"))
+                Err(miette!("internal error: trial workers disconnected"))
             }
-        };
-        running.remove(&finished.id);
-        if killed && finished.by_signal {
-            let reason = "stopped by Ctrl-C before it finished".to_string();
-            if let Some(j) = journal.as_mut() {
-                j.append(&Event::Interrupted { id: finished.id, reason: reason.clone() })?;
-            }
-            progress.suspend(|| tracing::warn!("trial {} {reason}; it stays pending", finished.id));
-            continue;
         }
-        let outcome = match &finished.result {
-            Ok(v) => Outcome::Value(*v),
-            Err(reason) => Outcome::Failed { reason: Some(reason.clone()) },
+    }
+
+    /// Tells the solver a finished trial's result, or journals it as interrupted when our
+    /// second Ctrl-C killed it (it stays pending).
+    fn record(&mut self, finished: Finished) -> Result<()> {
+        if self.killed && finished.by_signal {
+            let reason = "stopped by Ctrl-C before it finished".to_string();
+            self.journal(&Event::Interrupted { id: finished.id, reason: reason.clone() })?;
+            self.progress
+                .suspend(|| tracing::warn!("trial {} {reason}; it stays pending", finished.id));
+            return Ok(());
+        }
+        let outcome = match finished.result {
+            Ok(v) => Outcome::Value(v),
+            Err(reason) => Outcome::Failed { reason: Some(reason) },
         };
-        solver.tell(finished.id, outcome).map_err(miette::Report::new)?;
-        let record = &solver.trials()[finished.id as usize];
-        if let Some(j) = journal.as_mut() {
+        self.solver.tell(finished.id, outcome).map_err(miette::Report::new)?;
+        let record = &self.solver.trials()[finished.id as usize];
+        if let Some(j) = self.journal.as_mut() {
             j.append(&Event::tell(record))?;
         }
-        progress.set_position(solver.told());
-        update_message(&progress, &solver);
-        log_trial(&progress, record, finished.seconds, &solver);
+        self.progress.set_position(self.solver.told());
+        update_message(&self.progress, &self.solver);
+        log_trial(&self.progress, record, finished.seconds, &self.solver);
+        Ok(())
     }
-    progress.finish_and_clear();
-    if solver.is_done() {
-        Ok((RunEnd::Done, solver))
-    } else if stop_requested > 0 {
-        Ok((RunEnd::Interrupted, solver))
-    } else {
-        Err(miette!(
-            "the run ended before the budget was spent ({} of {budget} trials told)",
-            solver.told()
-        ))
+
+    fn journal(&mut self, event: &Event) -> Result<()> {
+        match self.journal.as_mut() {
+            Some(j) => j.append(event),
+            None => Ok(()),
+        }
+    }
+
+    fn kill_running(&self) {
+        self.running.values().for_each(|&group| kill_group(group));
+    }
+
+    /// How the run ended, once nothing is running.
+    fn end(self) -> Result<(RunEnd, Solver)> {
+        self.progress.finish_and_clear();
+        if self.solver.is_done() {
+            Ok((RunEnd::Done, self.solver))
+        } else if self.stop_requested > 0 {
+            Ok((RunEnd::Interrupted, self.solver))
+        } else {
+            Err(miette!(
+                "the run ended before the budget was spent ({} of {} trials told)",
+                self.solver.told(),
+                self.solver.config().budget
+            ))
+        }
     }
 }
 
@@ -234,7 +305,11 @@ fn start(
         .stderr(Stdio::piped())
         .process_group(0);
     let mut child = cmd.spawn().into_diagnostic().wrap_err_with(|| {
-        format!("cannot start `{program}` for trial {}; check the command after `--` (it is run directly, without a shell)", trial.id)
+        format!(
+            "cannot start `{program}` for trial {}; check the command after `--` \
+             (it is run directly, without a shell)",
+            trial.id
+        )
     })?;
     let group = child.id();
     let input = objective::stdin_json(trial);

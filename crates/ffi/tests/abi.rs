@@ -1,6 +1,10 @@
 //! The entry points called directly from Rust (through the rlib), for what is awkward to drive
 //! from a C program: many malformed inputs, and one handle shared by several threads.
 
+// Helpers outside `#[test]` functions are test code too (clippy.toml covers only the
+// functions themselves).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
@@ -12,7 +16,7 @@ const CONFIG: &str = r#"{"seed": 3, "budget": 40, "space": {
     "kernel": {"type": "choice", "choices": ["rbf", "linear"]}}}"#;
 
 fn c(text: &str) -> CString {
-    CString::new(text).unwrap_or_else(|e| panic!("test text has a NUL: {e}"))
+    CString::new(text).expect("test text has no NUL byte")
 }
 
 fn last_error() -> String {
@@ -53,7 +57,7 @@ fn snapshot(solver: *const ArqonSolver) -> String {
 /// an error status with a message, never a panic (which would be `ARQON_STATUS_PANIC`).
 #[test]
 fn malformed_inputs_give_errors_not_panics() {
-    let solver = new_solver(CONFIG).unwrap_or_else(|e| panic!("{e:?}"));
+    let solver = new_solver(CONFIG).unwrap();
     for _ in 0..5 {
         let (mut id, mut params) = (0, ptr::null_mut());
         // SAFETY: live handle, valid out-pointers.
@@ -120,7 +124,7 @@ fn malformed_inputs_give_errors_not_panics() {
 /// tell lands, and the run ends done. Handles are `*mut`, so they cross threads as addresses.
 #[test]
 fn one_handle_shared_by_threads() {
-    let solver = new_solver(CONFIG).unwrap_or_else(|e| panic!("{e:?}")) as usize;
+    let solver = new_solver(CONFIG).unwrap() as usize;
     let workers: Vec<_> = (0..4)
         .map(|_| {
             std::thread::spawn(move || {
@@ -148,10 +152,8 @@ fn one_handle_shared_by_threads() {
             })
         })
         .collect();
-    let mut ids: Vec<u64> = workers
-        .into_iter()
-        .flat_map(|w| w.join().unwrap_or_else(|_| panic!("a worker panicked")))
-        .collect();
+    let mut ids: Vec<u64> =
+        workers.into_iter().flat_map(|w| w.join().expect("a worker finishes")).collect();
     ids.sort_unstable();
     assert_eq!(ids, (0..40).collect::<Vec<u64>>());
     let (mut issued, mut told, mut done) = (0, 0, false);
@@ -171,7 +173,7 @@ fn last_error_is_thread_local() {
     // SAFETY: NULL handle is checked, valid out-pointer.
     assert_eq!(unsafe { arqon_param_count(ptr::null(), &mut 0) }, ArqonStatus::NullPointer);
     assert!(last_error().contains("`solver` is NULL"), "{}", last_error());
-    let other = std::thread::spawn(last_error).join().unwrap_or_else(|_| panic!("thread panicked"));
+    let other = std::thread::spawn(last_error).join().expect("the thread finishes");
     assert_eq!(other, "");
     assert!(last_error().contains("`solver` is NULL"), "still set on the failing thread");
 }
@@ -181,7 +183,7 @@ fn last_error_is_thread_local() {
 #[test]
 fn array_forms_on_a_numeric_space() {
     let solver = new_solver(r#"{"seed": 1, "budget": 6, "space": {"x": {"type": "float", "low": -1, "high": 1}, "n": {"type": "int", "low": 2, "high": 5}}}"#)
-        .unwrap_or_else(|e| panic!("{e:?}"));
+        .unwrap();
     let mut name = ptr::null_mut();
     // SAFETY: live handle, valid out-pointer.
     assert_eq!(unsafe { arqon_param_name(solver, 1, &mut name) }, ArqonStatus::Ok);
@@ -246,7 +248,7 @@ fn version_is_the_engine_version() {
 fn legacy_configs_are_accepted() {
     let legacy = r#"{"seed": 1, "budget": 10, "probe_ratio": 0.2,
         "bounds": {"lr": {"min": 0.001, "max": 0.1, "scale": "Log"}, "m": {"min": 0, "max": 1, "scale": "Linear"}}}"#;
-    let solver = new_solver(legacy).unwrap_or_else(|e| panic!("{e:?}"));
+    let solver = new_solver(legacy).unwrap();
     let mut count = 0;
     // SAFETY: live handle, valid out-pointer.
     assert_eq!(unsafe { arqon_param_count(solver, &mut count) }, ArqonStatus::Ok);

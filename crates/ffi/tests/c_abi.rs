@@ -2,6 +2,10 @@
 //! `tests/c/golden_replay.c`, and the misuse checks of `tests/c/errors.c`, each compiled with
 //! the system C compiler (`$CC`, default `cc`) against the library cargo built for this test
 //! and `include/arqonhpo.h`. The example and the error checks also run under valgrind.
+
+// Helpers outside `#[test]` functions are test code too (clippy.toml covers only the
+// functions themselves).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_os = "linux")]
 
 use std::io::Write;
@@ -27,8 +31,7 @@ fn repo_root() -> PathBuf {
 /// The directory holding `libarqonhpo.{so,a}`: cargo writes the library it built for this
 /// test into the `deps/` directory this test binary runs from (whatever the target dir is).
 fn lib_dir() -> PathBuf {
-    let exe =
-        std::env::current_exe().unwrap_or_else(|e| panic!("cannot locate the test binary: {e}"));
+    let exe = std::env::current_exe().expect("cannot locate the test binary");
     let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
     for lib in ["libarqonhpo.so", "libarqonhpo.a"] {
         assert!(
@@ -134,7 +137,7 @@ fn valgrind(program: &Path) -> String {
         ])
         .arg(program)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run valgrind: {e}"));
+        .expect("cannot run valgrind");
     let report = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
         output.status.success(),
@@ -293,8 +296,7 @@ fn golden_runs() -> Vec<(String, GoldenRun)> {
 
 /// The replay program's stdin: the config on one line, then the result of each step.
 fn replay_input(run: &GoldenRun) -> String {
-    let mut input = serde_json::to_string(&run.config)
-        .unwrap_or_else(|e| panic!("config does not serialize: {e}"));
+    let mut input = serde_json::to_string(&run.config).expect("config does not serialize");
     input.push('\n');
     for step in &run.steps {
         match step.value {

@@ -18,7 +18,7 @@ pub fn bin() -> PathBuf {
 
 /// A fresh temporary directory.
 pub fn workdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"))
+    tempfile::tempdir().expect("cannot create a temporary directory")
 }
 
 /// Writes `text` to `dir/name` and returns the path.
@@ -35,7 +35,7 @@ pub fn read(path: &Path) -> String {
 
 /// Reads a run artifact.
 pub fn artifact(path: &Path) -> RunArtifact {
-    RunArtifact::from_json(&read(path)).unwrap_or_else(|e| panic!("{e}"))
+    RunArtifact::from_json(&read(path)).unwrap()
 }
 
 /// A config over `x` in [-4, 4] and a choice whose options are shell metacharacters.

@@ -52,7 +52,7 @@ fn the_usage_guide_examples_run() {
         .env("PATH", path)
         .env_remove("RUST_LOG")
         .output()
-        .unwrap_or_else(|e| panic!("cannot run bash: {e}"));
+        .expect("cannot run bash");
     assert!(
         out.status.success(),
         "the guide's examples failed ({}):\nstdout:\n{}\nstderr:\n{}",

@@ -24,7 +24,7 @@ fn report_reads_artifacts_and_journals_alike_and_draws_the_plot() {
         .assert()
         .success();
     let a = artifact(&d.join("run.json"));
-    let best = a.best.clone().unwrap_or_else(|| panic!("a best trial"));
+    let best = a.best.clone().expect("a best trial");
     let from_artifact = cli(d)
         .args(["report", "run.json", "--top", "3", "--plot", "plot.svg"])
         .assert()

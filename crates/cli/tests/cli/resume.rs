@@ -22,11 +22,8 @@ fn run_command(
     resume: bool,
     hold_from: Option<u64>,
 ) -> Command {
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(d.join("stderr.log"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let log =
+        std::fs::OpenOptions::new().create(true).append(true).open(d.join("stderr.log")).unwrap();
     let mut cmd = Command::new(bin());
     cmd.current_dir(d)
         .env_remove("RUST_LOG")
@@ -51,9 +48,7 @@ fn diagnostics(d: &Path, journal: &Path) -> String {
 
 /// The uninterrupted reference run.
 fn reference(d: &Path) -> arqonhpo_core::RunArtifact {
-    let status = run_command(d, "ref.jsonl", "ref.json", false, None)
-        .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let status = run_command(d, "ref.jsonl", "ref.json", false, None).status().unwrap();
     assert!(
         status.success(),
         "the reference run failed ({status}){}",
@@ -110,7 +105,7 @@ fn wait_for_log(child: &mut Child, d: &Path, journal: &Path, text: &str) {
 }
 
 fn release_held_trials(d: &Path) {
-    std::fs::remove_file(d.join("hold")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(d.join("hold")).unwrap();
 }
 
 /// The journal up to its last newline: what a resume keeps of it.
@@ -145,22 +140,17 @@ fn a_run_killed_twice_with_sigkill_resumes_to_the_uninterrupted_run() {
     // Trials wait on `hold`, so each kill finds the run exactly where the test stopped it.
     write(d, "hold", "");
 
-    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(3))
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(3)).spawn().unwrap();
     wait_for_held_trial(&mut child, d, &journal, 3);
-    child.kill().unwrap_or_else(|e| panic!("{e}")); // SIGKILL
+    child.kill().unwrap(); // SIGKILL
     let _ = child.wait();
     let before = read(&journal);
     // A kill in the middle of a write leaves a torn last line; resume must cut it.
-    std::fs::write(&journal, format!("{before}{{\"event\":\"tell\",\"id\":"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&journal, format!("{before}{{\"event\":\"tell\",\"id\":")).unwrap();
 
-    let mut child = run_command(d, "run.jsonl", "run.json", true, Some(8))
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut child = run_command(d, "run.jsonl", "run.json", true, Some(8)).spawn().unwrap();
     wait_for_held_trial(&mut child, d, &journal, 8);
-    child.kill().unwrap_or_else(|e| panic!("{e}"));
+    child.kill().unwrap();
     let _ = child.wait();
     let middle = read(&journal);
     assert!(
@@ -171,9 +161,7 @@ fn a_run_killed_twice_with_sigkill_resumes_to_the_uninterrupted_run() {
     assert!(!middle.contains("\"id\":{"), "the torn line was cut{}", diagnostics(d, &journal));
     release_held_trials(d);
 
-    let status = run_command(d, "run.jsonl", "run.json", true, None)
-        .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let status = run_command(d, "run.jsonl", "run.json", true, None).status().unwrap();
     assert!(status.success(), "the last resume failed ({status}){}", diagnostics(d, &journal));
     let last = read(&journal);
     assert!(last.starts_with(complete_lines(&middle)));
@@ -186,7 +174,7 @@ fn a_run_killed_twice_with_sigkill_resumes_to_the_uninterrupted_run() {
 }
 
 fn signal(child: &Child, signal: i32) {
-    let pid = i32::try_from(child.id()).unwrap_or_else(|e| panic!("{e}"));
+    let pid = i32::try_from(child.id()).unwrap();
     // SAFETY: kill(2) with the pid of a child this test started.
     unsafe {
         libc::kill(pid, signal);
@@ -209,15 +197,13 @@ fn ctrl_c_finishes_the_running_trial_and_exits_130_then_resume_completes() {
     let expected = reference(d);
     let journal = d.join("run.jsonl");
     write(d, "hold", "");
-    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(4))
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut child = run_command(d, "run.jsonl", "run.json", false, Some(4)).spawn().unwrap();
     wait_for_held_trial(&mut child, d, &journal, 4);
     // Trial 4 is running (held); Ctrl-C, and once the run has taken it, let trial 4 finish.
     interrupt(&child);
     wait_for_log(&mut child, d, &journal, STOPPING);
     release_held_trials(d);
-    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130), "{}", diagnostics(d, &journal));
     let events = journal_events(&journal);
     let asks = events.iter().filter(|e| e["event"] == "ask").count();
@@ -242,7 +228,7 @@ fn a_second_ctrl_c_or_sigterm_stops_running_trials_and_marks_them_for_the_resume
     let d = dir.path();
     write(d, "tune.json", &config(6, 23));
     write(d, "slow.sh", "sleep \"$1\"\necho \"$ARQON_X\"\n");
-    let log = std::fs::File::create(d.join("stderr.log")).unwrap_or_else(|e| panic!("{e}"));
+    let log = std::fs::File::create(d.join("stderr.log")).unwrap();
     let mut child = Command::new(bin())
         .current_dir(d)
         .env_remove("RUST_LOG")
@@ -262,14 +248,14 @@ fn a_second_ctrl_c_or_sigterm_stops_running_trials_and_marks_them_for_the_resume
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let journal = d.join("run.jsonl");
     wait_for_events(&mut child, d, &journal, "ask", 2);
     interrupt(&child);
     wait_for_log(&mut child, d, &journal, STOPPING);
     // SIGTERM (e.g. from a job scheduler) counts like a Ctrl-C press.
     signal(&child, libc::SIGTERM);
-    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130), "{}", diagnostics(d, &journal));
     let events = journal_events(&journal);
     let mut marked: Vec<u64> = events
@@ -390,7 +376,7 @@ fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     wait_for_events(&mut first, d, &d.join("run.jsonl"), "ask", 1);
     cli(d)
         .args([
@@ -410,7 +396,7 @@ fn a_journal_in_use_by_a_running_run_cannot_be_resumed_at_the_same_time() {
             predicate::str::contains("in use by another running arqonhpo-cli")
                 .and(predicate::str::contains(format!("{})", first.id()))),
         );
-    first.kill().unwrap_or_else(|e| panic!("{e}"));
+    first.kill().unwrap();
     let _ = first.wait();
     release_held_trials(d);
     // Once that process is gone (even killed), the journal resumes.

@@ -62,7 +62,7 @@ fn parallel_jobs_overlap_and_every_trial_is_told_once() {
     let dir = workdir();
     let d = dir.path();
     write(d, "tune.json", &config(9, 5));
-    std::fs::create_dir(d.join("running")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(d.join("running")).unwrap();
     // Each trial marks itself running, waits until another trial runs beside it (or until a
     // trial gave up waiting: the run is serial and the assertion below fails), holds its slot
     // a little longer (so that a run over --jobs would show), and records the most trials it

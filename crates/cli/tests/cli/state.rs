@@ -160,7 +160,7 @@ fn parallel_workers_telling_at_once_lose_no_result() {
                     &format!("{}", id * 10),
                 ])
                 .spawn()
-                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap()
         })
         .collect();
     for mut w in workers {

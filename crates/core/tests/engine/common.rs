@@ -9,10 +9,10 @@ pub fn num(params: &Params, name: &str) -> f64 {
 
 /// Runs a config to the end sequentially and returns the solver.
 pub fn run(config: SolverConfig, mut f: impl FnMut(u64, &Params) -> f64) -> Solver {
-    let mut solver = Solver::new(config).unwrap_or_else(|e| panic!("valid config: {e}"));
+    let mut solver = Solver::new(config).expect("valid config");
     while let Some(t) = solver.ask() {
         let y = f(t.id, &t.params);
-        solver.tell_value(t.id, y).unwrap_or_else(|e| panic!("tell: {e}"));
+        solver.tell_value(t.id, y).expect("tell");
     }
     solver
 }

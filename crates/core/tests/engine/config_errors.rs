@@ -115,7 +115,7 @@ fn non_finite_numbers_are_reported_too() {
         params: Params::new().with("x", Value::Float(0.0)).with("y", Value::Float(0.0)),
         value: f64::NAN,
     });
-    let err = config.validate().err().unwrap_or_else(|| panic!("must fail"));
+    let err = config.validate().expect_err("must fail");
     let text = err.to_string();
     for wanted in [
         "space.x.low: must be a finite number, got -inf",
@@ -155,13 +155,13 @@ fn a_failed_tell_changes_nothing() {
     let mut solver = Solver::from_json(
         r#"{"budget": 6, "seed": 3, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
+    .unwrap();
+    let t = solver.ask().expect("a trial");
     let before = solver.snapshot();
     let err = solver.tell_value(99, 1.0).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("unknown trial id 99"), "{err}");
     assert_eq!(solver.snapshot(), before);
-    solver.tell_value(t.id, 0.5).unwrap_or_else(|e| panic!("{e}"));
+    solver.tell_value(t.id, 0.5).unwrap();
     let before = solver.snapshot();
     let err = solver.tell_value(t.id, 0.1).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("already told"), "{err}");

@@ -195,12 +195,12 @@ proptest! {
         let mut other = config.clone();
         other.seed = config.seed.wrapping_add(1);
         let run = |c: &SolverConfig| -> Vec<Params> {
-            let mut s = Solver::new(c.clone()).unwrap_or_else(|e| panic!("{e}"));
+            let mut s = Solver::new(c.clone()).unwrap();
             let mut out = Vec::new();
             while let Some(t) = s.ask() {
                 let y = objective(&t.params);
                 out.push(t.params);
-                s.tell_value(t.id, y).map_or_else(|e| panic!("{e}"), |()| ());
+                s.tell_value(t.id, y).unwrap();
             }
             out
         };
@@ -219,7 +219,7 @@ fn trials_in_flight_are_distinct() {
             .with("n", Param::int(1, 4));
         let mut config = SolverConfig::new(space, 200, 3);
         config.strategy = strategy;
-        let mut solver = Solver::new(config).unwrap_or_else(|e| panic!("{e}"));
+        let mut solver = Solver::new(config).unwrap();
         let mut rounds = 0;
         while solver.issued() < 200 {
             let batch = solver.ask_batch(8);
@@ -234,7 +234,7 @@ fn trials_in_flight_are_distinct() {
             }
             for t in batch {
                 let y = objective(&t.params);
-                solver.tell_value(t.id, y).unwrap_or_else(|e| panic!("{e}"));
+                solver.tell_value(t.id, y).unwrap();
             }
             rounds += 1;
         }

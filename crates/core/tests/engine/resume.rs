@@ -29,7 +29,7 @@ fn drive(
     stop_at: usize,
     resume: impl Fn(&Solver) -> Solver,
 ) -> (Vec<Trial>, Solver) {
-    let mut solver = Solver::new(config(strategy)).unwrap_or_else(|e| panic!("{e}"));
+    let mut solver = Solver::new(config(strategy)).unwrap();
     let mut asked: Vec<Trial> = Vec::new();
     let mut in_flight: Vec<Trial> = Vec::new();
     for step in 0.. {
@@ -47,20 +47,20 @@ fn drive(
         let n = in_flight.len().min(2);
         let told: Vec<Trial> = in_flight.drain(..n).rev().collect();
         for t in told {
-            solver.tell_value(t.id, f(&t)).unwrap_or_else(|e| panic!("{e}"));
+            solver.tell_value(t.id, f(&t)).unwrap();
         }
     }
     (asked, solver)
 }
 
 fn through_snapshot(s: &Solver) -> Solver {
-    Solver::restore(&s.snapshot()).unwrap_or_else(|e| panic!("restore: {e}"))
+    Solver::restore(&s.snapshot()).expect("restore")
 }
 
 fn through_artifact(s: &Solver) -> Solver {
     let text = s.artifact().to_json();
-    let artifact = RunArtifact::from_json(&text).unwrap_or_else(|e| panic!("artifact: {e}"));
-    Solver::from_artifact(&artifact).unwrap_or_else(|e| panic!("replay: {e}"))
+    let artifact = RunArtifact::from_json(&text).expect("artifact");
+    Solver::from_artifact(&artifact).expect("replay")
 }
 
 #[test]
@@ -97,9 +97,9 @@ fn every_strategy_resumes_bit_identically_with_trials_pending() {
 
 #[test]
 fn damaged_or_foreign_state_is_an_error_not_a_panic() {
-    let mut solver = Solver::new(config(StrategyChoice::Tpe)).unwrap_or_else(|e| panic!("{e}"));
+    let mut solver = Solver::new(config(StrategyChoice::Tpe)).unwrap();
     for t in solver.ask_batch(20) {
-        solver.tell_value(t.id, f(&t)).unwrap_or_else(|e| panic!("{e}"));
+        solver.tell_value(t.id, f(&t)).unwrap();
     }
     let text = solver.snapshot();
     assert!(matches!(Solver::restore("{"), Err(Error::Json { .. })));

@@ -72,7 +72,7 @@ fn sim_tuning_is_classified_smooth_and_nelder_mead_lands_near_the_optimum() {
         let solver = run(SolverConfig::new(pid_space(), 80, seed), |_, p| {
             pid_cost(num(p, "kp"), num(p, "ki"), num(p, "kd"))
         });
-        let c = solver.classification().unwrap_or_else(|| panic!("classified"));
+        let c = solver.classification().expect("classified");
         if c.label == Landscape::Smooth {
             smooth_runs += 1;
             assert_eq!(solver.phase(), Phase::Done);
@@ -114,7 +114,7 @@ fn rugged_run(seed: u64, strategy: StrategyChoice) -> arqonhpo_core::Solver {
     let mut config = SolverConfig::new(space, 120, seed);
     config.strategy = strategy;
     run(config, |id, p| {
-        let kind = p.get("kind").unwrap_or_else(|| panic!("a kind"));
+        let kind = p.get("kind").expect("a kind");
         rugged(id, seed, num(p, "x"), num(p, "y"), num(p, "n"), kind)
     })
 }
@@ -125,7 +125,7 @@ fn sklearn_like_tuning_is_rugged_and_tpe_beats_random_search() {
     let (mut tpe_total, mut random_total, mut tpe_wins) = (0.0, 0.0, 0);
     for seed in seeds.clone() {
         let auto = rugged_run(seed, StrategyChoice::Auto);
-        let c = auto.classification().unwrap_or_else(|| panic!("classified"));
+        let c = auto.classification().expect("classified");
         assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
         assert_eq!(auto.phase(), Phase::Done);
         assert!(auto.trials().iter().any(|t| t.method == Method::Tpe));
@@ -161,7 +161,7 @@ fn noisy_run(seed: u64, strategy: StrategyChoice) -> (arqonhpo_core::Solver, f64
     config.strategy = strategy;
     let solver = run(config, |id, p| noisy_bowl(id, seed, num(p, "x"), num(p, "y"), num(p, "n")).0);
     // What the user gets: the true value at the best point reported.
-    let best = solver.best().map(|t| t.params.clone()).unwrap_or_else(|| panic!("a best trial"));
+    let best = solver.best().map(|t| t.params.clone()).expect("a best trial");
     let truth = noisy_bowl(0, seed, num(&best, "x"), num(&best, "y"), num(&best, "n")).1;
     (solver, truth)
 }
@@ -171,7 +171,7 @@ fn noise_is_detected_from_features_alone_and_tpe_refines() {
     let (mut noisy_runs, mut tpe_total, mut nm_total) = (0, 0.0, 0.0);
     for seed in 0..10 {
         let (auto, truth) = noisy_run(seed, StrategyChoice::Auto);
-        let c = auto.classification().unwrap_or_else(|| panic!("classified"));
+        let c = auto.classification().expect("classified");
         assert_eq!(c.features.categorical, 0);
         if c.label == Landscape::Noisy {
             noisy_runs += 1;
@@ -209,7 +209,7 @@ fn a_deterministic_rippled_funnel_goes_to_nelder_mead_and_beats_tpe() {
     let mut bests = Vec::new();
     for seed in 0..10 {
         let auto = rippled_run(seed, StrategyChoice::Auto);
-        let c = auto.classification().unwrap_or_else(|| panic!("classified"));
+        let c = auto.classification().expect("classified");
         let noise = c.features.noise.unwrap_or(f64::NAN);
         assert!(noise < 0.005, "a deterministic function has no noise: {}", c.reason);
         if c.label == Landscape::Rippled {
@@ -247,8 +247,7 @@ fn discrete_value(p: &arqonhpo_core::Params) -> f64 {
 fn tpe_hands_out_each_configuration_of_a_small_discrete_space_once_before_repeating_any() {
     for seed in 0..6 {
         // Budget 30 > 24 configurations, asked three at a time (pending trials count as handed out).
-        let mut solver = Solver::new(SolverConfig::new(discrete_space(), 30, seed))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut solver = Solver::new(SolverConfig::new(discrete_space(), 30, seed)).unwrap();
         let mut handed_out = BTreeSet::new();
         loop {
             let batch = solver.ask_batch(3);
@@ -266,9 +265,7 @@ fn tpe_hands_out_each_configuration_of_a_small_discrete_space_once_before_repeat
                 handed_out.insert(key);
             }
             for t in batch {
-                solver
-                    .tell_value(t.id, discrete_value(&t.params))
-                    .unwrap_or_else(|e| panic!("{e}"));
+                solver.tell_value(t.id, discrete_value(&t.params)).unwrap();
             }
         }
         assert_eq!(solver.phase(), Phase::Done);
@@ -321,13 +318,12 @@ fn a_restored_solver_still_knows_which_configurations_it_handed_out() {
         (lattice_space(), lattice_bowl, 60),
     ];
     for (space, f, budget) in cases {
-        let mut solver =
-            Solver::new(SolverConfig::new(space, budget, 3)).unwrap_or_else(|e| panic!("{e}"));
+        let mut solver = Solver::new(SolverConfig::new(space, budget, 3)).unwrap();
         for _ in 0..budget / 2 + 3 {
-            let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
-            solver.tell_value(t.id, f(&t.params)).unwrap_or_else(|e| panic!("{e}"));
+            let t = solver.ask().expect("a trial");
+            solver.tell_value(t.id, f(&t.params)).unwrap();
         }
-        let mut restored = Solver::restore(&solver.snapshot()).unwrap_or_else(|e| panic!("{e}"));
+        let mut restored = Solver::restore(&solver.snapshot()).unwrap();
         let mut earlier: BTreeSet<String> =
             solver.trials().iter().map(|t| format!("{:?}", t.params)).collect();
         while let (Some(a), Some(b)) = (solver.ask(), restored.ask()) {
@@ -338,8 +334,8 @@ fn a_restored_solver_still_knows_which_configurations_it_handed_out() {
                 b.id,
                 b.params
             );
-            solver.tell_value(a.id, f(&a.params)).unwrap_or_else(|e| panic!("{e}"));
-            restored.tell_value(b.id, f(&b.params)).unwrap_or_else(|e| panic!("{e}"));
+            solver.tell_value(a.id, f(&a.params)).unwrap();
+            restored.tell_value(b.id, f(&b.params)).unwrap();
         }
         assert_eq!(solver.snapshot(), restored.snapshot());
     }
@@ -376,7 +372,7 @@ fn a_coarse_integer_lattice_goes_to_tpe_by_rule_and_beats_nelder_mead() {
     let (mut auto_solved, mut nm_solved) = (0, 0);
     for seed in 0..10 {
         let auto = run(SolverConfig::new(lattice_space(), 60, seed), |_, p| lattice_bowl(p));
-        let c = auto.classification().unwrap_or_else(|| panic!("classified"));
+        let c = auto.classification().expect("classified");
         assert_eq!(c.label, Landscape::Rugged, "seed {seed}: {}", c.reason);
         assert!(
             c.reason.contains("integers only, 6.0 levels per parameter"),

@@ -1,4 +1,4 @@
-//! Generates `include/arqonhpo.h` with cbindgen's library API, from `src/lib.rs` and
+//! Generates `include/arqonhpo.h` with cbindgen's library API, from `src/` and
 //! `cbindgen.toml`. Shared by the drift test (`tests/header.rs`) and `make c-header`
 //! (`examples/gen_header.rs`), so both produce the same bytes.
 

@@ -278,9 +278,9 @@ fn position(p: &Param, value: &Value) -> Option<f64> {
 }
 
 /// `/api/run/N/slices`: per parameter, completed trials as `[parameter value (a choice's
-/// index), value, stage code, id]`. Beyond `limit` points a parameter keeps one point per cell
-/// of a grid over its plot (the best trial always), which keeps the picture and drops the
-/// overdraw.
+/// index), value, stage code, id]`. Beyond `limit` points a parameter keeps one point per stage
+/// and cell of a grid over its plot (the best trial always), which keeps the picture and drops
+/// the overdraw.
 pub fn slices(v: &RunView, limit: usize) -> Json {
     let a = &v.artifact;
     let total = completed(a).count();
@@ -292,14 +292,17 @@ pub fn slices(v: &RunView, limit: usize) -> Json {
         .iter()
         .map(|(name, p)| {
             let (kind, log, low, high, choices) = axis(p);
+            let cells = (limit / 2).max(1);
             let (gx, gy) = match choices {
-                Some(c) => (c.len().max(1), (limit / c.len().max(1)).max(1)),
+                Some(c) => (c.len().max(1), (cells / c.len().max(1)).max(1)),
                 None => {
-                    let side = ((limit as f64 / 2.0).sqrt() as usize).max(1);
+                    let side = ((cells as f64 / 2.0).sqrt() as usize).max(1);
                     (side * 2, side)
                 }
             };
-            let mut taken = vec![false; gx * gy];
+            // One grid per stage, so the few refine points near the optimum are not hidden
+            // behind the probe points that filled the cells first.
+            let mut taken = vec![false; 2 * gx * gy];
             let mut points = Vec::new();
             for (t, val) in completed(a) {
                 let Some(value) = t.params.get(name) else { continue };
@@ -308,7 +311,8 @@ pub fn slices(v: &RunView, limit: usize) -> Json {
                     let py = if yhi > ylo { (v.y(val) - ylo) / (yhi - ylo) } else { 0.5 };
                     let cx = ((px * gx as f64) as usize).min(gx - 1);
                     let cy = ((py.clamp(0.0, 1.0) * gy as f64) as usize).min(gy - 1);
-                    if std::mem::replace(&mut taken[cy * gx + cx], true) {
+                    let grid = usize::from(t.stage == Stage::Refine) * gx * gy;
+                    if std::mem::replace(&mut taken[grid + cy * gx + cx], true) {
                         continue;
                     }
                 }

@@ -18,7 +18,7 @@ function fmt(v) {
   if (typeof v !== "number") return String(v);
   if (!isFinite(v)) return String(v);
   const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(3).replace(/\.?0+e/, "e");
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(3).replace(/\.?0+e/, "e");
   return String(Number(v.toPrecision(5)));
 }
 
@@ -214,15 +214,17 @@ function drawParallel(par) {
     }
   });
   const n = par.trials.length;
+  let lines = "";
   for (let r = n - 1; r >= 0; r--) {
     const t = par.trials[r];
     const pts = t.at.map((u, i) => (u === null ? null : `${ax(i).toFixed(1)},${py(u).toFixed(1)}`)).filter(Boolean);
     pts.push(`${ax(axesList.length - 1).toFixed(1)},${vy(t.value).toFixed(1)}`);
     const shade = Math.round(90 + (150 * r) / Math.max(1, n - 1));
     const desc = Object.entries(t.params).map(([k, v]) => `${k}=${param(v)}`).join(" ");
-    s += `<polyline class="pc${r === 0 ? " top" : ""}" stroke="rgb(${shade},${shade},${Math.min(255, shade + 60)})" points="${pts.join(" ")}"><title>#${r + 1} trial ${t.id}: ${fmt(t.value)} ${esc(desc)}</title></polyline>`;
+    lines += `<polyline class="pc${r === 0 ? " top" : ""}" stroke="rgb(${shade},${shade},${Math.min(255, shade + 60)})" points="${pts.join(" ")}"><title>#${r + 1} trial ${t.id}: ${fmt(t.value)} ${esc(desc)}</title></polyline>`;
   }
-  el.innerHTML = `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" data-lines="${n}">${s}</svg>`;
+  // Lines first, so the axis labels stay readable on top of them.
+  el.innerHTML = `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" data-lines="${n}" class="parallel">${lines}${s}</svg>`;
   $("parallel-note").textContent = `best ${n} of the completed trials; the best in red, lower values at the top of the value axis`;
 }
 

@@ -1,0 +1,82 @@
+"""arqonhpo.dashboard starts the CLI's server for a run and stops it; without the CLI it says
+how to get it."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import arqonhpo as aq
+
+REPO = Path(__file__).resolve().parents[3]
+CLI = Path(os.environ.get("ARQONHPO_CLI", REPO / "target" / "debug" / "arqonhpo-cli"))
+needs_cli = pytest.mark.skipif(
+    not CLI.exists(), reason=f"{CLI} not built (cargo build -p arqonhpo-cli)"
+)
+
+
+def fetch(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return json.load(r)
+
+
+@pytest.fixture(scope="module")
+def result() -> aq.MinimizeResult:
+    return aq.minimize(lambda x: (x - 0.25) ** 2, {"x": aq.Float(0, 1)}, budget=25, seed=1)
+
+
+@needs_cli
+def test_result_dashboard_serves_the_run_until_closed(result: aq.MinimizeResult) -> None:
+    with result.dashboard(cli=CLI, open_browser=False) as board:
+        assert board.url.startswith("http://127.0.0.1:")
+        (run,) = fetch(board.url + "api/runs")["runs"]
+        assert run["told"] == 25 and run["best"] == pytest.approx(result.best_value)
+        summary = fetch(board.url + "api/run/0/summary")
+        assert summary["best"]["id"] == result.best.id if result.best else False
+        scratch = Path(board._scratch.name) if board._scratch else None
+        assert scratch is not None and scratch.exists()
+    assert not board.running
+    assert not scratch.exists(), "the temporary artifact is removed"
+    with pytest.raises(urllib.error.URLError):
+        fetch(board.url + "api/runs")
+
+
+@needs_cli
+def test_paths_and_solvers_are_served_side_by_side(
+    result: aq.MinimizeResult, tmp_path: Path
+) -> None:
+    path = tmp_path / "saved.json"
+    result.solver.save(path)
+    board = aq.dashboard(path, result.solver, cli=CLI, open_browser=False)
+    try:
+        names = [r["name"] for r in fetch(board.url + "api/runs")["runs"]]
+        assert names == ["saved.json", "run-1.json"]
+    finally:
+        board.close()
+
+
+@needs_cli
+def test_a_server_that_cannot_start_reports_why(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="not a file"):
+        aq.dashboard(tmp_path / "missing.json", cli=CLI, open_browser=False)
+
+
+def test_a_missing_cli_is_a_clear_error(
+    result: aq.MinimizeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ARQONHPO_CLI", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="arqonhpo-cli is not on PATH"):
+        result.dashboard(open_browser=False)
+    with pytest.raises(FileNotFoundError, match="not an executable file"):
+        aq.dashboard(result.solver, cli=tmp_path / "nope", open_browser=False)
+    with pytest.raises(TypeError, match="not int"):
+        aq.dashboard(
+            5, cli=CLI if CLI.exists() else None, open_browser=False
+        ) if CLI.exists() else aq._dashboard._artifact_of(5)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -80,3 +84,66 @@ def test_a_missing_cli_is_a_clear_error(
         aq.dashboard(
             5, cli=CLI if CLI.exists() else None, open_browser=False
         ) if CLI.exists() else aq._dashboard._artifact_of(5)
+
+
+DOC = REPO / "docs" / "dashboard.md"
+RECIPE = REPO / "examples" / "python" / "plot_run.py"
+
+
+@needs_cli
+def test_the_docs_recipe_is_the_example_script_and_runs(tmp_path: Path) -> None:
+    (block,) = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    assert block == RECIPE.read_text(encoding="utf-8"), (
+        "docs/dashboard.md shows plot_run.py verbatim"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(RECIPE), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "ARQONHPO_CLI": str(CLI)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    figures = sorted(p.name for p in tmp_path.glob("plot-*.png"))
+    assert figures == [
+        f"plot-{n}.png" for n in ("classification", "convergence", "parallel_coordinates", "slices")
+    ]
+    assert re.search(r"dashboard at http://127\.0\.0\.1:\d+/ serving 80 trials", proc.stdout), (
+        proc.stdout
+    )
+
+
+@needs_cli
+def test_the_documented_commands_serve_and_stop(result: aq.MinimizeResult, tmp_path: Path) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    commands = [
+        c.strip()
+        for block in re.findall(r"```sh\n(.*?)```", text, re.S)
+        for c in block.splitlines()
+        if c.strip()
+    ]
+    assert commands and all(c.startswith("arqonhpo-cli dashboard ") for c in commands), commands
+    (shown,) = re.findall(r"```text\n(.*?)\n```", text, re.S)
+    for command in commands:
+        args = command.split()[1:]
+        for name in args[1:]:
+            result.solver.save(tmp_path / name)
+        proc = subprocess.Popen(
+            [str(CLI), *args, "--port", "0"],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        line = proc.stdout.readline().strip()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        proc.stdout.close()
+        proc.stderr.close()
+        expected = (
+            re.escape(shown)
+            .replace("8750", r"\d+")
+            .replace(r"1\ run\(s\)", rf"{len(args) - 1}\ run\(s\)")
+        )
+        assert re.fullmatch(expected, line), (line, shown)

@@ -119,7 +119,7 @@ def convergence(run: Any) -> Figure:
     if failed:
         ax.scatter(
             failed,
-            [1.0] * len(failed),
+            [0.97] * len(failed),
             s=24,
             marker="x",
             color=COLORS["failed"],
@@ -242,6 +242,8 @@ def parallel_coordinates(run: Any, top: int = 30) -> Figure:
                     textcoords="offset points",
                     fontsize="small",
                     va="center",
+                    zorder=4,
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
                 )
         else:
             ax.annotate(

@@ -51,7 +51,8 @@ function ticks(l, h, n, log) {
   }
   const step0 = (h - l) / Math.max(1, n);
   const mag = Math.pow(10, Math.floor(Math.log10(step0)));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= step0) || step0;
+  // The round step nearest the wanted one (a little smaller rather than far larger).
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= step0 * 0.7) || step0;
   const out = [];
   for (let v = Math.ceil(l / step) * step; v <= h + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return out;
@@ -102,7 +103,7 @@ function drawConvergence(summary, conv, others) {
   const [lo, hi] = yRange(summary, extra);
   const x = scale(1, Math.max(n, ...others.map((o) => o.told), 2), box.l, box.r, false);
   const y = scale(lo, hi, box.b, box.t + 10, summary.log_y);
-  let s = axes(x, y, box, false, summary.log_y, Math.max(2, Math.floor(W / 110)), 5);
+  let s = axes(x, y, box, false, summary.log_y, Math.max(3, Math.floor(W / 110)), 5);
   s += `<text x="${(box.l + box.r) / 2}" y="${H - 4}" text-anchor="middle">trials told</text>`;
   const titled = conv.points.length <= 1500;
   for (const p of conv.points) {
@@ -177,7 +178,7 @@ function drawSlices(summary, slices) {
       for (const q of p.points) s += circle(x(q[0]) + jitter(q[3]) * band * 0.6, y(q[1]), q, p.points.length <= 800);
     } else {
       const x = scale(p.low, p.high, box.l + 4, box.r - 4, p.log);
-      s += axes(x, y, box, p.log, slices.log_y, Math.max(2, Math.floor(W / 90)), 4);
+      s += axes(x, y, box, p.log, slices.log_y, Math.max(3, Math.floor(W / 90)), 4);
       for (const q of p.points) s += circle(x(q[0]), y(q[1]), q, p.points.length <= 800);
     }
     total += p.points.length;
@@ -198,7 +199,7 @@ function drawParallel(par) {
   const ax = (i) => box.l + gap * i;
   const values = par.trials.map((t) => t.value);
   const vlo = Math.min(...values), vhi = Math.max(...values);
-  const vy = (v) => (vhi > vlo ? box.t + ((v - vlo) / (vhi - vlo)) * (box.b - box.t) : (box.t + box.b) / 2);
+  const vy = (v) => (vhi > vlo ? box.b - ((v - vlo) / (vhi - vlo)) * (box.b - box.t) : (box.t + box.b) / 2);
   const py = (u) => box.b - u * (box.b - box.t);
   let s = "";
   axesList.forEach((a, i) => {
@@ -206,7 +207,7 @@ function drawParallel(par) {
     const anchor = i === 0 ? "start" : i === axesList.length - 1 ? "end" : "middle";
     s += `<path class="axis" d="M${x} ${box.t}V${box.b}"/><text class="title" x="${x}" y="14" text-anchor="${anchor}">${esc(a.name)}</text>`;
     if (a.kind === "value") {
-      s += `<text x="${x}" y="${box.t - 3}" dx="-3" text-anchor="end">${fmt(vlo)}</text><text x="${x}" y="${box.b + 14}" text-anchor="end">${fmt(vhi)}</text>`;
+      s += `<text x="${x}" y="${box.t - 3}" text-anchor="end">${fmt(vhi)}</text><text x="${x}" y="${box.b + 14}" text-anchor="end">${fmt(vlo)}</text>`;
     } else if (a.kind === "choice") {
       a.choices.forEach((c, k) => { s += `<text x="${x}" dx="4" y="${py((k + 0.5) / a.choices.length).toFixed(1)}" dy="3">${esc(param(c))}</text>`; });
     } else {
@@ -225,7 +226,7 @@ function drawParallel(par) {
   }
   // Lines first, so the axis labels stay readable on top of them.
   el.innerHTML = `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" data-lines="${n}" class="parallel">${lines}${s}</svg>`;
-  $("parallel-note").textContent = `best ${n} of the completed trials; the best in red, lower values at the top of the value axis`;
+  $("parallel-note").textContent = `best ${n} of the completed trials; the best in red`;
 }
 
 function drawTable(summary, page) {

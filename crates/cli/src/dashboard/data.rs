@@ -8,7 +8,7 @@
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
 use arqonhpo_core::{Param, RunArtifact, Stage, TrialRecord, TrialStatus, Value};
@@ -27,6 +27,9 @@ fn code(t: &TrialRecord) -> u8 {
     }
 }
 
+/// A table order: sort key, descending, and the trial indices in that order.
+type TableOrder = (SortKey, bool, Arc<Vec<usize>>);
+
 /// One run as last read, with what every view needs precomputed once per read.
 #[derive(Debug)]
 pub struct RunView {
@@ -38,6 +41,9 @@ pub struct RunView {
     log_y: bool,
     /// Smallest and largest completed value.
     range: Option<(f64, f64)>,
+    /// The table's last order (key, descending, trial indices), so paging through a sorted
+    /// table of 100 000 trials does not sort it again for every page.
+    order: Mutex<Option<TableOrder>>,
 }
 
 impl RunView {
@@ -51,7 +57,7 @@ impl RunView {
             Some(r.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
         });
         let log_y = range.is_some_and(|(lo, hi)| lo > 0.0 && hi / lo > 100.0);
-        Self { artifact, told, log_y, range }
+        Self { artifact, told, log_y, range, order: Mutex::new(None) }
     }
 
     fn y(&self, v: f64) -> f64 {
@@ -418,8 +424,24 @@ fn status_rank(s: TrialStatus) -> u8 {
 
 /// `/api/run/N/trials`: one page of the table, sorted on the server (ties by id).
 pub fn trials(v: &RunView, key: &SortKey, descending: bool, offset: usize, limit: usize) -> Json {
-    let mut rows: Vec<&TrialRecord> = v.artifact.trials.iter().collect();
-    let ordering = |x: &&TrialRecord, y: &&TrialRecord| -> Ordering {
+    let rows = sorted(v, key, descending);
+    let page: Vec<&TrialRecord> =
+        rows.iter().skip(offset).take(limit).map(|&i| &v.artifact.trials[i]).collect();
+    json!({ "total": v.artifact.trials.len(), "offset": offset, "rows": page })
+}
+
+/// The trial indices in table order, from the cache when the order did not change.
+fn sorted(v: &RunView, key: &SortKey, descending: bool) -> Arc<Vec<usize>> {
+    if let Ok(cache) = v.order.lock() {
+        if let Some((k, d, rows)) = cache.as_ref() {
+            if k == key && *d == descending {
+                return Arc::clone(rows);
+            }
+        }
+    }
+    let trials = &v.artifact.trials;
+    let ordering = |&i: &usize, &j: &usize| -> Ordering {
+        let (x, y) = (&trials[i], &trials[j]);
         let o = match key {
             SortKey::Id => Ordering::Equal,
             SortKey::Stage => code(x).cmp(&code(y)),
@@ -432,13 +454,17 @@ pub fn trials(v: &RunView, key: &SortKey, descending: bool, offset: usize, limit
         };
         o.then(x.id.cmp(&y.id))
     };
+    let mut rows: Vec<usize> = (0..trials.len()).collect();
     if descending {
-        rows.sort_by(|x, y| ordering(y, x));
+        rows.sort_by(|i, j| ordering(j, i));
     } else if *key != SortKey::Id {
         rows.sort_by(ordering);
     }
-    let page: Vec<&TrialRecord> = rows.into_iter().skip(offset).take(limit).collect();
-    json!({ "total": v.artifact.trials.len(), "offset": offset, "rows": page })
+    let rows = Arc::new(rows);
+    if let Ok(mut cache) = v.order.lock() {
+        *cache = Some((key.clone(), descending, Arc::clone(&rows)));
+    }
+    rows
 }
 
 #[cfg(test)]

@@ -70,17 +70,29 @@ class Browser:
             page["webSocketDebuggerUrl"], suppress_origin=True, timeout=60
         )
         self.ids = itertools.count(1)
+        self.errors: list[str] = []
         self.send("Page.enable")
         self.send("Runtime.enable")
-        self.errors: list[str] = []
+        self.send("Log.enable")
 
     def send(self, method: str, **params: Any) -> dict[str, Any]:
         call = next(self.ids)
         self.ws.send(json.dumps({"id": call, "method": method, "params": params}))
         while True:
             message = json.loads(self.ws.recv())
+            # Script exceptions, console errors, failed loads and CSP violations.
             if message.get("method") == "Runtime.exceptionThrown":
                 self.errors.append(json.dumps(message["params"]["exceptionDetails"])[:500])
+            if (
+                message.get("method") == "Log.entryAdded"
+                and message["params"]["entry"]["level"] == "error"
+            ):
+                self.errors.append(json.dumps(message["params"]["entry"])[:500])
+            if (
+                message.get("method") == "Runtime.consoleAPICalled"
+                and message["params"]["type"] == "error"
+            ):
+                self.errors.append(json.dumps(message["params"]["args"])[:500])
             if message.get("id") == call:
                 assert "error" not in message, f"{method}: {message['error']}"
                 result: dict[str, Any] = message["result"]

@@ -141,6 +141,13 @@ class Browser:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(shot["data"]))
 
+    def leave(self) -> None:
+        """Leaves the page (before its server stops, which would fail its next poll) and
+        checks that nothing went wrong on it."""
+        self.send("Page.navigate", url="about:blank")
+        errors, self.errors = self.errors, []
+        assert not errors, errors
+
     def close(self) -> None:
         self.ws.close()
         self.process.terminate()
@@ -273,6 +280,7 @@ def test_a_finished_run_draws_every_trial_and_a_page_of_rows(
         )
         assert count(browser, "#trials tbody tr") == len(trials) - 50
     finally:
+        browser.leave()
         assert dash.stop() == 0
 
 
@@ -311,6 +319,7 @@ def test_a_live_run_shows_new_trials_without_a_reload(browser: Browser, tmp_path
         assert count(browser, "#convergence circle.pt") == 7
         assert count(browser, "#trials tbody tr") == 7
     finally:
+        browser.leave()
         assert dash.stop() == 0
 
 
@@ -358,6 +367,7 @@ def test_a_journal_being_written_by_run_is_followed(browser: Browser, tmp_path: 
             assert count(browser, "#convergence circle.pt") == 12
             assert count(browser, "#trials tbody tr") == 12
         finally:
+            browser.leave()
             assert dash.stop() == 0
     finally:
         for i in range(12):
@@ -380,6 +390,7 @@ def test_two_runs_are_compared(browser: Browser, tmp_path: Path) -> None:
             "document.querySelector('#runs button.on').dataset.run === '1' && document.querySelector('.card:last-child .v').textContent === 'b.json'"
         )
     finally:
+        browser.leave()
         assert dash.stop() == 0
 
 
@@ -433,4 +444,5 @@ def test_a_100k_trial_artifact_stays_responsive(browser: Browser, tmp_path: Path
         )
         assert seconds < 30
     finally:
+        browser.leave()
         assert dash.stop() == 0

@@ -81,9 +81,7 @@ def test_a_missing_cli_is_a_clear_error(
     with pytest.raises(FileNotFoundError, match="not an executable file"):
         aq.dashboard(result.solver, cli=tmp_path / "nope", open_browser=False)
     with pytest.raises(TypeError, match="not int"):
-        aq.dashboard(
-            5, cli=CLI if CLI.exists() else None, open_browser=False
-        ) if CLI.exists() else aq._dashboard._artifact_of(5)
+        aq.dashboard(5, open_browser=False)
 
 
 DOC = REPO / "docs" / "dashboard.md"

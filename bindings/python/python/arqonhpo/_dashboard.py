@@ -124,11 +124,11 @@ def dashboard(
     """
     if not runs:
         raise ValueError("dashboard() needs at least one run")
+    artifacts = [_artifact_of(run) for run in runs]
     program = find_cli(cli)
     scratch: tempfile.TemporaryDirectory[str] | None = None
     paths: list[str] = []
-    for i, run in enumerate(runs):
-        artifact = _artifact_of(run)
+    for i, (run, artifact) in enumerate(zip(runs, artifacts)):
         if artifact is None:
             paths.append(os.fspath(run))
             continue

@@ -67,7 +67,9 @@ function axes(x, y, box, xlog, ylog, xticks, yticks) {
   }
   if (xticks) {
     for (const v of x.ticks(xticks)) {
-      s += `<text x="${x(v).toFixed(1)}" y="${b + 14}" text-anchor="middle">${fmt(v)}</text>`;
+      // A label at the right edge ends there instead of running off the plot.
+      const anchor = x(v) > r - 24 ? "end" : "middle";
+      s += `<text x="${x(v).toFixed(1)}" y="${b + 14}" text-anchor="${anchor}">${fmt(v)}</text>`;
     }
   }
   return s;

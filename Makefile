@@ -12,7 +12,7 @@ CORE_FEATURES := --features arqonhpo-core/schema
 
 ## Everything CI runs: the lint, Rust tests (core, CLI, C ABI), the no_std build, Python tests,
 ## drift checks.
-test: lint test-rust nostd test-python wheel-check bench-gate
+test: lint test-rust nostd test-python test-dashboard wheel-check bench-gate
 
 ## Formatting, clippy (also type-checks benches and examples), ruff, the MSRV audit, rustdoc.
 ## ruff comes from the venv's requirements, so every checkout lints with the same version.
@@ -23,6 +23,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(PYTHON) .ci/check_msrv.py
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
 
 # ---------------------------------------------------------------------------------------------
 # Rust (core engine)
@@ -89,7 +90,8 @@ $(VENV)/.python-dev-stamp: $(VENV)/.requirements-stamp $(PY_SOURCES)
 
 ## Python tests (pytest, filterwarnings=error) and the stub check.
 test-python: python-dev
-	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/python -m pytest
+	$(CARGO) build -q -p arqonhpo-cli
+	cd $(PY_DIR) && ARQONHPO_CLI=$(abspath target/debug/arqonhpo-cli) $(PY_ABS_VENV)/bin/python -m pytest
 	cd $(PY_DIR)/python && $(PY_ABS_VENV)/bin/python -m mypy.stubtest arqonhpo._core
 
 ## Builds the abi3 release wheel and proves it installs and runs in a fresh venv.
@@ -158,7 +160,7 @@ bench-gate: python-dev
 # ---------------------------------------------------------------------------------------------
 # CLI (crates/cli)
 # ---------------------------------------------------------------------------------------------
-.PHONY: cli-docs test-cli
+.PHONY: cli-docs test-cli test-dashboard dashboard-figures
 
 ## Regenerates the CLI reference (docs/cli-reference.md), man pages and shell completions
 ## (crates/cli/assets/); a test in `cargo test -p arqonhpo-cli` fails when they are stale.
@@ -168,6 +170,23 @@ cli-docs:
 ## The CLI's own tests (the workspace `test-rust` target runs them too).
 test-cli:
 	$(CARGO) test -p arqonhpo-cli
+
+## `dashboard` in a real headless Chromium over the DevTools protocol: a finished run, a live
+## state file and journal, two runs compared, a 100 000-trial artifact; screenshots go to
+## target/dashboard-screenshots. Installs Debian's chromium with apt-get (CI runs as root);
+## skipped, saying so, only where neither chromium nor apt-get exists.
+DASHBOARD_ENV = ARQONHPO_CLI=$(abspath target/debug/arqonhpo-cli)
+test-dashboard: python-dev
+	$(CARGO) build -q -p arqonhpo-cli
+	if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+	if command -v chromium >/dev/null; then \
+		$(DASHBOARD_ENV) $(VPY) -m pytest -q -W error -p no:cacheprovider crates/cli/tests/browser; \
+	else echo "SKIPPED test-dashboard: chromium is not installed and apt-get is not available to install it"; fi
+
+## Regenerates the dashboard screenshots in docs/figures from the browser test.
+dashboard-figures: python-dev
+	$(MAKE) --no-print-directory test-dashboard DASHBOARD_ENV="$(DASHBOARD_ENV) DASHBOARD_SCREENSHOTS=$(abspath docs/figures)"
 
 
 # ---------------------------------------------------------------------------------------------

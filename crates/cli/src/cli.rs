@@ -63,6 +63,13 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Summarize a run from its artifact, journal or state file.
     Report(ReportArgs),
+    /// Serve a live web page of one or more runs (artifacts, journals or state files).
+    ///
+    /// The page shows the convergence curve, the classification, a slice plot per parameter,
+    /// parallel coordinates of the best trials, a sortable table of every trial and the config,
+    /// and follows the files as runs append to them. It is read-only and self-contained (no
+    /// network access beyond this server) and listens on 127.0.0.1 unless --host says otherwise.
+    Dashboard(DashboardArgs),
 }
 
 /// Arguments of `run`.
@@ -166,6 +173,26 @@ pub struct ReportArgs {
     /// Also draw the convergence plot (best value so far per trial) as SVG to this file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+}
+
+/// Arguments of `dashboard`.
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// Runs to show: artifacts (`run --artifact`), journals (`run --journal`) or state files
+    /// (`ask`); several to compare them.
+    #[arg(required = true, value_name = "RUN")]
+    pub runs: Vec<PathBuf>,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8750, value_name = "PORT")]
+    pub port: u16,
+    /// The address to listen on. Without it the page is served on 127.0.0.1 only and requests
+    /// addressed to other host names are refused; an address outside loopback (such as
+    /// 0.0.0.0) lets anyone who can reach it read the runs.
+    #[arg(long, value_name = "ADDR")]
+    pub host: Option<String>,
+    /// How often the files are checked for new trials, in milliseconds.
+    #[arg(long, default_value_t = 250, value_name = "MS")]
+    pub poll_ms: u64,
 }
 
 /// The longest `--timeout` accepted, in seconds.

@@ -7,12 +7,14 @@
 //! - `run`: evaluate a program once per trial ([`run`]), journaled for `--resume`.
 //! - `ask` / `tell`: the loop by hand over a state file ([`state`]).
 //! - `validate`, `schema`, `report`: check configs, print schemas, summarize runs.
+//! - `dashboard`: a live local web page of runs ([`dashboard`]).
 //!
 //! The binary (`src/main.rs`) parses arguments, sets up logging and maps results to exit
 //! codes; everything else lives here so tests and the docs generator can use it.
 #![deny(missing_docs)]
 
 pub mod cli;
+pub mod dashboard;
 pub mod diagnostics;
 pub mod docs;
 pub mod journal_file;

@@ -3,11 +3,11 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 
 use arqonhpo_cli::cli::{Cli, Command, SchemaKind};
-use arqonhpo_cli::{report, run, state};
+use arqonhpo_cli::{dashboard, report, run, state};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -130,5 +130,12 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report(args) => report::report(args, &mut stdout).map(|()| ExitCode::SUCCESS),
+        Command::Dashboard(args) => {
+            let stop = Arc::new(AtomicBool::new(false));
+            let flag = Arc::clone(&stop);
+            ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+                .map_err(|e| miette::miette!("cannot install the Ctrl-C handler: {e}"))?;
+            dashboard::dashboard(args, &stop, &mut stdout).map(|()| ExitCode::SUCCESS)
+        }
     }
 }

@@ -13,6 +13,7 @@ rippled) or TPE (noisy or rugged).
 """
 
 from ._core import ENGINE_VERSION, ArqonError, ConfigError, ResumeError, Trial, TrialError
+from ._dashboard import Dashboard, dashboard
 from ._minimize import MinimizeResult, minimize
 from ._solver import ArqonSolver, Choice, Classification, Float, Int, ParamValue, TrialResult
 
@@ -24,6 +25,7 @@ __all__ = [
     "Choice",
     "Classification",
     "ConfigError",
+    "Dashboard",
     "Float",
     "Int",
     "MinimizeResult",
@@ -33,5 +35,6 @@ __all__ = [
     "TrialError",
     "TrialResult",
     "__version__",
+    "dashboard",
     "minimize",
 ]

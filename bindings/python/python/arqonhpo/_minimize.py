@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ._dashboard import Dashboard, dashboard
 from ._solver import ArqonSolver, Classification, ParamValue, SpaceSpec, TrialResult
 
 __all__ = ["MinimizeResult", "minimize"]
@@ -45,6 +46,10 @@ class MinimizeResult:
     def n_failed(self) -> int:
         """Number of trials recorded as failed."""
         return sum(1 for t in self.trials if t.status == "failed")
+
+    def dashboard(self, **options: Any) -> Dashboard:
+        """Opens the run in the CLI's dashboard (see :func:`arqonhpo.dashboard`)."""
+        return dashboard(self.artifact, **options)
 
 
 class _Progress(Protocol):

@@ -19,6 +19,9 @@ _arqonhpo__cli() {
             arqonhpo__cli,ask)
                 cmd="arqonhpo__cli__subcmd__ask"
                 ;;
+            arqonhpo__cli,dashboard)
+                cmd="arqonhpo__cli__subcmd__dashboard"
+                ;;
             arqonhpo__cli,help)
                 cmd="arqonhpo__cli__subcmd__help"
                 ;;
@@ -39,6 +42,9 @@ _arqonhpo__cli() {
                 ;;
             arqonhpo__cli__subcmd__help,ask)
                 cmd="arqonhpo__cli__subcmd__help__subcmd__ask"
+                ;;
+            arqonhpo__cli__subcmd__help,dashboard)
+                cmd="arqonhpo__cli__subcmd__help__subcmd__dashboard"
                 ;;
             arqonhpo__cli__subcmd__help,help)
                 cmd="arqonhpo__cli__subcmd__help__subcmd__help"
@@ -65,7 +71,7 @@ _arqonhpo__cli() {
 
     case "${cmd}" in
         arqonhpo__cli)
-            opts="-v -q -h -V --verbose --quiet --help --version run ask tell validate schema report help"
+            opts="-v -q -h -V --verbose --quiet --help --version run ask tell validate schema report dashboard help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -116,8 +122,34 @@ _arqonhpo__cli() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        arqonhpo__subcmd__cli__subcmd__dashboard)
+            opts="-v -q -h -V --port --host --poll-ms --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --poll-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         arqonhpo__subcmd__cli__subcmd__help)
-            opts="run ask tell validate schema report help"
+            opts="run ask tell validate schema report dashboard help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,6 +163,20 @@ _arqonhpo__cli() {
             return 0
             ;;
         arqonhpo__subcmd__cli__subcmd__help__subcmd__ask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        arqonhpo__subcmd__cli__subcmd__help__subcmd__dashboard)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

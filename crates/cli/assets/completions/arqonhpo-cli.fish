@@ -34,6 +34,7 @@ complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_needs_command" -f -a "tell" -d 
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_needs_command" -f -a "validate" -d 'Check a config file and explain every problem'
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_needs_command" -f -a "schema" -d 'Print the JSON Schema of the config or artifact format'
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_needs_command" -f -a "report" -d 'Summarize a run from its artifact, journal or state file'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_needs_command" -f -a "dashboard" -d 'Serve a live web page of one or more runs (artifacts, journals or state files)'
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -s c -l config -d 'The config file (JSON; see `arqonhpo-cli schema config`)' -r -F
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -s j -l jobs -d 'Trials evaluated at the same time' -r
@@ -75,10 +76,18 @@ complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand report" -s v -
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand report" -s q -l quiet -d 'Less log output (-q: warnings and errors only, -qq: errors only)'
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand report" -s h -l help -d 'Print help'
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand report" -s V -l version -d 'Print version'
-complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report help" -f -a "run" -d 'Run a program once per trial and tune its output'
-complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report help" -f -a "ask" -d 'Hand out the next trial(s) from a state file, as JSON lines on stdout'
-complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report help" -f -a "tell" -d 'Report a trial\'s result to a state file'
-complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report help" -f -a "validate" -d 'Check a config file and explain every problem'
-complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report help" -f -a "schema" -d 'Print the JSON Schema of the config or artifact format'
-complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report help" -f -a "report" -d 'Summarize a run from its artifact, journal or state file'
-complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand dashboard" -l port -d 'The port to listen on (0: any free port)' -r
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand dashboard" -l host -d 'The address to listen on. Without it the page is served on 127.0.0.1 only and requests addressed to other host names are refused; an address outside loopback (such as 0.0.0.0) lets anyone who can reach it read the runs' -r
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand dashboard" -l poll-ms -d 'How often the files are checked for new trials, in milliseconds' -r
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand dashboard" -s v -l verbose -d 'More log output (-v: debug, -vv: trace). `RUST_LOG` overrides both flags'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand dashboard" -s q -l quiet -d 'Less log output (-q: warnings and errors only, -qq: errors only)'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand dashboard" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand dashboard" -s V -l version -d 'Print version'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report dashboard help" -f -a "run" -d 'Run a program once per trial and tune its output'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report dashboard help" -f -a "ask" -d 'Hand out the next trial(s) from a state file, as JSON lines on stdout'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report dashboard help" -f -a "tell" -d 'Report a trial\'s result to a state file'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report dashboard help" -f -a "validate" -d 'Check a config file and explain every problem'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report dashboard help" -f -a "schema" -d 'Print the JSON Schema of the config or artifact format'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report dashboard help" -f -a "report" -d 'Summarize a run from its artifact, journal or state file'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report dashboard help" -f -a "dashboard" -d 'Serve a live web page of one or more runs (artifacts, journals or state files)'
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand help; and not __fish_seen_subcommand_from run ask tell validate schema report dashboard help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

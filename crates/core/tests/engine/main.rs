@@ -5,5 +5,6 @@ mod common;
 mod config_errors;
 mod contracts;
 mod invariants;
+mod ordered;
 mod resume;
 mod use_cases;

@@ -11,7 +11,7 @@ CORE_FEATURES := --features arqonhpo-core/schema
 .PHONY: test demo test-rust nostd contracts bench-core fuzz
 
 ## Everything CI runs: Rust tests (core, CLI, C ABI), the no_std build, Python tests, drift checks.
-test: test-rust nostd test-python wheel-check bench-gate
+test: test-rust nostd test-python test-integrations wheel-check bench-gate
 
 # ---------------------------------------------------------------------------------------------
 # Rust (core engine)
@@ -80,6 +80,16 @@ $(VENV)/.python-dev-stamp: $(VENV)/.requirements-stamp $(PY_SOURCES)
 test-python: python-dev
 	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/python -m pytest
 	cd $(PY_DIR)/python && $(PY_ABS_VENV)/bin/python -m mypy.stubtest arqonhpo._core
+
+## The integrations against the real engines (Ray, Dask, scikit-learn, Optuna; a few minutes):
+## their requirements go into .venv from a separate file, so the core tests stay light.
+PY_INT_REQS := $(PY_DIR)/requirements-integrations.txt
+.PHONY: test-integrations
+test-integrations: python-dev $(VENV)/.integrations-stamp
+	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/python -m pytest tests/integrations
+$(VENV)/.integrations-stamp: $(PY_INT_REQS) $(VENV)/.requirements-stamp
+	$(VPY) -m pip install --quiet -r $(PY_INT_REQS)
+	touch $@
 
 ## Builds the abi3 release wheel and proves it installs and runs in a fresh venv.
 wheel-check: venv

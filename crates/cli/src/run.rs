@@ -50,7 +50,10 @@ struct Finished {
 
 /// Runs the whole loop. `signals` counts Ctrl-C / SIGTERM presses.
 pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(RunEnd, Solver)> {
-    let config = crate::diagnostics::load_config(&args.config)?;
+    let mut config = crate::diagnostics::load_config(&args.config)?;
+    if args.deterministic {
+        config.parallel = Some(arqonhpo_core::ParallelConfig { lag: u64::from(args.jobs) });
+    }
     let (mut solver, mut journal, mut queue) = open(args, config)?;
     let budget = solver.config().budget;
     tracing::info!(
@@ -137,10 +140,11 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
             Ok(v) => Outcome::Value(*v),
             Err(reason) => Outcome::Failed { reason: Some(reason.clone()) },
         };
+        let event = Event::told(finished.id, &outcome);
         solver.tell(finished.id, outcome).map_err(miette::Report::new)?;
         let record = &solver.trials()[finished.id as usize];
         if let Some(j) = journal.as_mut() {
-            j.append(&Event::tell(record))?;
+            j.append(&event)?;
         }
         progress.set_position(solver.told());
         update_message(&progress, &solver);

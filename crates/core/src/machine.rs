@@ -492,9 +492,10 @@ impl Solver {
         &self.state.trials
     }
 
-    /// Ids of trials handed out and not yet told, in increasing order.
+    /// Ids of trials handed out and not yet told, in increasing order (a tell held by the
+    /// deterministic parallel mode counts as told).
     pub fn pending(&self) -> impl Iterator<Item = u64> + '_ {
-        self.state.pending.iter().copied()
+        self.state.pending.iter().copied().filter(|&id| !self.state.held.contains(id))
     }
 
     /// Number of trials handed out.
@@ -502,7 +503,8 @@ impl Solver {
         self.state.trials.len() as u64
     }
 
-    /// Number of trials told.
+    /// Number of trials told and applied (in deterministic parallel mode a held tell is
+    /// applied when its turn comes).
     pub fn told(&self) -> u64 {
         self.state.told
     }

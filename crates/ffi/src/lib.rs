@@ -25,10 +25,10 @@ use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
-use arqonhpo_core::{Error, Param, Params, RunArtifact, Solver, Value};
+use arqonhpo_core::{Ask, Error, Param, Params, RunArtifact, Solver, Value};
 
 /// The result of every call. `ARQON_STATUS_OK` is 0; every other value but
-/// `ARQON_STATUS_DONE` and `ARQON_STATUS_NO_RESULT` is an error whose message
+/// `ARQON_STATUS_DONE`, `ARQON_STATUS_NO_RESULT` and `ARQON_STATUS_WAIT` is an error whose message
 /// `arqon_last_error()` returns.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +67,14 @@ pub enum ArqonStatus {
     Panic = 14,
     /// Another error reported by the engine; see the message.
     Error = 15,
+    /// `arqon_ask*` in deterministic parallel mode (`"parallel": {"lag": k}`): the next trial
+    /// needs an earlier one told first. Tell a running trial, then ask again. Not an error.
+    Wait = 16,
 }
 
 impl ArqonStatus {
     /// Every status, in numeric order (the index is the numeric value).
-    const ALL: [ArqonStatus; 16] = [
+    const ALL: [ArqonStatus; 17] = [
         ArqonStatus::Ok,
         ArqonStatus::Done,
         ArqonStatus::NoResult,
@@ -88,6 +91,7 @@ impl ArqonStatus {
         ArqonStatus::OutOfRange,
         ArqonStatus::Panic,
         ArqonStatus::Error,
+        ArqonStatus::Wait,
     ];
 
     fn name(self) -> &'static CStr {
@@ -108,6 +112,7 @@ impl ArqonStatus {
             ArqonStatus::OutOfRange => c"ARQON_STATUS_OUT_OF_RANGE",
             ArqonStatus::Panic => c"ARQON_STATUS_PANIC",
             ArqonStatus::Error => c"ARQON_STATUS_ERROR",
+            ArqonStatus::Wait => c"ARQON_STATUS_WAIT",
         }
     }
 }
@@ -513,7 +518,8 @@ pub unsafe extern "C" fn arqon_param_name(
 /// `{"lr":0.01,"depth":4,"kernel":"rbf"}`. Evaluate it, then report with `arqon_tell` or
 /// `arqon_tell_failed`.
 ///
-/// Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out.
+/// Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out, and
+/// `ARQON_STATUS_WAIT` (not an error) when deterministic parallel mode needs a tell first.
 ///
 /// # Safety
 /// Ownership: `solver` is borrowed. On `ARQON_STATUS_OK`, `*out_trial_id` is set and
@@ -533,8 +539,10 @@ pub unsafe extern "C" fn arqon_ask(
         // SAFETY: as above.
         let out_trial_id = unsafe { out(out_trial_id, "out_trial_id") }?;
         with_solver(solver, |s| {
-            let Some(trial) = s.ask() else {
-                return Ok(ArqonStatus::Done);
+            let trial = match s.ask_next() {
+                Ask::Trial(trial) => trial,
+                Ask::Wait => return Ok(ArqonStatus::Wait),
+                Ask::Exhausted => return Ok(ArqonStatus::Done),
             };
             let text = params_json(&trial.params)?;
             *out_trial_id = trial.id;
@@ -547,7 +555,8 @@ pub unsafe extern "C" fn arqon_ask(
 /// Asks for the next trial and writes its parameters into `values` as doubles, in space order
 /// (integer parameters as whole-number doubles). `len` must equal `arqon_param_count`.
 ///
-/// Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out.
+/// Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out, and
+/// `ARQON_STATUS_WAIT` (not an error) when deterministic parallel mode needs a tell first.
 /// Errors: `ARQON_STATUS_NOT_NUMERIC` when the space has a `choice` parameter (use
 /// `arqon_ask`), `ARQON_STATUS_BUFFER_SIZE` when `len` is wrong; no trial is handed out then.
 ///
@@ -568,8 +577,10 @@ pub unsafe extern "C" fn arqon_ask_array(
         let values = unsafe { array(values, len, "values") }?;
         with_solver(solver, |s| {
             check_numeric(s, len)?;
-            let Some(trial) = s.ask() else {
-                return Ok(ArqonStatus::Done);
+            let trial = match s.ask_next() {
+                Ask::Trial(trial) => trial,
+                Ask::Wait => return Ok(ArqonStatus::Wait),
+                Ask::Exhausted => return Ok(ArqonStatus::Done),
             };
             fill(&trial.params, values);
             *out_trial_id = trial.id;

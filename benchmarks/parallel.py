@@ -126,7 +126,11 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|",
     ]
     for problem in PROBLEMS:
-        row = [statistics.median(run(problem, s, args.budget, 1, None, "exponential(1)")[1] for s in seeds)]
+        row = [
+            statistics.median(
+                run(problem, s, args.budget, 1, None, "exponential(1)")[1] for s in seeds
+            )
+        ]
         for k in (2, 4, 8):
             for lag in (None, k):
                 row.append(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from ._solver import ArqonSolver
 from ._spaces import translate_space
@@ -49,7 +49,7 @@ class ArqonSearchCV(BaseSearchCV):  # type: ignore[misc]  # sklearn is untyped
     After ``fit``, ``solver_`` is the ``ArqonSolver`` (its artifact records the search).
     """
 
-    _parameter_constraints: dict[str, list[Any]] = {
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **BaseSearchCV._parameter_constraints,
         "param_distributions": [dict],
         "n_iter": [int],

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from conftest import REPO
 
 COOKBOOK = REPO / "docs" / "cookbook"
@@ -28,7 +27,6 @@ def run_page(name: str, tmp_path: Path) -> list[str]:
 
 
 def test_sklearn_recipe(tmp_path: Path) -> None:
-    pytest.importorskip("sklearn")
     lines = run_page("sklearn-search.md", tmp_path)
     arqon = float(lines[0].split()[1])
     rand = float(lines[1].split()[1])
@@ -37,20 +35,17 @@ def test_sklearn_recipe(tmp_path: Path) -> None:
 
 
 def test_dask_recipe(tmp_path: Path) -> None:
-    pytest.importorskip("distributed")
     lines = run_page("dask.md", tmp_path)
     assert lines[0].startswith("True "), lines
     assert lines[1] == "True", lines
 
 
 def test_optuna_recipe(tmp_path: Path) -> None:
-    pytest.importorskip("optuna")
     lines = run_page("optuna-sampler.md", tmp_path)
     assert float(lines[0].split()[0]) < 0.1, lines
 
 
 def test_ray_recipe(tmp_path: Path) -> None:
-    pytest.importorskip("ray")
     lines = run_page("ray-tune.md", tmp_path)
     ours = [line for line in lines if re.match(r"^\d+\.\d+ \{'lr'", line)]
     assert ours, lines[-20:]

@@ -3,10 +3,6 @@ pool like any other, and with the deterministic mode the trials are those of a t
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("distributed")
-
 from distributed import Client, LocalCluster
 
 import arqonhpo as aq

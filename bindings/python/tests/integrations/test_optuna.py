@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import math
 
+import optuna
 import pytest
-
-optuna = pytest.importorskip("optuna")
 
 from arqonhpo.integrations.optuna import ArqonSampler
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
-def objective(trial: "optuna.Trial") -> float:
+def objective(trial: optuna.Trial) -> float:
     x = trial.suggest_float("x", -4.0, 4.0)
     lr = trial.suggest_float("lr", 1e-4, 1.0, log=True)
     depth = trial.suggest_int("depth", 1, 8)
@@ -23,7 +22,7 @@ def objective(trial: "optuna.Trial") -> float:
     return (x - 1.0) ** 2 + (math.log10(lr) + 2.0) ** 2 + 0.1 * (depth - 3) ** 2 + extra
 
 
-def run(seed: int, sampler_seed: int = 0) -> "optuna.Study":
+def run(seed: int, sampler_seed: int = 0) -> optuna.Study:
     study = optuna.create_study(sampler=ArqonSampler(seed=sampler_seed, budget=39))
     study.optimize(objective, n_trials=40)
     return study
@@ -44,7 +43,7 @@ def test_a_real_study_is_driven_by_the_solver_and_reproducible() -> None:
 
 
 def test_pruned_and_failed_trials_are_told_as_failed() -> None:
-    def flaky(trial: "optuna.Trial") -> float:
+    def flaky(trial: optuna.Trial) -> float:
         x = trial.suggest_float("x", 0.0, 1.0)
         if trial.number % 5 == 3:
             raise optuna.TrialPruned()

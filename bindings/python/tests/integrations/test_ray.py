@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-ray = pytest.importorskip("ray")
-
+import ray
 from ray import tune
 from ray.tune import TuneConfig, Tuner
 
@@ -40,7 +38,9 @@ def trainable(config: dict[str, Any]) -> dict[str, float]:
     if config["model"]["depth"] == 7:
         raise RuntimeError("this depth crashes")
     lr = config["model"]["lr"]
-    return {"loss": (math.log10(lr) + 2) ** 2 + (config["x"] - 1) ** 2 + config["model"]["depth"] * 0.01}
+    return {
+        "loss": (math.log10(lr) + 2) ** 2 + (config["x"] - 1) ** 2 + config["model"]["depth"] * 0.01
+    }
 
 
 PARAM_SPACE = {

@@ -24,7 +24,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from .._solver import ArqonSolver, Choice, Float, Int, Trial
+from .._core import Trial
+from .._solver import ArqonSolver, Choice, Float, Int
 
 try:
     import optuna
@@ -37,7 +38,9 @@ try:
     from optuna.samplers import BaseSampler, RandomSampler
     from optuna.trial import FrozenTrial, TrialState
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError("arqonhpo.integrations.optuna needs Optuna: pip install 'arqonhpo[optuna]'") from exc
+    raise ImportError(
+        "arqonhpo.integrations.optuna needs Optuna: pip install 'arqonhpo[optuna]'"
+    ) from exc
 
 __all__ = ["ArqonSampler"]
 
@@ -139,18 +142,22 @@ class ArqonSampler(BaseSampler):  # type: ignore[misc]  # optuna's base is typed
             if state == TrialState.COMPLETE and values:
                 self._solver.tell(solver_id, self._sign(study) * values[0])
             else:
-                self._solver.tell(solver_id, failed=True, reason=f"optuna trial {state.name.lower()}")
+                self._solver.tell(
+                    solver_id, failed=True, reason=f"optuna trial {state.name.lower()}"
+                )
 
     def _sign(self, study: optuna.Study) -> float:
         return -1.0 if study.direction == optuna.study.StudyDirection.MAXIMIZE else 1.0
 
-    def _new_solver(
-        self, study: optuna.Study, space: dict[str, BaseDistribution]
-    ) -> ArqonSolver:
+    def _new_solver(self, study: optuna.Study, space: dict[str, BaseDistribution]) -> ArqonSolver:
         params = {name: _param(dist) for name, dist in space.items()}
         warm = []
         for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
-            if not all(n in t.params for n in space) or t.value is None or not math.isfinite(t.value):
+            if (
+                not all(n in t.params for n in space)
+                or t.value is None
+                or not math.isfinite(t.value)
+            ):
                 continue
             point: dict[str, Any] = {}
             for name, dist in space.items():

@@ -14,7 +14,8 @@ import pickle
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._solver import ArqonSolver, Choice, Float, Int, Trial
+from .._core import Trial
+from .._solver import ArqonSolver, Float, Int
 from .._spaces import Translated, translate_space
 
 try:
@@ -25,7 +26,9 @@ try:
     from ray.tune.search.variant_generator import parse_spec_vars
     from ray.tune.utils.util import flatten_dict, unflatten_dict
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise ImportError("arqonhpo.integrations.ray needs Ray Tune: pip install 'arqonhpo[ray]'") from exc
+    raise ImportError(
+        "arqonhpo.integrations.ray needs Ray Tune: pip install 'arqonhpo[ray]'"
+    ) from exc
 
 __all__ = ["ArqonSearch", "convert_tune_space"]
 
@@ -92,7 +95,9 @@ class ArqonSearch(Searcher):  # type: ignore[misc]  # ray is untyped
     ) -> None:
         if mode not in (None, "min", "max"):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
-        if evaluated_rewards is not None and len(evaluated_rewards) != len(points_to_evaluate or ()):
+        if evaluated_rewards is not None and len(evaluated_rewards) != len(
+            points_to_evaluate or ()
+        ):
             raise ValueError("evaluated_rewards needs one value per point in points_to_evaluate")
         super().__init__(metric=metric, mode=mode)
         self._spec = dict(space) if space is not None else None
@@ -141,18 +146,21 @@ class ArqonSearch(Searcher):  # type: ignore[misc]  # ray is untyped
         if self._solver is None and self._rewards is None and self._warm_next < len(self._points):
             self._warm_live[trial_id] = self._warm_next
             self._warm_next += 1
-            return unflatten_dict(dict(self._points[self._warm_next - 1]))
+            point: dict[str, Any] = unflatten_dict(dict(self._points[self._warm_next - 1]))
+            return point
         if self._solver is None:
             if len(self._warm_results) < len(self._points) and self._rewards is None:
                 return None  # the warm start is still running
             self._solver = self._new_solver(translated)
         trial = self._solver.ask_next()
         if trial is None:
-            return Searcher.FINISHED
+            finished: str = Searcher.FINISHED
+            return finished
         if not isinstance(trial, Trial):
             return None  # deterministic mode: an earlier trial must finish first
         self._live[trial_id] = trial.id
-        return unflatten_dict(translated.decode(trial.params))
+        config: dict[str, Any] = unflatten_dict(translated.decode(trial.params))
+        return config
 
     def on_trial_complete(
         self, trial_id: str, result: Mapping[str, Any] | None = None, error: bool = False

@@ -68,7 +68,7 @@ def test_tune_spaces_convert() -> None:
     assert space["model/lr"] == aq.Float(1e-4, 1.0, log=True)
     assert space["model/depth"] == aq.Int(1, 8)  # Tune's upper bound is exclusive
     assert space["c"] == ["a", 3] and "tag" not in space
-    with pytest.raises(ValueError, match="quniform"):
+    with pytest.raises(ValueError, match="'q'.*Quantized"):
         convert_tune_space({"q": tune.quniform(0, 1, 0.1)})
 
 
@@ -111,11 +111,12 @@ INTERRUPTED = textwrap.dedent(
         from ray.train import RunConfig
     from arqonhpo.integrations.ray import ArqonSearch
 
+    MARKS = os.path.join(sys.argv[1], "marks")  # read here: workers have their own argv
+
     def objective(config):
-        marks = os.path.join(sys.argv[1], "marks")
-        os.makedirs(marks, exist_ok=True)
-        open(os.path.join(marks, str(time.monotonic_ns())), "w").close()
-        if len(os.listdir(marks)) > 4:
+        os.makedirs(MARKS, exist_ok=True)
+        open(os.path.join(MARKS, str(time.monotonic_ns())), "w").close()
+        if len(os.listdir(MARKS)) > 4:
             time.sleep(60)  # the experiment is stopped from outside meanwhile
         return {"loss": (config["x"] - 1) ** 2}
 

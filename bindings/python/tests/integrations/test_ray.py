@@ -68,7 +68,7 @@ def test_tune_spaces_convert() -> None:
     assert space["model/lr"] == aq.Float(1e-4, 1.0, log=True)
     assert space["model/depth"] == aq.Int(1, 8)  # Tune's upper bound is exclusive
     assert space["c"] == ["a", 3] and "tag" not in space
-    with pytest.raises(ValueError, match="'q'.*Quantized"):
+    with pytest.raises(ValueError, match=r"'q'.*Quantized"):
         convert_tune_space({"q": tune.quniform(0, 1, 0.1)})
 
 

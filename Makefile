@@ -86,7 +86,7 @@ test-python: python-dev
 PY_INT_REQS := $(PY_DIR)/requirements-integrations.txt
 .PHONY: test-integrations
 test-integrations: python-dev $(VENV)/.integrations-stamp
-	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/python -m pytest tests/integrations
+	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/python -m pytest -o 'norecursedirs=.* build dist' tests/integrations
 $(VENV)/.integrations-stamp: $(PY_INT_REQS) $(VENV)/.requirements-stamp
 	$(VPY) -m pip install --quiet -r $(PY_INT_REQS)
 	touch $@

@@ -12,7 +12,7 @@ CORE_FEATURES := --features arqonhpo-core/schema
 
 ## Everything CI runs: the lint, Rust tests (core, CLI, C ABI), the no_std build, Python tests,
 ## drift checks.
-test: lint test-rust nostd test-python test-dashboard wheel-check bench-gate
+test: lint test-rust nostd test-python test-integrations test-dashboard wheel-check bench-gate
 
 ## Formatting, clippy (also type-checks benches and examples), ruff, the MSRV audit, rustdoc.
 ## ruff comes from the venv's requirements, so every checkout lints with the same version.
@@ -93,6 +93,16 @@ test-python: python-dev
 	$(CARGO) build -q -p arqonhpo-cli
 	cd $(PY_DIR) && ARQONHPO_CLI=$(abspath target/debug/arqonhpo-cli) $(PY_ABS_VENV)/bin/python -m pytest
 	cd $(PY_DIR)/python && $(PY_ABS_VENV)/bin/python -m mypy.stubtest arqonhpo._core
+
+## The integrations against the real engines (Ray, Dask, scikit-learn, Optuna; a few minutes):
+## their requirements go into .venv from a separate file, so the core tests stay light.
+PY_INT_REQS := $(PY_DIR)/requirements-integrations.txt
+.PHONY: test-integrations
+test-integrations: python-dev $(VENV)/.integrations-stamp
+	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/python -m pytest -o 'norecursedirs=.* build dist' tests/integrations
+$(VENV)/.integrations-stamp: $(PY_INT_REQS) $(VENV)/.requirements-stamp
+	$(VPY) -m pip install --quiet -r $(PY_INT_REQS)
+	touch $@
 
 ## Builds the abi3 release wheel and proves it installs and runs in a fresh venv.
 wheel-check: venv

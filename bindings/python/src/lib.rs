@@ -442,6 +442,16 @@ impl Solver {
         }
     }
 
+    /// The next trial, the string "wait" when deterministic parallel mode needs an earlier
+    /// trial told first, or None once the budget is handed out.
+    fn ask_next<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.with(py, |s| s.ask_next())? {
+            engine::Ask::Trial(t) => Ok(Some(Bound::new(py, self.trial_to_py(py, t)?)?.into_any())),
+            engine::Ask::Wait => Ok(Some(PyString::new(py, "wait").into_any())),
+            engine::Ask::Exhausted => Ok(None),
+        }
+    }
+
     /// Up to `n` trials at once (fewer when the budget runs out).
     fn ask_batch(&self, py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<Vec<Trial>> {
         if n.is_instance_of::<PyBool>() || !n.hasattr("__index__")? {

@@ -81,6 +81,11 @@ pub struct RunArgs {
     /// Trials evaluated at the same time.
     #[arg(short, long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub jobs: u32,
+    /// Reproducible parallel run: the trials depend only on the config, the seed and the
+    /// values, not on which job finishes first (sets the config's `parallel.lag` to --jobs;
+    /// a job may wait for a slower one).
+    #[arg(long)]
+    pub deterministic: bool,
     /// Append every event to this JSON-lines journal as it happens.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,

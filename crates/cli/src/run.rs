@@ -89,7 +89,10 @@ struct Scheduler<'a> {
 
 impl<'a> Scheduler<'a> {
     fn new(args: &'a RunArgs, show_progress: bool) -> Result<Self> {
-        let config = crate::diagnostics::load_config(&args.config)?;
+        let mut config = crate::diagnostics::load_config(&args.config)?;
+        if args.deterministic {
+            config.parallel = Some(arqonhpo_core::ParallelConfig { lag: u64::from(args.jobs) });
+        }
         crate::diagnostics::check_interface(
             &args.config.display().to_string(),
             &config,
@@ -196,10 +199,13 @@ impl<'a> Scheduler<'a> {
             Ok(v) => Outcome::Value(v),
             Err(reason) => Outcome::Failed { reason: Some(reason) },
         };
+        // The event is built from the outcome: in deterministic mode the tell may be held
+        // until earlier trials are told, so the record need not be told yet.
+        let event = Event::told(finished.id, &outcome);
         self.solver.tell(finished.id, outcome).map_err(miette::Report::new)?;
         let record = &self.solver.trials()[finished.id as usize];
         if let Some(j) = self.journal.as_mut() {
-            j.append(&Event::tell(record))?;
+            j.append(&event)?;
         }
         self.progress.set_position(self.solver.told());
         update_message(&self.progress, &self.solver);

@@ -45,6 +45,11 @@ pub struct SolverConfig {
     /// Prior observations that count towards the probe and the model, without using budget.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warm_start: Vec<Observation>,
+    /// Deterministic parallel mode (`{"lag": workers}`): tells apply in trial-id order and
+    /// trial `i` waits for trials `0 ..= i − lag`, so parallel runs reproduce exactly. Absent:
+    /// free mode, where tells apply as they arrive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel: Option<crate::ordered::ParallelConfig>,
 }
 
 /// How the refinement strategy is chosen.
@@ -371,6 +376,7 @@ impl SolverConfig {
             probe: ProbeConfig::default(),
             classifier: ClassifierConfig::default(),
             warm_start: Vec::new(),
+            parallel: None,
         }
     }
 
@@ -457,6 +463,10 @@ impl SolverConfig {
         let t = self.classifier.threshold;
         if !(t.is_finite() && (0.0..=1.0).contains(&t)) {
             add("classifier.threshold".into(), format!("must be in [0, 1], got {t}"));
+        }
+
+        if self.parallel.as_ref().is_some_and(|p| p.lag == 0) {
+            add("parallel.lag".into(), "must be at least 1 (the number of workers), got 0".into());
         }
 
         for (i, obs) in self.warm_start.iter().enumerate() {

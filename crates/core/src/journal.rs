@@ -90,6 +90,19 @@ impl Event {
         Event::Tell { id: record.id, value, reason: record.reason.clone() }
     }
 
+    /// The event recording the tell of `outcome` for trial `id`, as the solver records it (a
+    /// non-finite value is a failure). Unlike [`Event::tell`] it does not need the trial's
+    /// record, which in deterministic parallel mode stays pending while the tell is held.
+    pub fn told(id: u64, outcome: &Outcome) -> Self {
+        match outcome {
+            Outcome::Value(v) if v.is_finite() => Event::Tell { id, value: Some(*v), reason: None },
+            Outcome::Value(v) => {
+                Event::Tell { id, value: None, reason: Some(format!("objective returned {v}")) }
+            }
+            Outcome::Failed { reason } => Event::Tell { id, value: None, reason: reason.clone() },
+        }
+    }
+
     /// The event as one journal line, newline included.
     pub fn to_line(&self) -> String {
         // Plain data with string keys; finite floats only (a failed value is null).

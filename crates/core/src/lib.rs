@@ -51,6 +51,7 @@ pub mod error;
 pub mod journal;
 mod legacy;
 mod machine;
+pub mod ordered;
 pub mod probe;
 mod rng;
 mod strategies;
@@ -64,6 +65,7 @@ pub use config::{
 pub use error::{ConfigIssue, Error};
 pub use journal::{Event as JournalEvent, Replay};
 pub use machine::{Method, Outcome, Phase, Solver, Stage, Trial, STATE_VERSION};
+pub use ordered::{Ask, ParallelConfig};
 
 /// Version of this engine.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -22,6 +22,7 @@ use crate::classify::{self, Classification};
 use crate::config::{Params, SolverConfig, StrategyChoice};
 use crate::encoding::{self, Encoding, Seen};
 use crate::error::Error;
+use crate::ordered::{self, Ask, Hold};
 use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::strategies::{
@@ -129,6 +130,9 @@ struct State {
     best: Option<u64>,
     classification: Option<Classification>,
     strategy: Option<Strategy>,
+    /// Deterministic parallel mode: tells received but not yet applied (see `ordered`).
+    #[serde(default, skip_serializing_if = "Hold::is_empty")]
+    held: Hold,
 }
 
 /// The index of configurations handed out, from a state: the warm start, every trial's point,
@@ -192,6 +196,7 @@ impl Solver {
                 best: None,
                 classification: None,
                 strategy: None,
+                held: Hold::default(),
             },
             encoding,
             seen: None,
@@ -208,14 +213,39 @@ impl Solver {
         Self::new(SolverConfig::from_json(text)?)
     }
 
-    /// The next trial to evaluate, or `None` once the whole budget has been handed out.
-    #[cfg_attr(feature = "tracing", tracing::instrument(level = "debug", skip(self), fields(id = self.state.trials.len())))]
+    /// The next trial to evaluate, or `None` once the whole budget has been handed out (or,
+    /// in deterministic parallel mode, while the next trial must wait: see [`Solver::ask_next`]).
     pub fn ask(&mut self) -> Option<Trial> {
-        let s = &mut self.state;
-        let id = s.trials.len() as u64;
-        if id >= s.config.budget {
-            return None;
+        match self.ask_next() {
+            Ask::Trial(t) => Some(t),
+            Ask::Wait | Ask::Exhausted => None,
         }
+    }
+
+    /// The next trial to evaluate, [`Ask::Wait`] when deterministic parallel mode needs an
+    /// earlier trial told first, or [`Ask::Exhausted`] once the whole budget is handed out.
+    #[cfg_attr(feature = "tracing", tracing::instrument(level = "debug", skip(self), fields(id = self.state.trials.len())))]
+    pub fn ask_next(&mut self) -> Ask {
+        let id = self.state.trials.len() as u64;
+        if id >= self.state.config.budget || self.state.phase == Phase::Done {
+            return Ask::Exhausted;
+        }
+        if let Some(p) = &self.state.config.parallel {
+            if ordered::must_wait(p.lag, id, self.state.told) {
+                return Ask::Wait;
+            }
+        }
+        match self.propose(id) {
+            Some(t) => {
+                self.apply_held();
+                Ask::Trial(t)
+            }
+            None => Ask::Exhausted,
+        }
+    }
+
+    fn propose(&mut self, id: u64) -> Option<Trial> {
+        let s = &mut self.state;
         let (u, stage, method) = match s.phase {
             Phase::Probe => {
                 let layout =
@@ -266,15 +296,44 @@ impl Solver {
     }
 
     /// Reports the result of trial `id`. Unknown or already-told ids are an error and leave
-    /// the solver unchanged.
+    /// the solver unchanged. In deterministic parallel mode the result is held and applied
+    /// in trial-id order (see the `ordered` module).
     #[cfg_attr(feature = "tracing", tracing::instrument(level = "debug", skip(self)))]
     pub fn tell(&mut self, id: u64, outcome: Outcome) -> Result<(), Error> {
         let s = &mut self.state;
-        let record = match s.trials.get(id as usize) {
+        match s.trials.get(id as usize) {
             None => return Err(Error::UnknownTrial { id, issued: s.trials.len() as u64 }),
-            Some(r) if r.status != TrialStatus::Pending => return Err(Error::AlreadyTold { id }),
-            Some(_) => &mut s.trials[id as usize],
-        };
+            Some(r) if r.status != TrialStatus::Pending || s.held.contains(id) => {
+                return Err(Error::AlreadyTold { id })
+            }
+            Some(_) => {}
+        }
+        if s.config.parallel.is_some() {
+            s.held.insert(id, outcome);
+            self.apply_held();
+        } else {
+            self.apply(id, outcome);
+        }
+        Ok(())
+    }
+
+    /// Applies the held tells whose turn has come (deterministic parallel mode).
+    fn apply_held(&mut self) {
+        let Some(lag) = self.state.config.parallel.as_ref().map(|p| p.lag) else { return };
+        loop {
+            let s = &mut self.state;
+            let issued = s.trials.len() as u64;
+            match s.held.take_ready(lag, issued, s.told, s.config.budget) {
+                Some((id, outcome)) => self.apply(id, outcome),
+                None => return,
+            }
+        }
+    }
+
+    /// Records the result of pending trial `id` and moves the machine.
+    fn apply(&mut self, id: u64, outcome: Outcome) {
+        let s = &mut self.state;
+        let record = &mut s.trials[id as usize];
         let score = match outcome {
             Outcome::Value(v) if v.is_finite() => {
                 record.status = TrialStatus::Completed;
@@ -317,7 +376,6 @@ impl Solver {
             }
         }
         self.finish_if_done();
-        Ok(())
     }
 
     /// Shorthand for `tell(id, Outcome::Value(value))`.
@@ -434,9 +492,10 @@ impl Solver {
         &self.state.trials
     }
 
-    /// Ids of trials handed out and not yet told, in increasing order.
+    /// Ids of trials handed out and not yet told, in increasing order (a tell held by the
+    /// deterministic parallel mode counts as told).
     pub fn pending(&self) -> impl Iterator<Item = u64> + '_ {
-        self.state.pending.iter().copied()
+        self.state.pending.iter().copied().filter(|&id| !self.state.held.contains(id))
     }
 
     /// Number of trials handed out.
@@ -444,7 +503,8 @@ impl Solver {
         self.state.trials.len() as u64
     }
 
-    /// Number of trials told.
+    /// Number of trials told and applied (in deterministic parallel mode a held tell is
+    /// applied when its turn comes).
     pub fn told(&self) -> u64 {
         self.state.told
     }
@@ -513,6 +573,9 @@ impl Solver {
         let pending = s.trials.iter().filter(|t| t.status == TrialStatus::Pending).count();
         if pending != s.pending.len() || s.pending.iter().any(|&p| p as usize >= n) {
             return bad("pending trials do not match the trial list");
+        }
+        if s.held.ids().any(|h| !s.pending.contains(&h)) {
+            return bad("a held tell is not a pending trial");
         }
         if s.best.is_some_and(|b| b as usize >= n)
             || s.strategy.as_ref().is_some_and(|st| !st.is_consistent(d))

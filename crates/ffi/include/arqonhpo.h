@@ -32,7 +32,7 @@
 
 /**
  * The result of every call. `ARQON_STATUS_OK` is 0; every other value but
- * `ARQON_STATUS_DONE` and `ARQON_STATUS_NO_RESULT` is an error whose message
+ * `ARQON_STATUS_DONE`, `ARQON_STATUS_NO_RESULT` and `ARQON_STATUS_WAIT` is an error whose message
  * `arqon_last_error()` returns.
  */
 typedef enum ArqonStatus {
@@ -102,6 +102,11 @@ typedef enum ArqonStatus {
    * Another error reported by the engine; see the message.
    */
   ARQON_STATUS_ERROR = 15,
+  /**
+   * `arqon_ask*` in deterministic parallel mode (`"parallel": {"lag": k}`): the next trial
+   * needs an earlier one told first. Tell a running trial, then ask again. Not an error.
+   */
+  ARQON_STATUS_WAIT = 16,
 } ArqonStatus;
 
 /**
@@ -198,7 +203,8 @@ enum ArqonStatus arqon_param_name(const struct ArqonSolver *solver, size_t index
  * `{"lr":0.01,"depth":4,"kernel":"rbf"}`. Evaluate it, then report with `arqon_tell` or
  * `arqon_tell_failed`.
  *
- * Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out.
+ * Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out, and
+ * `ARQON_STATUS_WAIT` (not an error) when deterministic parallel mode needs a tell first.
  *
  * # Safety
  * Ownership: `solver` is borrowed. On `ARQON_STATUS_OK`, `*out_trial_id` is set and
@@ -214,7 +220,8 @@ enum ArqonStatus arqon_ask(struct ArqonSolver *solver,
  * Asks for the next trial and writes its parameters into `values` as doubles, in space order
  * (integer parameters as whole-number doubles). `len` must equal `arqon_param_count`.
  *
- * Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out.
+ * Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out, and
+ * `ARQON_STATUS_WAIT` (not an error) when deterministic parallel mode needs a tell first.
  * Errors: `ARQON_STATUS_NOT_NUMERIC` when the space has a `choice` parameter (use
  * `arqon_ask`), `ARQON_STATUS_BUFFER_SIZE` when `len` is wrong; no trial is handed out then.
  *

@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_int, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 
-use arqonhpo_core::{Error, RunArtifact, Solver};
+use arqonhpo_core::{Ask, Error, RunArtifact, Solver};
 
 use crate::args::{array, check_numeric, cleared, fill, input, out, owned_string, params_json};
 use crate::error::{guard, report_error, static_string, ArqonStatus, Failure, Outcome, LAST_ERROR};
@@ -164,7 +164,8 @@ pub unsafe extern "C" fn arqon_param_name(
 /// `{"lr":0.01,"depth":4,"kernel":"rbf"}`. Evaluate it, then report with `arqon_tell` or
 /// `arqon_tell_failed`.
 ///
-/// Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out.
+/// Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out, and
+/// `ARQON_STATUS_WAIT` (not an error) when deterministic parallel mode needs a tell first.
 ///
 /// # Safety
 /// Ownership: `solver` is borrowed. On `ARQON_STATUS_OK`, `*out_trial_id` is set and
@@ -183,8 +184,10 @@ pub unsafe extern "C" fn arqon_ask(
         // SAFETY: as above.
         let out_trial_id = unsafe { out(out_trial_id, "out_trial_id") }?;
         with_solver(solver, |s| {
-            let Some(trial) = s.ask() else {
-                return Ok(ArqonStatus::Done);
+            let trial = match s.ask_next() {
+                Ask::Trial(trial) => trial,
+                Ask::Wait => return Ok(ArqonStatus::Wait),
+                Ask::Exhausted => return Ok(ArqonStatus::Done),
             };
             let text = params_json(&trial.params)?;
             *out_trial_id = trial.id;
@@ -197,7 +200,8 @@ pub unsafe extern "C" fn arqon_ask(
 /// Asks for the next trial and writes its parameters into `values` as doubles, in space order
 /// (integer parameters as whole-number doubles). `len` must equal `arqon_param_count`.
 ///
-/// Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out.
+/// Returns `ARQON_STATUS_DONE` (not an error) once the whole budget has been handed out, and
+/// `ARQON_STATUS_WAIT` (not an error) when deterministic parallel mode needs a tell first.
 /// Errors: `ARQON_STATUS_NOT_NUMERIC` when the space has a `choice` parameter (use
 /// `arqon_ask`), `ARQON_STATUS_BUFFER_SIZE` when `len` is wrong; no trial is handed out then.
 ///
@@ -218,8 +222,10 @@ pub unsafe extern "C" fn arqon_ask_array(
         let values = unsafe { array(values, len, "values") }?;
         with_solver(solver, |s| {
             check_numeric(s, len)?;
-            let Some(trial) = s.ask() else {
-                return Ok(ArqonStatus::Done);
+            let trial = match s.ask_next() {
+                Ask::Trial(trial) => trial,
+                Ask::Wait => return Ok(ArqonStatus::Wait),
+                Ask::Exhausted => return Ok(ArqonStatus::Done),
             };
             fill(&trial.params, values);
             *out_trial_id = trial.id;

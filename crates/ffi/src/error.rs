@@ -9,7 +9,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use arqonhpo_core::Error;
 
 /// The result of every call. `ARQON_STATUS_OK` is 0; every other value but
-/// `ARQON_STATUS_DONE` and `ARQON_STATUS_NO_RESULT` is an error whose message
+/// `ARQON_STATUS_DONE`, `ARQON_STATUS_NO_RESULT` and `ARQON_STATUS_WAIT` is an error whose message
 /// `arqon_last_error()` returns.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,11 +48,14 @@ pub enum ArqonStatus {
     Panic = 14,
     /// Another error reported by the engine; see the message.
     Error = 15,
+    /// `arqon_ask*` in deterministic parallel mode (`"parallel": {"lag": k}`): the next trial
+    /// needs an earlier one told first. Tell a running trial, then ask again. Not an error.
+    Wait = 16,
 }
 
 impl ArqonStatus {
     /// Every status, in numeric order (the index is the numeric value).
-    pub(crate) const ALL: [ArqonStatus; 16] = [
+    pub(crate) const ALL: [ArqonStatus; 17] = [
         ArqonStatus::Ok,
         ArqonStatus::Done,
         ArqonStatus::NoResult,
@@ -69,6 +72,7 @@ impl ArqonStatus {
         ArqonStatus::OutOfRange,
         ArqonStatus::Panic,
         ArqonStatus::Error,
+        ArqonStatus::Wait,
     ];
 
     pub(crate) fn name(self) -> &'static CStr {
@@ -89,6 +93,7 @@ impl ArqonStatus {
             ArqonStatus::OutOfRange => c"ARQON_STATUS_OUT_OF_RANGE",
             ArqonStatus::Panic => c"ARQON_STATUS_PANIC",
             ArqonStatus::Error => c"ARQON_STATUS_ERROR",
+            ArqonStatus::Wait => c"ARQON_STATUS_WAIT",
         }
     }
 }

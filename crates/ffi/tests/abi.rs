@@ -264,3 +264,57 @@ fn legacy_configs_are_accepted() {
     // SAFETY: live handle, freed once.
     assert_eq!(unsafe { arqon_solver_free(solver) }, ArqonStatus::Ok);
 }
+
+/// Deterministic parallel mode through the C ABI: four threads on one handle, each sleeping
+/// a different, varying time per trial, get `ARQON_STATUS_WAIT` when they must and hand out
+/// the same trials as a run with other timings.
+#[test]
+fn deterministic_mode_gives_the_same_trials_whatever_the_thread_timing() {
+    let config = CONFIG.replacen("\"budget\": 40", "\"budget\": 30, \"parallel\": {\"lag\": 4}", 1);
+    let run = |salt: u64| {
+        let solver = new_solver(&config).unwrap_or_else(|e| panic!("{e:?}")) as usize;
+        let waits = std::sync::atomic::AtomicUsize::new(0);
+        let trials = std::sync::Mutex::new(std::collections::BTreeMap::new());
+        std::thread::scope(|scope| {
+            for worker in 0..4u64 {
+                let (waits, trials) = (&waits, &trials);
+                scope.spawn(move || {
+                    let handle = solver as *mut ArqonSolver;
+                    loop {
+                        let (mut id, mut params) = (0, ptr::null_mut());
+                        // SAFETY: live handle (freed after the scope), valid outs.
+                        match unsafe { arqon_ask(handle, &mut id, &mut params) } {
+                            ArqonStatus::Ok => {}
+                            ArqonStatus::Done => break,
+                            ArqonStatus::Wait => {
+                                waits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                std::thread::sleep(std::time::Duration::from_micros(200));
+                                continue;
+                            }
+                            other => panic!("ask: {other:?} {}", last_error()),
+                        }
+                        let text = take_string(params);
+                        let pause = (id * 7 + worker * 13 + salt) % 5;
+                        std::thread::sleep(std::time::Duration::from_millis(pause));
+                        let value = text.len() as f64 + (id % 3) as f64;
+                        trials.lock().unwrap_or_else(|e| e.into_inner()).insert(id, text);
+                        // SAFETY: live handle.
+                        assert_eq!(unsafe { arqon_tell(handle, id, value) }, ArqonStatus::Ok);
+                    }
+                });
+            }
+        });
+        // SAFETY: live handle, freed once.
+        assert_eq!(unsafe { arqon_solver_free(solver as *mut ArqonSolver) }, ArqonStatus::Ok);
+        (trials.into_inner().unwrap_or_default(), waits.into_inner())
+    };
+    let (first, waits) = run(0);
+    assert_eq!(first.len(), 30);
+    assert!(waits > 0, "four threads with uneven times must sometimes wait");
+    // SAFETY: a static string.
+    let name = unsafe { CStr::from_ptr(arqon_status_name(ArqonStatus::Wait as i32)) };
+    assert_eq!(name.to_str().ok(), Some("ARQON_STATUS_WAIT"));
+    for salt in [1, 3] {
+        assert_eq!(run(salt).0, first, "timing salt {salt}");
+    }
+}

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import (
     Any,
+    Literal,
     SupportsFloat,
     SupportsIndex,
     final,
@@ -64,6 +65,7 @@ class Solver:
     @staticmethod
     def from_artifact(artifact_json: str) -> Solver: ...
     def ask(self) -> Trial | None: ...
+    def ask_next(self) -> Trial | Literal["wait"] | None: ...
     def ask_batch(self, n: SupportsIndex) -> list[Trial]: ...
     def tell(
         self,

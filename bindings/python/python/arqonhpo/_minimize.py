@@ -125,7 +125,8 @@ def minimize(
     *,
     strategy: str = "auto",
     n_workers: int = 1,
-    executor: str | cf.Executor = "thread",
+    deterministic: bool = True,
+    executor: str | cf.Executor | Any = "thread",
     progress: bool | None = None,
     raise_on_error: bool = False,
     solver: ArqonSolver | None = None,
@@ -134,22 +135,34 @@ def minimize(
     """Minimizes ``objective(**params)`` over ``space`` in ``budget`` trials.
 
     - ``n_workers > 1`` evaluates trials in parallel: ``executor="thread"`` (default),
-      ``"process"`` (the objective must be picklable), or any ``concurrent.futures.Executor``.
-      With one worker the run is fully deterministic for a given seed.
+      ``"process"`` (the objective must be picklable), any ``concurrent.futures.Executor``, or
+      a Dask ``distributed.Client`` (its ``get_executor()`` is used).
+    - ``deterministic=True`` (default): the run is the same for a given seed whatever the
+      number of workers' timings. Results are applied in trial-id order and a worker may wait
+      for a slower one (``parallel_lag=n_workers``; see docs/parallel.md for what it costs).
+      ``deterministic=False`` applies results as they arrive: no waiting, but the trials
+      depend on timing. With one worker both modes are the same sequential run.
     - ``progress``: a progress bar (tqdm or rich when installed, else a plain line); on by
       default when stderr is a terminal.
     - An exception raised by the objective records the trial as failed (with the exception as
       the reason) and the run goes on; ``raise_on_error=True`` records it and re-raises.
     - KeyboardInterrupt stops the run cleanly: finished trials are told and kept, and the
       result has ``interrupted=True`` (unfinished trials stay pending in the artifact).
-    - ``solver`` continues an existing solver instead of creating one (``space``, ``budget``
-      and ``seed`` are then ignored); other keyword arguments go to ``ArqonSolver``.
+    - ``solver`` continues an existing solver instead of creating one (``space``, ``budget``,
+      ``seed`` and ``deterministic`` are then ignored: the solver's own ``parallel_lag``
+      decides); other keyword arguments go to ``ArqonSolver``.
     """
     if not callable(objective):
         raise TypeError(f"objective must be callable, got {type(objective).__name__}")
     if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
         raise ValueError(f"n_workers must be a positive integer, got {n_workers!r}")
+    if not isinstance(deterministic, bool):
+        raise TypeError(f"deterministic must be True or False, got {deterministic!r}")
+    if hasattr(executor, "get_executor") and not isinstance(executor, cf.Executor):
+        executor = executor.get_executor()  # a Dask client
     if solver is None:
+        if deterministic and n_workers > 1:
+            solver_options.setdefault("parallel_lag", n_workers)
         solver = ArqonSolver(space, budget, seed, strategy=strategy, **solver_options)
     if progress is None:
         progress = sys.stderr.isatty()

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from . import _core
 from ._core import ConfigError, Trial
@@ -264,6 +264,7 @@ class ArqonSolver:
         probe_min_points: int | None = None,
         threshold: float | None = None,
         warm_start: Sequence[Any] | None = None,
+        parallel_lag: int | None = None,
     ) -> None:
         config: dict[str, Any] = {
             "seed": _integer("seed", seed),
@@ -286,6 +287,8 @@ class ArqonSolver:
             config["classifier"] = {"threshold": _real("threshold", threshold)}
         if warm_start:
             config["warm_start"] = [_observation(i, o) for i, o in enumerate(warm_start)]
+        if parallel_lag is not None:
+            config["parallel"] = {"lag": _integer("parallel_lag", parallel_lag)}
         self._solver = _core.Solver(_config_text(config))
 
     @classmethod
@@ -318,6 +321,11 @@ class ArqonSolver:
     def ask(self) -> Trial | None:
         """The next trial to evaluate, or None once the whole budget has been handed out."""
         return self._solver.ask()
+
+    def ask_next(self) -> Trial | Literal["wait"] | None:
+        """The next trial; ``"wait"`` when ``parallel_lag`` needs an earlier trial told first
+        (tell one, then ask again); None once the whole budget has been handed out."""
+        return self._solver.ask_next()
 
     def ask_batch(self, n: int) -> list[Trial]:
         """Up to ``n`` trials at once, for parallel workers (fewer near the end of the budget)."""

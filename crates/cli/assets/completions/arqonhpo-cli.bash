@@ -297,7 +297,7 @@ _arqonhpo__cli() {
             return 0
             ;;
         arqonhpo__subcmd__cli__subcmd__run)
-            opts="-c -j -v -q -h -V --config --jobs --journal --resume --timeout --artifact --verbose --quiet --help --version"
+            opts="-c -j -v -q -h -V --config --jobs --deterministic --journal --resume --timeout --artifact --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

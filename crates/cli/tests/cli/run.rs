@@ -248,3 +248,48 @@ fn quiet_hides_trial_logs_and_rust_log_overrides_the_flags() {
         .success()
         .stderr(predicate::str::contains("DEBUG"));
 }
+
+#[test]
+fn deterministic_jobs_hand_out_the_same_trials_whatever_finishes_first() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "tune.json", &config(14, 4));
+    // Random durations (seeded from the OS), so the runs finish their trials in different
+    // orders.
+    let script = r#"
+import os, random, time
+random.seed(os.urandom(8))
+time.sleep(random.uniform(0.0, 0.15))
+print(float(os.environ["ARQON_X"]) ** 2)
+"#;
+    write(d, "slow.py", script);
+    let run = |jobs: &str, journal: &str| {
+        cli(d)
+            .args(["run", "--config", "tune.json", "--jobs", jobs, "--deterministic"])
+            .args(["--journal", journal, "--", "python3", "slow.py"])
+            .assert()
+            .success();
+        let asks: Vec<serde_json::Value> =
+            journal_events(&d.join(journal)).into_iter().filter(|e| e["event"] == "ask").collect();
+        assert_eq!(asks.len(), 14);
+        asks
+    };
+    let first = run("3", "a.jsonl");
+    assert_eq!(first, run("3", "b.jsonl"), "same trials on a second run");
+    // Fewer workers than the lag in the config is the same run, only slower.
+    // (Edited as text: a JSON value would reorder the space's keys, and so its trials.)
+    let lag3 = read(&d.join("tune.json")).replacen(
+        "\"budget\"",
+        "\"parallel\": {\"lag\": 3}, \"budget\"",
+        1,
+    );
+    write(d, "tune.json", &lag3);
+    cli(d)
+        .args(["run", "--config", "tune.json", "--jobs", "2", "--journal", "c.jsonl"])
+        .args(["--", "python3", "slow.py"])
+        .assert()
+        .success();
+    let asks: Vec<serde_json::Value> =
+        journal_events(&d.join("c.jsonl")).into_iter().filter(|e| e["event"] == "ask").collect();
+    assert_eq!(first, asks);
+}

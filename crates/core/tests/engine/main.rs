@@ -10,5 +10,6 @@ mod config_errors;
 mod contracts;
 mod hardening;
 mod invariants;
+mod ordered;
 mod resume;
 mod use_cases;

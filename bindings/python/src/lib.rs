@@ -14,7 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, MutexGuard};
 
 use arqonhpo_core as engine;
-use arqonhpo_core::{Error, Method, Outcome, Phase, Stage, Value};
+use arqonhpo_core::{Error, Method, Outcome, StrategyChoice, Value};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -287,21 +287,13 @@ impl Solver {
                 _ => params.set_item(name, value)?,
             }
         }
-        let phase = match trial.stage {
-            Stage::Probe => pyo3::intern!(py, "probe"),
-            Stage::Refine => pyo3::intern!(py, "refine"),
-        };
-        let strategy = match trial.method {
-            Method::Sobol => pyo3::intern!(py, "sobol"),
-            Method::NelderMead => pyo3::intern!(py, "nelder_mead"),
-            Method::Tpe => pyo3::intern!(py, "tpe"),
-            Method::Random => pyo3::intern!(py, "random"),
-        };
+        let phase = PyString::intern(py, trial.stage.as_str());
+        let strategy = PyString::intern(py, trial.method.as_str());
         Ok(Trial {
             id: trial.id,
             params: params.unbind(),
-            phase: phase.clone().unbind(),
-            strategy: strategy.clone().unbind(),
+            phase: phase.unbind(),
+            strategy: strategy.unbind(),
         })
     }
 
@@ -396,14 +388,6 @@ fn real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
         return value.extract::<f64>().map_err(|_| type_error(what, "a real number", value));
     }
     Err(type_error(what, "a real number", value))
-}
-
-fn phase_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Probe => "probe",
-        Phase::Refine { .. } => "refine",
-        Phase::Done => "done",
-    }
 }
 
 #[pymethods]
@@ -553,7 +537,7 @@ impl Solver {
     /// `"probe"`, `"refine"` or `"done"`.
     #[getter]
     fn phase(&self, py: Python<'_>) -> PyResult<&'static str> {
-        self.with(py, |s| phase_name(s.phase()))
+        self.with(py, |s| s.phase().as_str())
     }
 
     /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`), else None.
@@ -597,7 +581,13 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_VERSION", engine::VERSION)?;
     m.add(
         "STRATEGIES",
-        ["auto", Method::NelderMead.as_str(), Method::Tpe.as_str(), Method::Random.as_str()],
+        [
+            StrategyChoice::Auto,
+            StrategyChoice::NelderMead,
+            StrategyChoice::Tpe,
+            StrategyChoice::Random,
+        ]
+        .map(StrategyChoice::as_str),
     )?;
     Ok(())
 }

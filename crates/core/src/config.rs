@@ -64,6 +64,18 @@ pub enum StrategyChoice {
     Random,
 }
 
+impl StrategyChoice {
+    /// The name used in configs: `auto`, `nelder_mead`, `tpe` or `random`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StrategyChoice::Auto => "auto",
+            StrategyChoice::NelderMead => "nelder_mead",
+            StrategyChoice::Tpe => "tpe",
+            StrategyChoice::Random => "random",
+        }
+    }
+}
+
 /// Probe sizing: `max(ceil(fraction * budget), min_points)`, never more than the budget.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -563,6 +575,23 @@ pub(crate) fn check_value(param: &Param, v: &Value) -> Result<(), String> {
             } else {
                 Err(format!("must be one of the choices, got {v}"))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strategy_names_are_the_config_spellings() {
+        for s in [
+            StrategyChoice::Auto,
+            StrategyChoice::NelderMead,
+            StrategyChoice::Tpe,
+            StrategyChoice::Random,
+        ] {
+            assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::json!(s.as_str())));
         }
     }
 }

@@ -29,10 +29,11 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::artifact::{TrialRecord, TrialStatus};
+use crate::artifact::TrialRecord;
 use crate::config::{Params, SolverConfig};
 use crate::error::Error;
 use crate::machine::{Outcome, Solver, Trial};
+use crate::trial::TrialStatus;
 
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

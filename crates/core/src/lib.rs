@@ -54,8 +54,9 @@ pub mod probe;
 mod rng;
 mod space;
 mod strategies;
+mod trial;
 
-pub use artifact::{RunArtifact, TrialRecord, TrialStatus};
+pub use artifact::{RunArtifact, TrialRecord};
 pub use classify::{Classification, Features, Landscape};
 pub use config::{
     ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice,
@@ -63,7 +64,8 @@ pub use config::{
 };
 pub use error::{ConfigIssue, Error};
 pub use journal::{Event as JournalEvent, Replay};
-pub use machine::{Method, Outcome, Phase, Solver, Stage, Trial, STATE_VERSION};
+pub use machine::{Outcome, Solver, Trial, STATE_VERSION};
+pub use trial::{Method, Phase, Stage, TrialStatus};
 
 /// Version of this engine.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::artifact::{RunArtifact, TrialRecord, TrialStatus};
+use crate::artifact::{RunArtifact, TrialRecord};
 use crate::classify::{self, Classification};
 use crate::config::{Params, SolverConfig, StrategyChoice};
 use crate::error::Error;
@@ -27,63 +27,10 @@ use crate::space::{self, Encoding, Seen};
 use crate::strategies::{
     nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED,
 };
+use crate::trial::{Method, Phase, Stage, TrialStatus};
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
 pub const STATE_VERSION: u32 = 1;
-
-/// Where the run is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "phase", rename_all = "snake_case")]
-pub enum Phase {
-    /// Handing out the scrambled Sobol design.
-    Probe,
-    /// Classified; the chosen strategy refines.
-    Refine {
-        /// The refining strategy.
-        strategy: Method,
-    },
-    /// The whole budget is handed out and every trial is told.
-    Done,
-}
-
-/// Which component proposed a trial.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// The scrambled Sobol probe.
-    Sobol,
-    /// Bounded Nelder–Mead.
-    NelderMead,
-    /// Multivariate TPE.
-    Tpe,
-    /// Uniform random search.
-    Random,
-}
-
-impl Method {
-    /// The name used in configs and artifacts.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Sobol => "sobol",
-            Method::NelderMead => "nelder_mead",
-            Method::Tpe => "tpe",
-            Method::Random => "random",
-        }
-    }
-}
-
-/// The pipeline stage a trial belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// Part of the probe.
-    Probe,
-    /// Proposed by the refining strategy.
-    Refine,
-}
 
 /// A trial handed out by [`Solver::ask`]: evaluate `params`, then [`Solver::tell`] the `id`.
 #[derive(Debug, Clone, PartialEq)]

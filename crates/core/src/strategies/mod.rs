@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Space;
 use crate::space::DimKind;
+use crate::trial::Method;
 
 pub(crate) mod nelder_mead;
 pub(crate) mod random;
@@ -53,8 +54,7 @@ pub(crate) enum Strategy {
 
 impl Strategy {
     /// The method this strategy is, as recorded in trials and phases.
-    pub(crate) fn method(&self) -> crate::machine::Method {
-        use crate::machine::Method;
+    pub(crate) fn method(&self) -> Method {
         match self {
             Strategy::NelderMead(_) => Method::NelderMead,
             Strategy::Tpe(_) => Method::Tpe,

@@ -65,9 +65,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::space::{Piecewise, COARSE_LATTICE_LEVELS};
 
-/// Default smoothness threshold.
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
-
 /// Largest dimension for which the quadratic fit is computed (its cost grows as D³).
 const MAX_QUAD_DIM: usize = 32;
 
@@ -484,6 +481,7 @@ fn cholesky_solve(l: &[f64], p: usize, b: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::DEFAULT_THRESHOLD;
     use crate::probe;
 
     /// Rastrigin on [−5.12, 5.12]ᴰ mapped to the unit cube, its minimum at `centre` in each

@@ -15,6 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{ConfigIssue, Error};
 
+mod legacy;
+
 /// Largest magnitude accepted for an integer bound: every integer up to it is exact in `f64`.
 pub const MAX_INT_BOUND: f64 = 9_007_199_254_740_992.0; // 2^53
 
@@ -108,13 +110,16 @@ impl Default for ProbeConfig {
 #[serde(deny_unknown_fields)]
 pub struct ClassifierConfig {
     /// Smoothness score at or above which the landscape is called smooth (0..1).
-    /// Default [`crate::classify::DEFAULT_THRESHOLD`].
+    /// Default 0.5.
     #[serde(default = "default_threshold")]
     pub threshold: f64,
 }
 
+/// Default smoothness threshold of the classifier.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
 fn default_threshold() -> f64 {
-    crate::classify::DEFAULT_THRESHOLD
+    DEFAULT_THRESHOLD
 }
 
 impl Default for ClassifierConfig {
@@ -393,8 +398,8 @@ impl SolverConfig {
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| Error::from_json(e, text))?;
-        if crate::legacy::is_legacy(&value) {
-            return crate::legacy::convert(text);
+        if legacy::is_legacy(&value) {
+            return legacy::convert(text);
         }
         // Parsed again from the text (not the value) so that errors carry line and column,
         // and (with std) the path of the field, e.g. `space.lr: unknown variant `flot``.

@@ -48,7 +48,6 @@ pub mod config;
 pub mod contracts;
 pub mod error;
 pub mod journal;
-mod legacy;
 mod machine;
 pub mod probe;
 mod rng;

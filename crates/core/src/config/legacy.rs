@@ -11,7 +11,7 @@ use alloc::string::String;
 
 use serde::Deserialize;
 
-use crate::config::{Named, Param, ProbeConfig, SolverConfig, Space};
+use super::{Named, Param, ProbeConfig, SolverConfig, Space};
 use crate::error::{ConfigIssue, Error};
 
 /// The 0.3 layout, field for field.

@@ -106,9 +106,7 @@ fn map_error(py: Python<'_>, error: Error) -> PyErr {
         }
         // Config text (either layout) is the user's input; state and artifact text is saved
         // state, whose damage is a resume problem.
-        Error::Json { what, message: detail, line, column, .. }
-            if what.starts_with("configuration") =>
-        {
+        Error::Json { what, message: detail, line, column, .. } if what.is_config() => {
             let issue =
                 vec![("json".to_string(), format!("line {line}, column {column}: {detail}"))];
             let attrs = match issue.into_pyobject(py) {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::Classification;
 use crate::config::{Params, SolverConfig};
-use crate::error::Error;
+use crate::error::{Error, JsonSource};
 use crate::trial::{Method, Phase, Stage, TrialStatus};
 
 /// Version of the artifact layout.
@@ -76,7 +76,7 @@ impl RunArtifact {
     /// Parses artifact JSON text.
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let artifact: Self =
-            serde_json::from_str(text).map_err(|e| Error::json("run artifact", e, text))?;
+            serde_json::from_str(text).map_err(|e| Error::json(JsonSource::Artifact, e, text))?;
         if artifact.schema_version != SCHEMA_VERSION {
             return Err(Error::Resume {
                 reason: alloc::format!(

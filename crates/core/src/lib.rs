@@ -61,7 +61,7 @@ pub use config::{
     ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice,
     Value,
 };
-pub use error::{ConfigIssue, Error};
+pub use error::{ConfigIssue, Error, JsonSource};
 pub use journal::{Event as JournalEvent, Replay};
 pub use machine::{Outcome, Solver, Trial, STATE_VERSION};
 pub use trial::{Method, Phase, Stage, TrialStatus};

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::{RunArtifact, TrialRecord};
 use crate::classify::{self, Classification};
 use crate::config::{Params, SolverConfig, StrategyChoice};
-use crate::error::Error;
+use crate::error::{Error, JsonSource};
 use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::space::{self, Encoding, Seen};
@@ -424,7 +424,7 @@ impl Solver {
     /// Restores a solver from [`Solver::snapshot`] text.
     pub fn restore(text: &str) -> Result<Self, Error> {
         let state: State =
-            serde_json::from_str(text).map_err(|e| Error::json("solver state", e, text))?;
+            serde_json::from_str(text).map_err(|e| Error::json(JsonSource::State, e, text))?;
         if state.state_version != STATE_VERSION {
             return Err(Error::Resume {
                 reason: format!(

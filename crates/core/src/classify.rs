@@ -64,6 +64,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::space::{Piecewise, COARSE_LATTICE_LEVELS};
+use crate::trial::Score;
 
 /// Largest dimension for which the quadratic fit is computed (its cost grows as D³).
 const MAX_QUAD_DIM: usize = 32;
@@ -146,10 +147,10 @@ pub struct Classification {
     pub reason: String,
 }
 
-/// Classifies from unit points and values (`f64::MAX` marks a failed trial).
+/// Classifies from unit points and their scores.
 pub(crate) fn classify(
     points: &[Vec<f64>],
-    values: &[f64],
+    scores: &[Score],
     sites: &[[usize; 4]],
     piecewise: Option<Piecewise>,
     threshold: f64,
@@ -159,7 +160,8 @@ pub(crate) fn classify(
         _ => 0,
     };
     let n = points.len();
-    let ranks = ranks(values);
+    let values: Vec<f64> = scores.iter().map(|s| s.rank()).collect();
+    let ranks = ranks(&values);
     let best = (0..n).min_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b))).unwrap_or(0);
 
     let fdc = if n >= 3 {
@@ -179,7 +181,7 @@ pub(crate) fn classify(
         let sub_ranks: Vec<f64> = ranks.iter().step_by(stride).copied().collect();
         top_dispersion(&sub, &sub_ranks)
     };
-    let (roughness, noise) = match site_differences(values, sites) {
+    let (roughness, noise) = match site_differences(scores, sites) {
         Some((r, n)) => (Some(r), Some(n)),
         None => (None, None),
     };
@@ -333,10 +335,10 @@ fn is_noisy(roughness: f64, noise: f64) -> bool {
 /// median `|f(x + ε) − f(x)|`, each relative to the values' interquartile range. Roughness is
 /// about `h²·f'' / IQR` on a smooth landscape and much more on a rippled or noisy one; noise is
 /// about zero unless the objective is noisy.
-fn site_differences(values: &[f64], sites: &[[usize; 4]]) -> Option<(f64, f64)> {
-    use crate::strategies::FAILED;
+fn site_differences(scores: &[Score], sites: &[[usize; 4]]) -> Option<(f64, f64)> {
+    let values: Vec<f64> = scores.iter().map(|s| s.rank()).collect();
     let complete: Vec<&[usize; 4]> =
-        sites.iter().filter(|site| site.iter().all(|&i| values[i] != FAILED)).collect();
+        sites.iter().filter(|site| site.iter().all(|&i| scores[i] != Score::Failed)).collect();
     if complete.is_empty() {
         return None;
     }
@@ -346,7 +348,7 @@ fn site_differences(values: &[f64], sites: &[[usize; 4]]) -> Option<(f64, f64)> 
         .collect();
     let mut repeat: Vec<f64> =
         complete.iter().map(|&&[x, _, _, r]| libm::fabs(values[r] - values[x])).collect();
-    let mut finite: Vec<f64> = values.iter().copied().filter(|&v| v != FAILED).collect();
+    let mut finite: Vec<f64> = scores.iter().filter_map(|s| s.value()).collect();
     finite.sort_by(f64::total_cmp);
     curvature.sort_by(f64::total_cmp);
     repeat.sort_by(f64::total_cmp);
@@ -495,9 +497,9 @@ mod tests {
             .sum()
     }
 
-    fn sample(f: impl Fn(&[f64]) -> f64, n: u64, d: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
+    fn sample(f: impl Fn(&[f64]) -> f64, n: u64, d: usize) -> (Vec<Vec<f64>>, Vec<Score>) {
         let pts: Vec<Vec<f64>> = (0..n).map(|i| probe::point(i, d, 99)).collect();
-        let vals = pts.iter().map(|p| f(p)).collect();
+        let vals = pts.iter().map(|p| Score::Value(f(p))).collect();
         (pts, vals)
     }
 
@@ -519,7 +521,7 @@ mod tests {
         let continuous = vec![false; d];
         let layout = probe::Layout::new(40, false);
         let pts: Vec<Vec<f64>> = (0..40).map(|i| layout.point(i, &continuous, 99)).collect();
-        let vals: Vec<f64> = pts.iter().zip(0..).map(|(p, i)| f(p, i)).collect();
+        let vals: Vec<Score> = pts.iter().zip(0..).map(|(p, i)| Score::Value(f(p, i))).collect();
         let sites: Vec<[usize; 4]> = layout.sites().map(|s| s.map(|i| i as usize)).collect();
         classify(&pts, &vals, &sites, None, DEFAULT_THRESHOLD)
     }

@@ -24,10 +24,8 @@ use crate::error::{Error, JsonSource};
 use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::space::{self, Encoding, Seen};
-use crate::strategies::{
-    nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED,
-};
-use crate::trial::{Method, Phase, Stage, TrialStatus};
+use crate::strategies::{nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe};
+use crate::trial::{Method, Phase, Score, Stage, TrialStatus};
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
 pub const STATE_VERSION: u32 = 1;
@@ -85,7 +83,7 @@ fn seen_index(s: &State, encoding: &Encoding) -> Option<Seen> {
     let space = &s.config.space;
     let mut seen = Seen::for_kinds(encoding.kinds())?;
     for o in &s.config.warm_start {
-        seen.record(space, &space::encode(space, &o.params), o.value);
+        seen.record(space, &space::encode(space, &o.params), Score::Value(o.value));
     }
     for u in &s.units {
         seen.insert(space, u);
@@ -98,12 +96,11 @@ fn seen_index(s: &State, encoding: &Encoding) -> Option<Seen> {
     Some(seen)
 }
 
-/// What a strategy sees of a told trial: its value, or [`FAILED`].
-fn score_of(r: &TrialRecord) -> f64 {
-    if r.status == TrialStatus::Completed {
-        r.value.unwrap_or(FAILED)
-    } else {
-        FAILED
+/// What the classifier and the strategies see of a told trial.
+fn score_of(r: &TrialRecord) -> Score {
+    match (r.status, r.value) {
+        (TrialStatus::Completed, Some(v)) => Score::Value(v),
+        _ => Score::Failed,
     }
 }
 
@@ -226,17 +223,17 @@ impl Solver {
             Outcome::Value(v) if v.is_finite() => {
                 record.status = TrialStatus::Completed;
                 record.value = Some(v);
-                v
+                Score::Value(v)
             }
             Outcome::Value(v) => {
                 record.status = TrialStatus::Failed;
                 record.reason = Some(format!("objective returned {v}"));
-                FAILED
+                Score::Failed
             }
             Outcome::Failed { reason } => {
                 record.status = TrialStatus::Failed;
                 record.reason = reason;
-                FAILED
+                Score::Failed
             }
         };
         record.told_index = Some(s.told);
@@ -246,9 +243,9 @@ impl Solver {
         }
         s.told += 1;
         s.pending.remove(&id);
-        if score != FAILED
-            && s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| score < bv))
-        {
+        if score.value().is_some_and(|v| {
+            s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| v < bv))
+        }) {
             s.best = Some(id);
         }
         if stage == Stage::Probe && id < s.probe_planned {
@@ -280,23 +277,21 @@ impl Solver {
     /// Probe complete: classify, select the strategy, and hand it everything seen so far.
     fn enter_refine(&mut self) {
         let s = &mut self.state;
-        let warm: Vec<Point> = s
+        let warm: Vec<(Vec<f64>, Score)> = s
             .config
             .warm_start
             .iter()
-            .map(|o| Point { u: space::encode(&s.config.space, &o.params), f: o.value })
+            .map(|o| (space::encode(&s.config.space, &o.params), Score::Value(o.value)))
             .collect();
-        let probe_points: Vec<Point> = warm
+        let (pts, scores): (Vec<Vec<f64>>, Vec<Score>) = warm
             .iter()
             .cloned()
             .chain(
                 s.trials[..s.probe_planned as usize]
                     .iter()
-                    .map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }),
+                    .map(|r| (s.units[r.id as usize].clone(), score_of(r))),
             )
-            .collect();
-        let (pts, vals): (Vec<Vec<f64>>, Vec<f64>) =
-            probe_points.into_iter().map(|p| (p.u, p.f)).unzip();
+            .unzip();
         let offset = warm.len();
         let sites: Vec<[usize; 4]> =
             probe::Layout::new(s.probe_planned, self.encoding.piecewise().is_some())
@@ -305,40 +300,37 @@ impl Solver {
                 .collect();
         let classification = classify::classify(
             &pts,
-            &vals,
+            &scores,
             &sites,
             self.encoding.piecewise(),
             s.config.classifier.threshold,
         );
-        let method = match s.config.strategy {
-            StrategyChoice::Auto if classification.label.suits_nelder_mead() => Method::NelderMead,
-            StrategyChoice::Auto => Method::Tpe,
-            StrategyChoice::NelderMead => Method::NelderMead,
-            StrategyChoice::Tpe => Method::Tpe,
-            StrategyChoice::Random => Method::Random,
-        };
         // Everything told so far, in trial order (a deterministic order whatever the tells).
         let history: Vec<Point> = warm
             .into_iter()
+            .map(|(u, score)| Point::told(u, score))
             .chain(
                 s.trials
                     .iter()
                     .filter(|r| r.status != TrialStatus::Pending)
-                    .map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }),
+                    .map(|r| Point::told(s.units[r.id as usize].clone(), score_of(r))),
             )
             .collect();
         let seed = s.config.seed;
-        s.strategy = Some(match method {
-            Method::NelderMead => {
+        let strategy = match (s.config.strategy, classification.label.suits_nelder_mead()) {
+            (StrategyChoice::NelderMead, _) | (StrategyChoice::Auto, true) => {
                 let f = &classification.features;
                 let step = nelder_mead::initial_step(f.quad_q2.unwrap_or(f.fdc));
                 Strategy::NelderMead(NelderMead::new(self.encoding.dim(), &history, seed, step))
             }
-            Method::Random => Strategy::Random(RandomSearch::new(seed)),
-            Method::Tpe | Method::Sobol => Strategy::Tpe(Tpe::new(&history, seed)),
-        });
+            (StrategyChoice::Tpe, _) | (StrategyChoice::Auto, false) => {
+                Strategy::Tpe(Tpe::new(&history, seed))
+            }
+            (StrategyChoice::Random, _) => Strategy::Random(RandomSearch::new(seed)),
+        };
+        s.phase = Phase::Refine { strategy: strategy.method() };
+        s.strategy = Some(strategy);
         s.classification = Some(classification);
-        s.phase = Phase::Refine { strategy: method };
     }
 
     fn finish_if_done(&mut self) {

@@ -120,6 +120,36 @@ impl TrialStatus {
     }
 }
 
+/// What a told trial gives the classifier and the strategies: a finite value, or a failure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Score {
+    /// A finite objective value (lower is better).
+    Value(f64),
+    /// The trial failed or returned a non-finite value.
+    Failed,
+}
+
+impl Score {
+    /// Rank of a failure among numbers: worse than any finite value, and still serializable.
+    pub(crate) const FAILED_RANK: f64 = f64::MAX;
+
+    /// The score as a number to minimise, a failure ranking last ([`Score::FAILED_RANK`]).
+    pub(crate) fn rank(self) -> f64 {
+        match self {
+            Score::Value(v) => v,
+            Score::Failed => Self::FAILED_RANK,
+        }
+    }
+
+    /// The finite value, or `None` for a failure.
+    pub(crate) fn value(self) -> Option<f64> {
+        match self {
+            Score::Value(v) => Some(v),
+            Score::Failed => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +175,12 @@ mod tests {
             "refine (nelder_mead)"
         );
         assert_eq!(Phase::Done.to_string(), "done");
+    }
+
+    #[test]
+    fn a_failure_ranks_after_every_finite_value() {
+        assert!(Score::Value(f64::MAX / 2.0).rank() < Score::Failed.rank());
+        assert_eq!(Score::Failed.value(), None);
+        assert_eq!(Score::Value(-1.0).value(), Some(-1.0));
     }
 }

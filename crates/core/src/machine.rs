@@ -8,7 +8,7 @@
 //! The whole state serializes ([`Solver::snapshot`] / [`Solver::restore`]), RNG streams
 //! included, so a restored solver's next `ask()` is bit-identical to the one that never
 //! stopped. A [`RunArtifact`] can also be resumed by replaying its trials
-//! ([`Solver::from_artifact`]).
+//! ([`Solver::from_artifact`], in [`crate::journal`] with the journal's replay).
 
 use alloc::collections::BTreeSet;
 use alloc::format;
@@ -458,56 +458,6 @@ impl Solver {
         {
             return bad("the strategy state does not match the space");
         }
-        Ok(())
-    }
-
-    /// Rebuilds a solver from an artifact by replaying its asks and tells in their recorded
-    /// order. The result is the same state as the run that wrote the artifact, pending trials
-    /// included; a trial that does not replay identically is an error.
-    pub fn from_artifact(artifact: &RunArtifact) -> Result<Self, Error> {
-        let mut solver = Self::new(artifact.config.clone())?;
-        let mut tells: Vec<&TrialRecord> =
-            artifact.trials.iter().filter(|t| t.told_index.is_some()).collect();
-        tells.sort_by_key(|t| t.told_index);
-        let mut next_tell = tells.iter().peekable();
-        let mismatch = |reason: String| Error::Resume { reason };
-        for (i, record) in artifact.trials.iter().enumerate() {
-            while solver.told() < record.asked_after {
-                let t = next_tell.next().ok_or_else(|| {
-                    mismatch(format!(
-                        "trial {} was asked after {} tells, but fewer are recorded",
-                        record.id, record.asked_after
-                    ))
-                })?;
-                solver.replay_tell(t)?;
-            }
-            let trial = solver
-                .ask()
-                .ok_or_else(|| mismatch(format!("trial {} is beyond the budget", record.id)))?;
-            if trial.id != i as u64 || record.id != trial.id || trial.params != record.params {
-                return Err(mismatch(format!(
-                    "trial {} does not replay identically (the artifact was written by another engine version or edited)",
-                    record.id
-                )));
-            }
-        }
-        for t in next_tell {
-            solver.replay_tell(t)?;
-        }
-        Ok(solver)
-    }
-
-    fn replay_tell(&mut self, t: &TrialRecord) -> Result<(), Error> {
-        let outcome = match (t.status, t.value) {
-            (TrialStatus::Completed, Some(v)) => Outcome::Value(v),
-            (TrialStatus::Failed, _) => Outcome::Failed { reason: t.reason.clone() },
-            _ => {
-                return Err(Error::Resume {
-                    reason: format!("trial {} has a tell index but no result", t.id),
-                })
-            }
-        };
-        self.tell(t.id, outcome)?;
         Ok(())
     }
 }

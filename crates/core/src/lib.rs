@@ -4,7 +4,7 @@
 //! expensive and every microsecond of overhead shows. It is a probe-gated pipeline driven by
 //! an explicit ask/tell state machine:
 //!
-//! 1. **Probe** — a scrambled Sobol design over the space ([`probe`]).
+//! 1. **Probe** — a scrambled Sobol design over the space.
 //! 2. **Classify** — landscape features of the probe results decide *smooth*, *rippled*
 //!    (deterministic ripples over a global trend), *noisy* or *rugged* ([`classify`]).
 //! 3. **Select** — restarting Nelder–Mead for smooth and rippled landscapes, TPE for noisy
@@ -45,11 +45,13 @@ extern crate alloc;
 pub mod artifact;
 pub mod classify;
 pub mod config;
+#[cfg(feature = "contracts")]
+#[doc(hidden)]
 pub mod contracts;
 pub mod error;
 pub mod journal;
 mod machine;
-pub mod probe;
+mod probe;
 mod rng;
 mod space;
 mod strategies;

@@ -3,7 +3,7 @@
 //! Five features of the probe are computed, each scale-free:
 //!
 //! - **roughness**: the probe ends with *twins*: for a few Sobol points `x` (sites), the
-//!   points `x + h·d` and `x + 2h·d` with `h` = 0.02 of the unit cube ([`crate::probe::Layout`]).
+//!   points `x + h·d` and `x + 2h·d` with `h` = 0.02 of the unit cube (`probe::Layout`).
 //!   The median second difference `|f(x) − 2f(x+h) + f(x+2h)|` over the sites, divided by the
 //!   interquartile range of all probe values, is about `h²·f''/IQR` — thousandths — on a
 //!   smooth landscape whatever its slope, and tenths or more where ripples or noise live at

@@ -329,13 +329,7 @@ fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
     if let Ok(t) = trial.cast::<Trial>() {
         return Ok(t.get().id);
     }
-    if trial.is_instance_of::<PyBool>() || trial.is_instance_of::<PyFloat>() || is_numpy_bool(trial)
-    {
-        return Err(type_error("trial", "a Trial or an integer trial id", trial));
-    }
-    let index = trial
-        .call_method0("__index__")
-        .map_err(|_| type_error("trial", "a Trial or an integer trial id", trial))?;
+    let index = integer("trial", "a Trial or an integer trial id", trial)?;
     match index.extract::<u64>() {
         Ok(id) => Ok(id),
         // Negative or huge: no such trial was ever handed out.
@@ -349,6 +343,20 @@ fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
             ))
         }
     }
+}
+
+/// An integer from Python: an int or anything with `__index__` (numpy integers), but not a
+/// `bool`, a float or a numpy bool.
+fn integer<'py>(
+    what: &str,
+    expected: &str,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if value.is_instance_of::<PyBool>() || value.is_instance_of::<PyFloat>() || is_numpy_bool(value)
+    {
+        return Err(type_error(what, expected, value));
+    }
+    value.call_method0("__index__").map_err(|_| type_error(what, expected, value))
 }
 
 /// numpy's boolean scalar, which has `__index__` and `__float__` but is not a number here.
@@ -558,8 +566,38 @@ impl Solver {
     }
 }
 
+/// `value` as a real number, by the rules `tell` applies to values (the Python layer checks
+/// config numbers with it, so numpy scalars are handled in one place).
+#[pyfunction]
+fn _real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    real(what, value)
+}
+
+/// `value` as a Python int, by the rules `tell` applies to trial ids.
+#[pyfunction]
+fn _integer<'py>(what: &str, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    integer(what, "an integer", value)
+}
+
+/// Whether `value` is numpy's bool scalar.
+#[pyfunction]
+fn _is_numpy_bool(value: &Bound<'_, PyAny>) -> bool {
+    is_numpy_bool(value)
+}
+
+/// The engine's config error for problems found in Python (values JSON cannot carry), with
+/// the engine's message.
+#[pyfunction]
+fn _config_error<'py>(py: Python<'py>, issues: Vec<(String, String)>) -> Bound<'py, PyAny> {
+    let issues =
+        issues.into_iter().map(|(path, message)| engine::ConfigIssue { path, message }).collect();
+    map_error(py, Error::Config { issues }).into_value(py).into_bound(py).into_any()
+}
+
 /// Runs a panicking closure through the same guard as every engine call (tests use it to
-/// prove that a panic becomes an `ArqonError`, not an abort or a `PanicException`).
+/// prove that a panic becomes an `ArqonError`, not an abort or a `PanicException`). Only in
+/// builds with the `test-hooks` feature, never in a wheel.
+#[cfg(feature = "test-hooks")]
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
     guarded(py, || -> () { panic!("deliberate panic for the test suite") })
@@ -575,7 +613,13 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ResumeError", ex.resume.bind(py))?;
     m.add_class::<Solver>()?;
     m.add_class::<Trial>()?;
-    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(_real, m)?)?;
+    m.add_function(wrap_pyfunction!(_integer, m)?)?;
+    m.add_function(wrap_pyfunction!(_is_numpy_bool, m)?)?;
+    m.add_function(wrap_pyfunction!(_config_error, m)?)?;
+    // Set, not added: it stays out of `__all__` and the stub, which describe the wheel.
+    #[cfg(feature = "test-hooks")]
+    m.setattr("_panic_for_tests", wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("ENGINE_VERSION", engine::VERSION)?;
     m.add(
         "STRATEGIES",

@@ -7,7 +7,7 @@
 //!
 //! Threading: a [`Solver`] holds the engine in a [`Mutex`], and every engine call releases the
 //! GIL, so one solver can be shared by many Python threads. Panics: every engine call runs
-//! under `catch_unwind` ([`guarded`], [`Solver::with`], [`detached_call`]), which turns a Rust
+//! under `catch_unwind` ([`Solver::with`], [`detached_call`]), which turns a Rust
 //! panic into an `ArqonError` instead of letting it unwind into the interpreter.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -151,12 +151,6 @@ fn panic_error(py: Python<'_>, what: String) -> PyErr {
         ),
         Err(e) => e,
     }
-}
-
-/// Runs engine code, turning a panic into an `ArqonError` (a panic is a bug in the engine;
-/// it must never abort the interpreter or surface as pyo3's `PanicException`).
-fn guarded<T>(py: Python<'_>, f: impl FnOnce() -> T) -> PyResult<T> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_error(py, panic_message(payload)))
 }
 
 /// Runs a fallible engine call with the GIL released and panics caught (for calls that can
@@ -594,13 +588,13 @@ fn _config_error<'py>(py: Python<'py>, issues: Vec<(String, String)>) -> Bound<'
     map_error(py, Error::Config { issues }).into_value(py).into_bound(py).into_any()
 }
 
-/// Runs a panicking closure through the same guard as every engine call (tests use it to
-/// prove that a panic becomes an `ArqonError`, not an abort or a `PanicException`). Only in
-/// builds with the `test-hooks` feature, never in a wheel.
+/// Panics inside [`detached_call`], the guard `Solver(...)`, `restore` and `from_artifact` run
+/// under (tests use it to prove that a panic becomes an `ArqonError`, not an abort or a
+/// `PanicException`). Only in builds with the `test-hooks` feature, never in a wheel.
 #[cfg(feature = "test-hooks")]
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
-    guarded(py, || -> () { panic!("deliberate panic for the test suite") })
+    detached_call(py, || -> Result<(), Error> { panic!("deliberate panic for the test suite") })
 }
 
 #[pymodule]

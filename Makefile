@@ -54,7 +54,7 @@ fuzz:
 
 # Regenerates contracts/ (schemas and golden runs); the drift test checks they are committed.
 contracts:
-	$(CARGO) run -q -p arqonhpo-core --features schema --bin gen-contracts
+	$(CARGO) run -q -p xtask -- contracts
 
 # ---------------------------------------------------------------------------------------------
 # Python package (bindings/python)
@@ -80,12 +80,13 @@ $(VENV)/.requirements-stamp: $(PY_REQS)
 	$(VPY) -m pip install --quiet -r $(PY_REQS)
 	touch $@
 
-## Builds arqonhpo._core (release) and installs the package into .venv in editable mode.
-## The stamp skips maturin when no Rust source changed; a missing module forces a rebuild.
+## Builds arqonhpo._core (release) and installs the package into .venv in editable mode, with
+## the `test-hooks` feature the tests use (never in a wheel). The stamp skips maturin when no
+## Rust source changed; a missing module forces a rebuild.
 python-dev: $(VENV)/.python-dev-stamp
 	$(VPY) -c 'import arqonhpo._core' 2>/dev/null || { rm -f $<; $(MAKE) --no-print-directory $<; }
 $(VENV)/.python-dev-stamp: $(VENV)/.requirements-stamp $(PY_SOURCES)
-	cd $(PY_DIR) && VIRTUAL_ENV=$(PY_ABS_VENV) PATH="$(PY_ABS_VENV)/bin:$$PATH" maturin develop --release --quiet
+	cd $(PY_DIR) && VIRTUAL_ENV=$(PY_ABS_VENV) PATH="$(PY_ABS_VENV)/bin:$$PATH" maturin develop --release --quiet --features test-hooks
 	touch $@
 
 ## Python tests (pytest, filterwarnings=error) and the stub check.
@@ -114,6 +115,7 @@ wheel-check: venv
 	cd target/wheel-check && venv/bin/python -c 'import arqonhpo as aq, pathlib; \
 		assert "site-packages" in aq.__file__, aq.__file__; \
 		assert (pathlib.Path(aq.__file__).parent / "py.typed").exists(); \
+		assert not hasattr(aq._core, "_panic_for_tests"), "test hooks in the wheel"; \
 		r = aq.minimize(lambda x: (x - 1) ** 2, {"x": aq.Float(-3, 3)}, budget=30, seed=0); \
 		assert r.best_value < 1e-2, r.best_value; print("wheel OK:", aq.__version__, r.best_value)'
 
@@ -175,7 +177,7 @@ bench-gate: python-dev
 ## Regenerates the CLI reference (docs/cli-reference.md), man pages and shell completions
 ## (crates/cli/assets/); a test in `cargo test -p arqonhpo-cli` fails when they are stale.
 cli-docs:
-	$(CARGO) run -q -p arqonhpo-cli --example gen_cli_docs
+	$(CARGO) run -q -p xtask -- cli-docs
 
 ## The CLI's own tests (the workspace `test-rust` target runs them too).
 test-cli:
@@ -206,7 +208,7 @@ dashboard-figures: python-dev
 
 # Regenerates crates/ffi/include/arqonhpo.h with cbindgen (tests/header.rs fails on drift).
 c-header:
-	$(CARGO) run -q -p arqonhpo-ffi --example gen_header
+	$(CARGO) run -q -p xtask -- c-header
 
 # Builds the release library and runs examples/c/tune.c against it (dynamic linking).
 c-example:

@@ -7,7 +7,7 @@
 //!
 //! Threading: a [`Solver`] holds the engine in a [`Mutex`], and every engine call releases the
 //! GIL, so one solver can be shared by many Python threads. Panics: every engine call runs
-//! under `catch_unwind` ([`guarded`], [`Solver::with`], [`detached_call`]), which turns a Rust
+//! under `catch_unwind` ([`Solver::with`], [`detached_call`]), which turns a Rust
 //! panic into an `ArqonError` instead of letting it unwind into the interpreter.
 
 // The crate has no public Rust API: its docs are for readers of the source, so they link to
@@ -18,7 +18,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, MutexGuard};
 
 use arqonhpo_core as engine;
-use arqonhpo_core::{Error, Method, Outcome, Phase, Stage, Value};
+use arqonhpo_core::{Error, Method, Outcome, StrategyChoice, Value};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -110,9 +110,7 @@ fn map_error(py: Python<'_>, error: Error) -> PyErr {
         }
         // Config text (either layout) is the user's input; state and artifact text is saved
         // state, whose damage is a resume problem.
-        Error::Json { what, message: detail, line, column, .. }
-            if what.starts_with("configuration") =>
-        {
+        Error::Json { what, message: detail, line, column, .. } if what.is_config() => {
             let issue =
                 vec![("json".to_string(), format!("line {line}, column {column}: {detail}"))];
             let attrs = match issue.into_pyobject(py) {
@@ -157,12 +155,6 @@ fn panic_error(py: Python<'_>, what: String) -> PyErr {
         ),
         Err(e) => e,
     }
-}
-
-/// Runs engine code, turning a panic into an `ArqonError` (a panic is a bug in the engine;
-/// it must never abort the interpreter or surface as pyo3's `PanicException`).
-fn guarded<T>(py: Python<'_>, f: impl FnOnce() -> T) -> PyResult<T> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_error(py, panic_message(payload)))
 }
 
 /// Runs a fallible engine call with the GIL released and panics caught (for calls that can
@@ -291,21 +283,13 @@ impl Solver {
                 _ => params.set_item(name, value)?,
             }
         }
-        let phase = match trial.stage {
-            Stage::Probe => pyo3::intern!(py, "probe"),
-            Stage::Refine => pyo3::intern!(py, "refine"),
-        };
-        let strategy = match trial.method {
-            Method::Sobol => pyo3::intern!(py, "sobol"),
-            Method::NelderMead => pyo3::intern!(py, "nelder_mead"),
-            Method::Tpe => pyo3::intern!(py, "tpe"),
-            Method::Random => pyo3::intern!(py, "random"),
-        };
+        let phase = PyString::intern(py, trial.stage.as_str());
+        let strategy = PyString::intern(py, trial.method.as_str());
         Ok(Trial {
             id: trial.id,
             params: params.unbind(),
-            phase: phase.clone().unbind(),
-            strategy: strategy.clone().unbind(),
+            phase: phase.unbind(),
+            strategy: strategy.unbind(),
         })
     }
 
@@ -343,13 +327,7 @@ fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
     if let Ok(t) = trial.cast::<Trial>() {
         return Ok(t.get().id);
     }
-    if trial.is_instance_of::<PyBool>() || trial.is_instance_of::<PyFloat>() || is_numpy_bool(trial)
-    {
-        return Err(type_error("trial", "a Trial or an integer trial id", trial));
-    }
-    let index = trial
-        .call_method0("__index__")
-        .map_err(|_| type_error("trial", "a Trial or an integer trial id", trial))?;
+    let index = integer("trial", "a Trial or an integer trial id", trial)?;
     match index.extract::<u64>() {
         Ok(id) => Ok(id),
         // Negative or huge: no such trial was ever handed out.
@@ -363,6 +341,20 @@ fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
             ))
         }
     }
+}
+
+/// An integer from Python: an int or anything with `__index__` (numpy integers), but not a
+/// `bool`, a float or a numpy bool.
+fn integer<'py>(
+    what: &str,
+    expected: &str,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if value.is_instance_of::<PyBool>() || value.is_instance_of::<PyFloat>() || is_numpy_bool(value)
+    {
+        return Err(type_error(what, expected, value));
+    }
+    value.call_method0("__index__").map_err(|_| type_error(what, expected, value))
 }
 
 /// numpy's boolean scalar, which has `__index__` and `__float__` but is not a number here.
@@ -400,14 +392,6 @@ fn real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
         return value.extract::<f64>().map_err(|_| type_error(what, "a real number", value));
     }
     Err(type_error(what, "a real number", value))
-}
-
-fn phase_name(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Probe => "probe",
-        Phase::Refine { .. } => "refine",
-        Phase::Done => "done",
-    }
 }
 
 #[pymethods]
@@ -567,7 +551,7 @@ impl Solver {
     /// `"probe"`, `"refine"` or `"done"`.
     #[getter]
     fn phase(&self, py: Python<'_>) -> PyResult<&'static str> {
-        self.with(py, |s| phase_name(s.phase()))
+        self.with(py, |s| s.phase().as_str())
     }
 
     /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`), else None.
@@ -590,11 +574,41 @@ impl Solver {
     }
 }
 
-/// Runs a panicking closure through the same guard as every engine call (tests use it to
-/// prove that a panic becomes an `ArqonError`, not an abort or a `PanicException`).
+/// `value` as a real number, by the rules `tell` applies to values (the Python layer checks
+/// config numbers with it, so numpy scalars are handled in one place).
+#[pyfunction]
+fn _real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    real(what, value)
+}
+
+/// `value` as a Python int, by the rules `tell` applies to trial ids.
+#[pyfunction]
+fn _integer<'py>(what: &str, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    integer(what, "an integer", value)
+}
+
+/// Whether `value` is numpy's bool scalar.
+#[pyfunction]
+fn _is_numpy_bool(value: &Bound<'_, PyAny>) -> bool {
+    is_numpy_bool(value)
+}
+
+/// The engine's config error for problems found in Python (values JSON cannot carry), with
+/// the engine's message.
+#[pyfunction]
+fn _config_error<'py>(py: Python<'py>, issues: Vec<(String, String)>) -> Bound<'py, PyAny> {
+    let issues =
+        issues.into_iter().map(|(path, message)| engine::ConfigIssue { path, message }).collect();
+    map_error(py, Error::Config { issues }).into_value(py).into_bound(py).into_any()
+}
+
+/// Panics inside [`detached_call`], the guard `Solver(...)`, `restore` and `from_artifact` run
+/// under (tests use it to prove that a panic becomes an `ArqonError`, not an abort or a
+/// `PanicException`). Only in builds with the `test-hooks` feature, never in a wheel.
+#[cfg(feature = "test-hooks")]
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
-    guarded(py, || -> () { panic!("deliberate panic for the test suite") })
+    detached_call(py, || -> Result<(), Error> { panic!("deliberate panic for the test suite") })
 }
 
 #[pymodule]
@@ -607,11 +621,23 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ResumeError", ex.resume.bind(py))?;
     m.add_class::<Solver>()?;
     m.add_class::<Trial>()?;
-    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(_real, m)?)?;
+    m.add_function(wrap_pyfunction!(_integer, m)?)?;
+    m.add_function(wrap_pyfunction!(_is_numpy_bool, m)?)?;
+    m.add_function(wrap_pyfunction!(_config_error, m)?)?;
+    // Set, not added: it stays out of `__all__` and the stub, which describe the wheel.
+    #[cfg(feature = "test-hooks")]
+    m.setattr("_panic_for_tests", wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("ENGINE_VERSION", engine::VERSION)?;
     m.add(
         "STRATEGIES",
-        ["auto", Method::NelderMead.as_str(), Method::Tpe.as_str(), Method::Random.as_str()],
+        [
+            StrategyChoice::Auto,
+            StrategyChoice::NelderMead,
+            StrategyChoice::Tpe,
+            StrategyChoice::Random,
+        ]
+        .map(StrategyChoice::as_str),
     )?;
     Ok(())
 }

@@ -330,3 +330,25 @@ def test_a_rust_panic_becomes_an_arqon_error() -> None:
     with pytest.raises(aq.ArqonError, match="internal error") as info:
         _core._panic_for_tests()
     assert type(info.value) is aq.ArqonError
+
+
+def test_config_numbers_follow_the_same_rules_as_tell() -> None:
+    # One coercion for config numbers and tell(): numpy scalars pass, bools never do.
+    with pytest.raises(TypeError, match=r"^Float.low must be a real number, got bool "):
+        aq.Float(np.bool_(True), 1.0)
+    with pytest.raises(TypeError, match=r"^Int.high must be an integer, got float \(2.0\)$"):
+        aq.Int(0, 2.0)
+    assert aq.Int(np.int8(1), 3).low == 1
+    assert type(aq.Float(np.float32(0.5), 1.0).low) is float
+
+
+def test_a_non_finite_config_value_is_reported_in_the_engines_words() -> None:
+    config = base_config(warm_start=[{"params": {"x": 0.5}, "value": float("inf")}])
+    with pytest.raises(aq.ConfigError) as info:
+        aq.ArqonSolver.from_config(config)
+    # The same message layout as every config error the engine finds (`invalid configuration
+    # (N problems):` then one `  - path: message` line each).
+    assert str(info.value) == (
+        "invalid configuration (1 problem):\n  - warm_start[0].value: must be a finite number, got inf"
+    )
+    assert info.value.issues == [("warm_start[0].value", "must be a finite number, got inf")]

@@ -2,7 +2,7 @@
 //!
 //! All of it is rendered from the clap definition in [`crate::cli`], committed to the
 //! repository, and checked by a test that fails when a committed file differs from what
-//! [`files`] produces. `make cli-docs` (the `gen_cli_docs` example) rewrites them.
+//! [`files`] produces. `make cli-docs` (`cargo run -p xtask -- cli-docs`) rewrites them.
 
 use std::path::PathBuf;
 

@@ -113,10 +113,7 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
                 config.space.len(),
                 config.budget,
                 config.seed,
-                serde_json::to_value(config.strategy)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
+                config.strategy.as_str()
             );
             Ok(ExitCode::SUCCESS)
         }

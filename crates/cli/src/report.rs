@@ -85,12 +85,7 @@ pub fn summary(a: &RunArtifact, top: usize) -> String {
         count(TrialStatus::Failed),
         count(TrialStatus::Pending)
     );
-    let phase = match a.phase {
-        arqonhpo_core::Phase::Probe => "probe".to_string(),
-        arqonhpo_core::Phase::Refine { strategy } => format!("refine ({})", strategy.as_str()),
-        arqonhpo_core::Phase::Done => "done".to_string(),
-    };
-    let _ = writeln!(s, "phase: {phase}");
+    let _ = writeln!(s, "phase: {}", a.phase);
     match &a.classification {
         Some(c) => {
             let label = c.label.as_str();
@@ -132,7 +127,7 @@ pub fn summary(a: &RunArtifact, top: usize) -> String {
             .take(top)
             .enumerate()
             .map(|(rank, t)| {
-                let stage = format!("{:?}/{}", t.stage, t.method.as_str()).to_lowercase();
+                let stage = format!("{}/{}", t.stage.as_str(), t.method.as_str());
                 [
                     (rank + 1).to_string(),
                     t.id.to_string(),

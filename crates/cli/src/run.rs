@@ -21,7 +21,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use arqonhpo_core::journal::Event;
-use arqonhpo_core::{Outcome, Phase, Solver, Trial, TrialRecord, TrialStatus};
+use arqonhpo_core::{Outcome, Solver, Trial, TrialRecord, TrialStatus};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{miette, IntoDiagnostic, Result, WrapErr};
 use wait_timeout::ChildExt;
@@ -431,18 +431,10 @@ fn progress_bar(budget: u64, show: bool) -> ProgressBar {
     bar
 }
 
-fn phase_text(phase: Phase) -> String {
-    match phase {
-        Phase::Probe => "probe".into(),
-        Phase::Refine { strategy } => format!("refine ({})", strategy.as_str()),
-        Phase::Done => "done".into(),
-    }
-}
-
 fn update_message(bar: &ProgressBar, solver: &Solver) {
     let best =
         solver.best().and_then(|b| b.value).map_or_else(|| "-".to_string(), |v| format!("{v:.6e}"));
-    bar.set_message(format!("best {best} | {}", phase_text(solver.phase())));
+    bar.set_message(format!("best {best} | {}", solver.phase()));
 }
 
 fn log_trial(bar: &ProgressBar, record: &TrialRecord, seconds: f64, solver: &Solver) {
@@ -457,7 +449,7 @@ fn log_trial(bar: &ProgressBar, record: &TrialRecord, seconds: f64, solver: &Sol
         .map_or_else(|| "none yet".to_string(), |v| v.to_string());
     let told = solver.told();
     let budget = solver.config().budget;
-    let phase = phase_text(solver.phase());
+    let phase = solver.phase();
     if bar.is_hidden() {
         tracing::info!(
             "trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}",

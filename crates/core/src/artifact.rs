@@ -12,24 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::classify::Classification;
 use crate::config::{Params, SolverConfig};
-use crate::error::Error;
-use crate::machine::{Method, Phase, Stage};
+use crate::error::{Error, JsonSource};
+use crate::trial::{Method, Phase, Stage, TrialStatus};
 
 /// Version of the artifact layout.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// Where a trial is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TrialStatus {
-    /// Handed out, no result yet.
-    Pending,
-    /// Told with a finite value.
-    Completed,
-    /// Told as failed (or with a NaN/infinite value).
-    Failed,
-}
 
 /// One trial as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,7 +76,7 @@ impl RunArtifact {
     /// Parses artifact JSON text.
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let artifact: Self =
-            serde_json::from_str(text).map_err(|e| Error::json("run artifact", e, text))?;
+            serde_json::from_str(text).map_err(|e| Error::json(JsonSource::Artifact, e, text))?;
         if artifact.schema_version != SCHEMA_VERSION {
             return Err(Error::Resume {
                 reason: alloc::format!(

@@ -3,7 +3,7 @@
 //! Five features of the probe are computed, each scale-free:
 //!
 //! - **roughness**: the probe ends with *twins*: for a few Sobol points `x` (sites), the
-//!   points `x + h·d` and `x + 2h·d` with `h` = 0.02 of the unit cube ([`crate::probe::Layout`]).
+//!   points `x + h·d` and `x + 2h·d` with `h` = 0.02 of the unit cube (`probe::Layout`).
 //!   The median second difference `|f(x) − 2f(x+h) + f(x+2h)|` over the sites, divided by the
 //!   interquartile range of all probe values, is about `h²·f''/IQR` — thousandths — on a
 //!   smooth landscape whatever its slope, and tenths or more where ripples or noise live at
@@ -61,9 +61,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::{Piecewise, COARSE_LATTICE_LEVELS};
-
-/// Default smoothness threshold.
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
+use crate::trial::Score;
 
 /// Largest dimension for which the quadratic fit is computed (its cost grows as D³).
 const MAX_QUAD_DIM: usize = 32;
@@ -146,16 +144,16 @@ pub struct Classification {
     pub reason: String,
 }
 
-/// Classifies from unit points and values (`f64::MAX` marks a failed trial): the probe's
-/// [`features`], their smoothness [`score`], then the [`verdict`].
+/// Classifies from unit points and their scores: the probe's [`features`], their
+/// smoothness [`score`], then the [`verdict`].
 pub(crate) fn classify(
     points: &[Vec<f64>],
-    values: &[f64],
+    scores: &[Score],
     sites: &[[usize; 4]],
     piecewise: Option<Piecewise>,
     threshold: f64,
 ) -> Classification {
-    let features = features(points, values, sites, piecewise);
+    let features = features(points, scores, sites, piecewise);
     let score = score(&features);
     let (label, reason) = verdict(&features, piecewise, score, threshold);
     Classification { label, score, threshold, features, reason }
@@ -164,7 +162,7 @@ pub(crate) fn classify(
 /// The landscape features of a probe (see the module docs for each).
 fn features(
     points: &[Vec<f64>],
-    values: &[f64],
+    scores: &[Score],
     sites: &[[usize; 4]],
     piecewise: Option<Piecewise>,
 ) -> Features {
@@ -173,7 +171,8 @@ fn features(
         _ => 0,
     };
     let n = points.len();
-    let ranks = ranks(values);
+    let values: Vec<f64> = scores.iter().map(|s| s.rank()).collect();
+    let ranks = ranks(&values);
     let best = (0..n).min_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b))).unwrap_or(0);
 
     let fdc = if n >= 3 {
@@ -193,7 +192,7 @@ fn features(
         let sub_ranks: Vec<f64> = ranks.iter().step_by(stride).copied().collect();
         top_dispersion(&sub, &sub_ranks)
     };
-    let (roughness, noise) = match site_differences(values, sites) {
+    let (roughness, noise) = match site_differences(scores, sites) {
         Some((r, n)) => (Some(r), Some(n)),
         None => (None, None),
     };
@@ -373,10 +372,10 @@ fn is_noisy(roughness: f64, noise: f64) -> bool {
 /// median `|f(x + ε) − f(x)|`, each relative to the values' interquartile range. Roughness is
 /// about `h²·f'' / IQR` on a smooth landscape and much more on a rippled or noisy one; noise is
 /// about zero unless the objective is noisy.
-fn site_differences(values: &[f64], sites: &[[usize; 4]]) -> Option<(f64, f64)> {
-    use crate::strategies::FAILED;
+fn site_differences(scores: &[Score], sites: &[[usize; 4]]) -> Option<(f64, f64)> {
+    let values: Vec<f64> = scores.iter().map(|s| s.rank()).collect();
     let complete: Vec<&[usize; 4]> =
-        sites.iter().filter(|site| site.iter().all(|&i| values[i] != FAILED)).collect();
+        sites.iter().filter(|site| site.iter().all(|&i| scores[i] != Score::Failed)).collect();
     if complete.is_empty() {
         return None;
     }
@@ -386,7 +385,7 @@ fn site_differences(values: &[f64], sites: &[[usize; 4]]) -> Option<(f64, f64)> 
         .collect();
     let mut repeat: Vec<f64> =
         complete.iter().map(|&&[x, _, _, r]| libm::fabs(values[r] - values[x])).collect();
-    let mut finite: Vec<f64> = values.iter().copied().filter(|&v| v != FAILED).collect();
+    let mut finite: Vec<f64> = scores.iter().filter_map(|s| s.value()).collect();
     finite.sort_by(f64::total_cmp);
     curvature.sort_by(f64::total_cmp);
     repeat.sort_by(f64::total_cmp);
@@ -521,6 +520,7 @@ fn cholesky_solve(l: &[f64], p: usize, b: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::DEFAULT_THRESHOLD;
     use crate::probe;
 
     /// Rastrigin on [−5.12, 5.12]ᴰ mapped to the unit cube, its minimum at `centre` in each
@@ -534,9 +534,9 @@ mod tests {
             .sum()
     }
 
-    fn sample(f: impl Fn(&[f64]) -> f64, n: u64, d: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
+    fn sample(f: impl Fn(&[f64]) -> f64, n: u64, d: usize) -> (Vec<Vec<f64>>, Vec<Score>) {
         let pts: Vec<Vec<f64>> = (0..n).map(|i| probe::point(i, d, 99)).collect();
-        let vals = pts.iter().map(|p| f(p)).collect();
+        let vals = pts.iter().map(|p| Score::Value(f(p))).collect();
         (pts, vals)
     }
 
@@ -558,7 +558,7 @@ mod tests {
         let continuous = vec![false; d];
         let layout = probe::Layout::new(40, false);
         let pts: Vec<Vec<f64>> = (0..40).map(|i| layout.point(i, &continuous, 99)).collect();
-        let vals: Vec<f64> = pts.iter().zip(0..).map(|(p, i)| f(p, i)).collect();
+        let vals: Vec<Score> = pts.iter().zip(0..).map(|(p, i)| Score::Value(f(p, i))).collect();
         let sites: Vec<[usize; 4]> = layout.sites().map(|s| s.map(|i| i as usize)).collect();
         classify(&pts, &vals, &sites, None, DEFAULT_THRESHOLD)
     }
@@ -618,12 +618,12 @@ mod tests {
         assert_eq!((f.roughness, f.noise), (None, None), "no twin sites");
         // A site whose three steps lie on a line and whose near repeat matches: no curvature,
         // no noise. Then a failed twin leaves no complete site.
-        let mut v = vec![0.0, 1.0, 2.0, 3.0, 0.0, 4.0, 5.0];
+        let mut v = [0.0, 1.0, 2.0, 3.0, 0.0, 4.0, 5.0].map(Score::Value);
         let f = features(&p[..7], &v, &[[0, 1, 2, 4]], None);
         assert_eq!((f.roughness, f.noise), (Some(0.0), Some(0.0)));
-        v[1] = crate::strategies::FAILED;
+        v[1] = Score::Failed;
         assert_eq!(features(&p[..7], &v, &[[0, 1, 2, 4]], None).roughness, None);
-        let f = features(&p[..2], &[1.0, 0.0], &[], None);
+        let f = features(&p[..2], &[Score::Value(1.0), Score::Value(0.0)], &[], None);
         assert_eq!((f.fdc, f.quad_q2), (0.0, None), "too few points to correlate or fit");
     }
 

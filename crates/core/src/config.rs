@@ -15,6 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{ConfigIssue, Error};
 
+mod legacy;
+
 /// Largest magnitude accepted for an integer bound: every integer up to it is exact in `f64`.
 pub const MAX_INT_BOUND: f64 = 9_007_199_254_740_992.0; // 2^53
 
@@ -69,6 +71,18 @@ pub enum StrategyChoice {
     Random,
 }
 
+impl StrategyChoice {
+    /// The name used in configs: `auto`, `nelder_mead`, `tpe` or `random`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StrategyChoice::Auto => "auto",
+            StrategyChoice::NelderMead => "nelder_mead",
+            StrategyChoice::Tpe => "tpe",
+            StrategyChoice::Random => "random",
+        }
+    }
+}
+
 /// Probe sizing: `max(ceil(fraction * budget), min_points)`, never more than the budget.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -101,13 +115,16 @@ impl Default for ProbeConfig {
 #[serde(deny_unknown_fields)]
 pub struct ClassifierConfig {
     /// Smoothness score at or above which the landscape is called smooth (0..1).
-    /// Default [`crate::classify::DEFAULT_THRESHOLD`].
+    /// Default 0.5.
     #[serde(default = "default_threshold")]
     pub threshold: f64,
 }
 
+/// Default smoothness threshold of the classifier.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
 fn default_threshold() -> f64 {
-    crate::classify::DEFAULT_THRESHOLD
+    DEFAULT_THRESHOLD
 }
 
 impl Default for ClassifierConfig {
@@ -387,8 +404,8 @@ impl SolverConfig {
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| Error::from_json(e, text))?;
-        if crate::legacy::is_legacy(&value) {
-            return crate::legacy::convert(text);
+        if legacy::is_legacy(&value) {
+            return legacy::convert(text);
         }
         // Parsed again from the text (not the value) so that errors carry line and column,
         // and (with std) the path of the field, e.g. `space.lr: unknown variant `flot``.
@@ -579,6 +596,23 @@ pub(crate) fn check_value(param: &Param, v: &Value) -> Result<(), String> {
             } else {
                 Err(format!("must be one of the choices, got {v}"))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strategy_names_are_the_config_spellings() {
+        for s in [
+            StrategyChoice::Auto,
+            StrategyChoice::NelderMead,
+            StrategyChoice::Tpe,
+            StrategyChoice::Random,
+        ] {
+            assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::json!(s.as_str())));
         }
     }
 }

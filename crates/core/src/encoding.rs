@@ -9,6 +9,7 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use crate::config::{Param, Params, Space, Value};
+use crate::trial::Score;
 
 /// How a strategy should treat one coordinate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -279,9 +280,9 @@ impl Seen {
     }
 
     /// A configuration's score was told; the first score told for it is the one kept.
-    pub(crate) fn record(&mut self, space: &Space, u: &[f64], score: f64) {
+    pub(crate) fn record(&mut self, space: &Space, u: &[f64], score: Score) {
         let key = self.key(space, u);
-        self.scores.entry(key).or_insert(None).get_or_insert(score);
+        self.scores.entry(key).or_insert(None).get_or_insert(score.rank());
     }
 
     pub(crate) fn contains(&self, space: &Space, u: &[f64]) -> bool {
@@ -392,8 +393,8 @@ mod tests {
         assert!(seen.contains(&space, &inside));
         // Handed out but not told: no score; then the first score told is kept.
         assert_eq!(seen.score(&space, &inside), None);
-        seen.record(&space, &configs[7], 2.0);
-        seen.record(&space, &inside, 3.0);
+        seen.record(&space, &configs[7], Score::Value(2.0));
+        seen.record(&space, &inside, Score::Value(3.0));
         assert_eq!(seen.score(&space, &configs[7]), Some(2.0));
         assert_eq!(seen.score(&space, &configs[8]), None);
         assert!(!seen.is_full());

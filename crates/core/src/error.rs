@@ -39,6 +39,43 @@ impl fmt::Display for IssueList<'_> {
     }
 }
 
+/// What a JSON text was being read as, in [`Error::Json`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JsonSource {
+    /// A solver config ([`crate::SolverConfig::from_json`]).
+    Config,
+    /// A config in the arqonhpo 0.3 layout (`bounds` instead of `space`).
+    LegacyConfig,
+    /// A solver state ([`crate::Solver::restore`]).
+    State,
+    /// A run artifact ([`crate::RunArtifact::from_json`]).
+    Artifact,
+}
+
+impl JsonSource {
+    /// What the text was, as the error message names it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            JsonSource::Config => "configuration",
+            JsonSource::LegacyConfig => "configuration (arqonhpo 0.3 layout)",
+            JsonSource::State => "solver state",
+            JsonSource::Artifact => "run artifact",
+        }
+    }
+
+    /// Whether the text was a config (the user's input) rather than saved state.
+    pub const fn is_config(self) -> bool {
+        matches!(self, JsonSource::Config | JsonSource::LegacyConfig)
+    }
+}
+
+impl fmt::Display for JsonSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Everything that can go wrong in the engine. A call that returns an error leaves the
 /// solver exactly as it was.
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +106,7 @@ pub enum Error {
     )]
     Json {
         /// What was being read.
-        what: &'static str,
+        what: JsonSource,
         /// The parser's message.
         message: String,
         /// 1-based line of the problem.
@@ -126,13 +163,13 @@ pub enum Error {
 impl Error {
     /// Wraps a JSON error from reading config text.
     pub(crate) fn from_json(e: serde_json::Error, text: &str) -> Self {
-        Self::json("configuration", e, text)
+        Self::json(JsonSource::Config, e, text)
     }
 
     /// Wraps a JSON error from reading config text at field `path` (`.` when at the root).
     #[cfg(feature = "std")]
     pub(crate) fn from_json_at(e: serde_json::Error, text: &str, path: &str) -> Self {
-        let mut err = Self::json("configuration", e, text);
+        let mut err = Self::json(JsonSource::Config, e, text);
         if let Error::Json { message, .. } = &mut err {
             if !path.is_empty() && path != "." {
                 *message = alloc::format!("{path}: {message}");
@@ -142,7 +179,7 @@ impl Error {
     }
 
     /// Wraps a JSON error, computing the byte span from serde_json's line and column.
-    pub(crate) fn json(what: &'static str, e: serde_json::Error, text: &str) -> Self {
+    pub(crate) fn json(what: JsonSource, e: serde_json::Error, text: &str) -> Self {
         let (line, column) = (e.line(), e.column());
         let offset = line_col_to_offset(text, line, column);
         let mut message = alloc::format!("{e}");

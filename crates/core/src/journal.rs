@@ -13,6 +13,10 @@
 //! file there before appending again. Any other unreadable line is an error: the log was
 //! damaged, and guessing past it could repeat or lose trials.
 //!
+//! An artifact records the same asks and tells (each trial's `asked_after` and `told_index`),
+//! so [`Solver::from_artifact`] turns it into events ([`events`]) and replays them through
+//! the same [`apply`]: one replay path for both.
+//!
 //! The format is documented in `docs/cli.md`:
 //!
 //! ```text
@@ -29,10 +33,11 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::artifact::{TrialRecord, TrialStatus};
+use crate::artifact::{RunArtifact, TrialRecord};
 use crate::config::{Params, SolverConfig};
 use crate::error::Error;
 use crate::machine::{Outcome, Solver, Trial};
+use crate::trial::TrialStatus;
 
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,7 +146,7 @@ fn apply_unchecked(solver: &mut Solver, event: &Event) -> Result<(), Error> {
             if *id != solver.issued() {
                 return Err(Error::Resume {
                     reason: format!(
-                        "the journal asks trial {id}, but the next trial to hand out is {}",
+                        "the run asks trial {id} next, but the next trial to hand out is {}",
                         solver.issued()
                     ),
                 });
@@ -150,10 +155,10 @@ fn apply_unchecked(solver: &mut Solver, event: &Event) -> Result<(), Error> {
                 Some(trial) if trial.params == *params => Ok(()),
                 Some(_) => Err(Error::Resume {
                     reason: format!(
-                        "trial {id} does not replay identically (the journal was written by another engine version or edited)"
+                        "trial {id} does not replay identically (the run was recorded by another engine version, or edited)"
                     ),
                 }),
-                None => Err(Error::Resume { reason: format!("trial {id} is beyond the budget of the journal's config") }),
+                None => Err(Error::Resume { reason: format!("trial {id} is beyond the budget of the run's config") }),
             }
         }
         Event::Tell { id, value, reason } => {
@@ -172,6 +177,55 @@ fn apply_unchecked(solver: &mut Solver, event: &Event) -> Result<(), Error> {
                 })
             }
         }
+    }
+}
+
+/// The asks and tells an artifact records, in the order they happened: the journal of that
+/// run (without its start line and interruptions). A trial asked after `k` tells follows the
+/// `k`-th tell; a told trial whose record has no result, or tells missing before an ask, are
+/// errors.
+pub fn events(artifact: &RunArtifact) -> Result<Vec<Event>, Error> {
+    let mismatch = |reason: String| Error::Resume { reason };
+    let mut tells: Vec<&TrialRecord> =
+        artifact.trials.iter().filter(|t| t.told_index.is_some()).collect();
+    tells.sort_by_key(|t| t.told_index);
+    let mut tells = tells.into_iter();
+    let mut told = 0;
+    let mut out = Vec::with_capacity(artifact.trials.len() * 2);
+    let tell = |t: &TrialRecord| match (t.status, t.value) {
+        (TrialStatus::Completed, Some(_)) | (TrialStatus::Failed, _) => Ok(Event::tell(t)),
+        _ => Err(mismatch(format!("trial {} has a tell index but no result", t.id))),
+    };
+    for record in &artifact.trials {
+        while told < record.asked_after {
+            let t = tells.next().ok_or_else(|| {
+                mismatch(format!(
+                    "trial {} was asked after {} tells, but fewer are recorded",
+                    record.id, record.asked_after
+                ))
+            })?;
+            out.push(tell(t)?);
+            told += 1;
+        }
+        out.push(Event::Ask { id: record.id, params: record.params.clone() });
+    }
+    for t in tells {
+        out.push(tell(t)?);
+    }
+    Ok(out)
+}
+
+impl Solver {
+    /// Rebuilds a solver from an artifact by replaying its asks and tells in their recorded
+    /// order ([`events`], applied as a journal is). The result is the same state as the run
+    /// that wrote the artifact, pending trials included; a trial that does not replay
+    /// identically is an error.
+    pub fn from_artifact(artifact: &RunArtifact) -> Result<Self, Error> {
+        let mut solver = Solver::new(artifact.config.clone())?;
+        for event in events(artifact)? {
+            apply_unchecked(&mut solver, &event)?;
+        }
+        Ok(solver)
     }
 }
 
@@ -322,6 +376,34 @@ mod tests {
         assert!(!r.torn_tail);
         assert!(r.solver.is_done());
         assert!(r.solver.trials().iter().any(|t| t.status == TrialStatus::Failed));
+    }
+
+    #[test]
+    fn an_artifact_holds_the_journal_of_its_run() {
+        let (solver, log) = journaled_run();
+        let journal: Vec<Event> = log
+            .lines()
+            .skip(1)
+            .map(|l| Event::from_line(l).unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        let from_artifact = events(&solver.artifact()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_artifact, journal);
+        let replayed = Solver::from_artifact(&solver.artifact()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(replayed.snapshot(), solver.snapshot());
+    }
+
+    #[test]
+    fn an_artifact_with_a_result_missing_does_not_replay() {
+        let (solver, _) = journaled_run();
+        let mut artifact = solver.artifact();
+        artifact.trials[3].status = TrialStatus::Completed;
+        artifact.trials[3].value = None;
+        assert!(
+            matches!(events(&artifact), Err(Error::Resume { reason }) if reason.contains("trial 3"))
+        );
+        let mut artifact = solver.artifact();
+        artifact.trials[5].asked_after = 99;
+        assert!(matches!(Solver::from_artifact(&artifact), Err(Error::Resume { .. })));
     }
 
     #[test]

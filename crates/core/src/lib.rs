@@ -4,7 +4,7 @@
 //! expensive and every microsecond of overhead shows. It is a probe-gated pipeline driven by
 //! an explicit ask/tell state machine:
 //!
-//! 1. **Probe** — a scrambled Sobol design over the space ([`probe`]).
+//! 1. **Probe** — a scrambled Sobol design over the space.
 //! 2. **Classify** — landscape features of the probe results decide *smooth*, *rippled*
 //!    (deterministic ripples over a global trend), *noisy* or *rugged* ([`classify`]).
 //! 3. **Select** — restarting Nelder–Mead for smooth and rippled landscapes, TPE for noisy
@@ -45,27 +45,30 @@ extern crate alloc;
 pub mod artifact;
 pub mod classify;
 pub mod config;
+#[cfg(feature = "contracts")]
+#[doc(hidden)]
 pub mod contracts;
 mod encoding;
 pub mod error;
 pub mod journal;
-mod legacy;
 mod machine;
-pub mod ordered;
-pub mod probe;
+mod ordered;
+mod probe;
 mod rng;
 mod strategies;
+mod trial;
 
-pub use artifact::{RunArtifact, TrialRecord, TrialStatus};
+pub use artifact::{RunArtifact, TrialRecord};
 pub use classify::{Classification, Features, Landscape};
 pub use config::{
     ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice,
     Value,
 };
-pub use error::{ConfigIssue, Error};
+pub use error::{ConfigIssue, Error, JsonSource};
 pub use journal::{Event as JournalEvent, Replay};
-pub use machine::{Method, Outcome, Phase, Solver, Stage, Trial, STATE_VERSION};
+pub use machine::{Outcome, Solver, Trial, STATE_VERSION};
 pub use ordered::{Ask, ParallelConfig};
+pub use trial::{Method, Phase, Stage, TrialStatus};
 
 /// Version of this engine.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -8,7 +8,7 @@
 //! The whole state serializes ([`Solver::snapshot`] / [`Solver::restore`]), RNG streams
 //! included, so a restored solver's next `ask()` is bit-identical to the one that never
 //! stopped. A [`RunArtifact`] can also be resumed by replaying its trials
-//! ([`Solver::from_artifact`]).
+//! ([`Solver::from_artifact`], in [`crate::journal`] with the journal's replay).
 
 use alloc::collections::BTreeSet;
 use alloc::format;
@@ -17,74 +17,19 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::artifact::{RunArtifact, TrialRecord, TrialStatus};
+use crate::artifact::{RunArtifact, TrialRecord};
 use crate::classify::{self, Classification};
 use crate::config::{Params, SolverConfig, StrategyChoice};
 use crate::encoding::{self, Encoding, Seen};
-use crate::error::Error;
+use crate::error::{Error, JsonSource};
 use crate::ordered::{self, Ask, Hold};
 use crate::probe;
 use crate::rng::{Rng, Stream};
-use crate::strategies::{
-    nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED,
-};
+use crate::strategies::{nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe};
+use crate::trial::{Method, Phase, Score, Stage, TrialStatus};
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
 pub const STATE_VERSION: u32 = 1;
-
-/// Where the run is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "phase", rename_all = "snake_case")]
-pub enum Phase {
-    /// Handing out the scrambled Sobol design.
-    Probe,
-    /// Classified; the chosen strategy refines.
-    Refine {
-        /// The refining strategy.
-        strategy: Method,
-    },
-    /// The whole budget is handed out and every trial is told.
-    Done,
-}
-
-/// Which component proposed a trial.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// The scrambled Sobol probe.
-    Sobol,
-    /// Bounded Nelder–Mead.
-    NelderMead,
-    /// Multivariate TPE.
-    Tpe,
-    /// Uniform random search.
-    Random,
-}
-
-impl Method {
-    /// The name used in configs and artifacts.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Sobol => "sobol",
-            Method::NelderMead => "nelder_mead",
-            Method::Tpe => "tpe",
-            Method::Random => "random",
-        }
-    }
-}
-
-/// The pipeline stage a trial belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// Part of the probe.
-    Probe,
-    /// Proposed by the refining strategy.
-    Refine,
-}
 
 /// A trial handed out by [`Solver::ask`]: evaluate `params`, then [`Solver::tell`] the `id`.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,7 +87,7 @@ fn seen_index(s: &State, encoding: &Encoding) -> Option<Seen> {
     let space = &s.config.space;
     let mut seen = Seen::for_kinds(encoding.kinds())?;
     for o in &s.config.warm_start {
-        seen.record(space, &encoding::encode(space, &o.params), o.value);
+        seen.record(space, &encoding::encode(space, &o.params), Score::Value(o.value));
     }
     for u in &s.units {
         seen.insert(space, u);
@@ -155,12 +100,11 @@ fn seen_index(s: &State, encoding: &Encoding) -> Option<Seen> {
     Some(seen)
 }
 
-/// What a strategy sees of a told trial: its value, or [`FAILED`].
-fn score_of(r: &TrialRecord) -> f64 {
-    if r.status == TrialStatus::Completed {
-        r.value.unwrap_or(FAILED)
-    } else {
-        FAILED
+/// What the classifier and the strategies see of a told trial.
+fn score_of(r: &TrialRecord) -> Score {
+    match (r.status, r.value) {
+        (TrialStatus::Completed, Some(v)) => Score::Value(v),
+        _ => Score::Failed,
     }
 }
 
@@ -338,17 +282,17 @@ impl Solver {
             Outcome::Value(v) if v.is_finite() => {
                 record.status = TrialStatus::Completed;
                 record.value = Some(v);
-                v
+                Score::Value(v)
             }
             Outcome::Value(v) => {
                 record.status = TrialStatus::Failed;
                 record.reason = Some(format!("objective returned {v}"));
-                FAILED
+                Score::Failed
             }
             Outcome::Failed { reason } => {
                 record.status = TrialStatus::Failed;
                 record.reason = reason;
-                FAILED
+                Score::Failed
             }
         };
         record.told_index = Some(s.told);
@@ -358,9 +302,9 @@ impl Solver {
         }
         s.told += 1;
         s.pending.remove(&id);
-        if score != FAILED
-            && s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| score < bv))
-        {
+        if score.value().is_some_and(|v| {
+            s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| v < bv))
+        }) {
             s.best = Some(id);
         }
         if stage == Stage::Probe && id < s.probe_planned {
@@ -391,23 +335,21 @@ impl Solver {
     /// Probe complete: classify, select the strategy, and hand it everything seen so far.
     fn enter_refine(&mut self) {
         let s = &mut self.state;
-        let warm: Vec<Point> = s
+        let warm: Vec<(Vec<f64>, Score)> = s
             .config
             .warm_start
             .iter()
-            .map(|o| Point { u: encoding::encode(&s.config.space, &o.params), f: o.value })
+            .map(|o| (encoding::encode(&s.config.space, &o.params), Score::Value(o.value)))
             .collect();
-        let probe_points: Vec<Point> = warm
+        let (pts, scores): (Vec<Vec<f64>>, Vec<Score>) = warm
             .iter()
             .cloned()
             .chain(
                 s.trials[..s.probe_planned as usize]
                     .iter()
-                    .map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }),
+                    .map(|r| (s.units[r.id as usize].clone(), score_of(r))),
             )
-            .collect();
-        let (pts, vals): (Vec<Vec<f64>>, Vec<f64>) =
-            probe_points.into_iter().map(|p| (p.u, p.f)).unzip();
+            .unzip();
         let offset = warm.len();
         let sites: Vec<[usize; 4]> =
             probe::Layout::new(s.probe_planned, self.encoding.piecewise().is_some())
@@ -416,40 +358,37 @@ impl Solver {
                 .collect();
         let classification = classify::classify(
             &pts,
-            &vals,
+            &scores,
             &sites,
             self.encoding.piecewise(),
             s.config.classifier.threshold,
         );
-        let method = match s.config.strategy {
-            StrategyChoice::Auto if classification.label.suits_nelder_mead() => Method::NelderMead,
-            StrategyChoice::Auto => Method::Tpe,
-            StrategyChoice::NelderMead => Method::NelderMead,
-            StrategyChoice::Tpe => Method::Tpe,
-            StrategyChoice::Random => Method::Random,
-        };
         // Everything told so far, in trial order (a deterministic order whatever the tells).
         let history: Vec<Point> = warm
             .into_iter()
+            .map(|(u, score)| Point::told(u, score))
             .chain(
                 s.trials
                     .iter()
                     .filter(|r| r.status != TrialStatus::Pending)
-                    .map(|r| Point { u: s.units[r.id as usize].clone(), f: score_of(r) }),
+                    .map(|r| Point::told(s.units[r.id as usize].clone(), score_of(r))),
             )
             .collect();
         let seed = s.config.seed;
-        s.strategy = Some(match method {
-            Method::NelderMead => {
+        let strategy = match (s.config.strategy, classification.label.suits_nelder_mead()) {
+            (StrategyChoice::NelderMead, _) | (StrategyChoice::Auto, true) => {
                 let f = &classification.features;
                 let step = nelder_mead::initial_step(f.quad_q2.unwrap_or(f.fdc));
                 Strategy::NelderMead(NelderMead::new(self.encoding.dim(), &history, seed, step))
             }
-            Method::Random => Strategy::Random(RandomSearch::new(seed)),
-            Method::Tpe | Method::Sobol => Strategy::Tpe(Tpe::new(&history, seed)),
-        });
+            (StrategyChoice::Tpe, _) | (StrategyChoice::Auto, false) => {
+                Strategy::Tpe(Tpe::new(&history, seed))
+            }
+            (StrategyChoice::Random, _) => Strategy::Random(RandomSearch::new(seed)),
+        };
+        s.phase = Phase::Refine { strategy: strategy.method() };
+        s.strategy = Some(strategy);
         s.classification = Some(classification);
-        s.phase = Phase::Refine { strategy: method };
     }
 
     fn finish_if_done(&mut self) {
@@ -537,7 +476,7 @@ impl Solver {
     /// Restores a solver from [`Solver::snapshot`] text.
     pub fn restore(text: &str) -> Result<Self, Error> {
         let state: State =
-            serde_json::from_str(text).map_err(|e| Error::json("solver state", e, text))?;
+            serde_json::from_str(text).map_err(|e| Error::json(JsonSource::State, e, text))?;
         if state.state_version != STATE_VERSION {
             return Err(Error::Resume {
                 reason: format!(
@@ -582,56 +521,6 @@ impl Solver {
         {
             return bad("the strategy state does not match the space");
         }
-        Ok(())
-    }
-
-    /// Rebuilds a solver from an artifact by replaying its asks and tells in their recorded
-    /// order. The result is the same state as the run that wrote the artifact, pending trials
-    /// included; a trial that does not replay identically is an error.
-    pub fn from_artifact(artifact: &RunArtifact) -> Result<Self, Error> {
-        let mut solver = Self::new(artifact.config.clone())?;
-        let mut tells: Vec<&TrialRecord> =
-            artifact.trials.iter().filter(|t| t.told_index.is_some()).collect();
-        tells.sort_by_key(|t| t.told_index);
-        let mut next_tell = tells.iter().peekable();
-        let mismatch = |reason: String| Error::Resume { reason };
-        for (i, record) in artifact.trials.iter().enumerate() {
-            while solver.told() < record.asked_after {
-                let t = next_tell.next().ok_or_else(|| {
-                    mismatch(format!(
-                        "trial {} was asked after {} tells, but fewer are recorded",
-                        record.id, record.asked_after
-                    ))
-                })?;
-                solver.replay_tell(t)?;
-            }
-            let trial = solver
-                .ask()
-                .ok_or_else(|| mismatch(format!("trial {} is beyond the budget", record.id)))?;
-            if trial.id != i as u64 || record.id != trial.id || trial.params != record.params {
-                return Err(mismatch(format!(
-                    "trial {} does not replay identically (the artifact was written by another engine version or edited)",
-                    record.id
-                )));
-            }
-        }
-        for t in next_tell {
-            solver.replay_tell(t)?;
-        }
-        Ok(solver)
-    }
-
-    fn replay_tell(&mut self, t: &TrialRecord) -> Result<(), Error> {
-        let outcome = match (t.status, t.value) {
-            (TrialStatus::Completed, Some(v)) => Outcome::Value(v),
-            (TrialStatus::Failed, _) => Outcome::Failed { reason: t.reason.clone() },
-            _ => {
-                return Err(Error::Resume {
-                    reason: format!("trial {} has a tell index but no result", t.id),
-                })
-            }
-        };
-        self.tell(t.id, outcome)?;
         Ok(())
     }
 }

@@ -1,14 +1,20 @@
 //! The committed `include/arqonhpo.h` must be exactly what cbindgen generates from the
-//! current source; run `make c-header` after changing the C ABI.
+//! current source; run `make c-header` (cargo run -p xtask -- c-header) after changing the C ABI.
 
 mod common;
 
+use std::path::Path;
+
 use common::header;
+
+fn ffi_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
 
 #[test]
 fn committed_header_matches_the_source() {
-    let generated = header::generate().unwrap();
-    let path = header::header_path();
+    let generated = header::generate(ffi_dir()).unwrap();
+    let path = header::header_path(ffi_dir());
     let committed = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}; run `make c-header`", path.display()));
     assert!(
@@ -20,7 +26,7 @@ fn committed_header_matches_the_source() {
 
 #[test]
 fn header_documents_ownership_for_every_function() {
-    let generated = header::generate().unwrap();
+    let generated = header::generate(ffi_dir()).unwrap();
     // Each exported function is preceded by its doc comment; every one with a pointer
     // argument or result must say who owns it.
     let mut doc = String::new();

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,34 +32,11 @@ ParamValue = float | int | str | bool
 SpaceSpec = Mapping[str, Union["Float", "Int", "Choice", Mapping[str, Any]]]
 
 
-def _is_numpy_bool(value: Any) -> bool:
-    """numpy's bool scalar (``numpy.bool_``; named ``numpy.bool`` since numpy 2)."""
-    return type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool")
-
-
-def _real(field_name: str, value: Any) -> float:
-    """A real number from a float, int or numpy scalar (never bool or str)."""
-    if (
-        isinstance(value, (bool, str, bytes))
-        or _is_numpy_bool(value)
-        or not hasattr(value, "__float__")
-    ):
-        raise TypeError(
-            f"{field_name} must be a real number, got {type(value).__name__} ({value!r})"
-        )
-    return float(value)
-
-
-def _integer(field_name: str, value: Any) -> int:
-    """An integer from an int or numpy integer (never bool, and never a float)."""
-    if isinstance(value, bool) or _is_numpy_bool(value):
-        raise TypeError(f"{field_name} must be an integer, got bool ({value!r})")
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise TypeError(
-            f"{field_name} must be an integer, got {type(value).__name__} ({value!r})"
-        ) from None
+# Numbers (numpy scalars included) are coerced by the native module, by the same rules as
+# tell() applies to values and trial ids.
+_is_numpy_bool = _core._is_numpy_bool
+_real = _core._real
+_integer = _core._integer
 
 
 def _option(field_name: str, value: Any) -> ParamValue:
@@ -70,9 +46,9 @@ def _option(field_name: str, value: Any) -> ParamValue:
     if _is_numpy_bool(value):  # numpy.bool_
         return bool(value)
     if hasattr(value, "__index__"):
-        return operator.index(value)
-    if isinstance(value, float) or hasattr(value, "__float__"):
-        return float(value)
+        return _integer(field_name, value)
+    if hasattr(value, "__float__"):
+        return _real(field_name, value)
     raise TypeError(
         f"{field_name} must hold strings, numbers or booleans, got {type(value).__name__} ({value!r})"
     )
@@ -218,9 +194,9 @@ def _plain(value: Any, path: str) -> Any:
     if _is_numpy_bool(value):
         return bool(value)
     if hasattr(value, "__index__"):
-        return operator.index(value)
-    if isinstance(value, float) or hasattr(value, "__float__"):
-        x = float(value)
+        return _integer(path, value)
+    if hasattr(value, "__float__"):
+        x = _real(path, value)
         if not math.isfinite(x):
             raise _config_error(path, f"must be a finite number, got {x}")
         return x
@@ -232,9 +208,7 @@ def _plain(value: Any, path: str) -> Any:
 
 
 def _config_error(path: str, message: str) -> ConfigError:
-    err = ConfigError(f"invalid configuration (1 problem):\n  - {path}: {message}")
-    err.issues = [(path, message)]
-    return err
+    return _core._config_error([(path, message)])
 
 
 def _config_text(config: Mapping[str, Any]) -> str:

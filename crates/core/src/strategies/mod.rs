@@ -1,7 +1,7 @@
 //! Refinement strategies, as one closed, serde-tagged enum.
 //!
-//! A strategy sees only unit-cube points and scores (lower is better; a failed trial scores
-//! [`FAILED`]). The solver calls [`Strategy::propose`] for every refine-phase `ask` and
+//! A strategy sees only unit-cube points and scores (lower is better; a failed trial ranks
+//! as [`FAILED`], after every finite value). The solver calls [`Strategy::propose`] for every refine-phase `ask` and
 //! [`Strategy::observe`] for every `tell` that arrives once the strategy exists. Adding a
 //! strategy means adding one variant and one file.
 
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Space;
 use crate::encoding::DimKind;
+use crate::trial::{Method, Score};
 
 pub(crate) mod nelder_mead;
 pub(crate) mod random;
@@ -20,8 +21,9 @@ pub(crate) use nelder_mead::NelderMead;
 pub(crate) use random::RandomSearch;
 pub(crate) use tpe::Tpe;
 
-/// Score of a failed trial: worse than any finite value, and still serializable.
-pub(crate) const FAILED: f64 = f64::MAX;
+/// Score of a failed trial inside the strategies: worse than any finite value, and still
+/// serializable.
+const FAILED: f64 = Score::FAILED_RANK;
 
 /// What the solver tells a strategy when it proposes.
 pub(crate) struct Context<'a> {
@@ -42,6 +44,13 @@ pub(crate) struct Point {
     pub f: f64,
 }
 
+impl Point {
+    /// A told trial at `u`, its score ranked as the strategies compare scores.
+    pub(crate) fn told(u: Vec<f64>, score: Score) -> Self {
+        Point { u, f: score.rank() }
+    }
+}
+
 /// The refining strategy and its whole state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -53,8 +62,7 @@ pub(crate) enum Strategy {
 
 impl Strategy {
     /// The method this strategy is, as recorded in trials and phases.
-    pub(crate) fn method(&self) -> crate::machine::Method {
-        use crate::machine::Method;
+    pub(crate) fn method(&self) -> Method {
         match self {
             Strategy::NelderMead(_) => Method::NelderMead,
             Strategy::Tpe(_) => Method::Tpe,
@@ -72,7 +80,8 @@ impl Strategy {
     }
 
     /// Result of trial `id` at `u`.
-    pub(crate) fn observe(&mut self, id: u64, u: &[f64], f: f64) {
+    pub(crate) fn observe(&mut self, id: u64, u: &[f64], score: Score) {
+        let f = score.rank();
         match self {
             Strategy::NelderMead(s) => s.observe(id, u, f),
             Strategy::Tpe(s) => s.observe(u, f),

@@ -1,7 +1,7 @@
 //! Every config mistake is reported with its path and the offending value, all at once, before
 //! a solver exists; and a failed tell leaves the solver exactly as it was.
 
-use arqonhpo_core::{Error, Solver, SolverConfig};
+use arqonhpo_core::{Error, JsonSource, RunArtifact, Solver, SolverConfig};
 
 /// Validates JSON text and returns the `path: message` lines.
 fn problems(json: &str) -> Vec<String> {
@@ -148,6 +148,27 @@ fn malformed_json_points_at_the_spot() {
     let unknown = r#"{"budget": 5, "space": {}, "sead": 3}"#;
     let err = SolverConfig::from_json(unknown).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("unknown field `sead`"), "{err}");
+}
+
+#[test]
+fn a_json_error_says_what_was_being_read() {
+    let what = |r: Result<(), Error>| match r {
+        Err(Error::Json { what, .. }) => what,
+        other => panic!("expected a JSON error, got {other:?}"),
+    };
+    let config = what(SolverConfig::from_json(r#"{"budget": "x"}"#).map(drop));
+    let legacy = what(SolverConfig::from_json(r#"{"bounds": {"x": 1}}"#).map(drop));
+    let state = what(Solver::restore("{").map(drop));
+    let artifact = what(RunArtifact::from_json("[]").map(drop));
+    assert_eq!(
+        [config, legacy, state, artifact],
+        [JsonSource::Config, JsonSource::LegacyConfig, JsonSource::State, JsonSource::Artifact]
+    );
+    assert!(config.is_config() && legacy.is_config());
+    assert!(!state.is_config() && !artifact.is_config());
+    // The message names the source as before the source was typed.
+    let message = Solver::restore("{").err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.starts_with("solver state is not valid"), "{message}");
 }
 
 #[test]

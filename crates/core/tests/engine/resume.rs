@@ -1,6 +1,7 @@
 //! Save and resume, for every strategy, with trials pending: the next `ask()` after a restore
 //! (from a snapshot, or by replaying the artifact) is bit-identical to the run that never stopped.
 
+use arqonhpo_core::journal::{self, Event};
 use arqonhpo_core::{
     Error, Method, Param, Phase, RunArtifact, Solver, SolverConfig, Space, StrategyChoice, Trial,
 };
@@ -63,6 +64,14 @@ fn through_artifact(s: &Solver) -> Solver {
     Solver::from_artifact(&artifact).expect("replay")
 }
 
+/// The artifact's asks and tells written as a journal, then replayed as the CLI replays one.
+fn through_journal(s: &Solver) -> Solver {
+    let events = journal::events(&s.artifact()).unwrap_or_else(|e| panic!("events: {e}"));
+    let text: String =
+        std::iter::once(Event::start(s.config())).chain(events).map(|e| e.to_line()).collect();
+    journal::replay(&text, Some(s.config())).unwrap_or_else(|e| panic!("journal: {e}")).solver
+}
+
 #[test]
 fn every_strategy_resumes_bit_identically_with_trials_pending() {
     let cases = [
@@ -82,6 +91,7 @@ fn every_strategy_resumes_bit_identically_with_trials_pending() {
             for (how, resume) in [
                 ("snapshot", through_snapshot as fn(&Solver) -> Solver),
                 ("artifact", through_artifact),
+                ("journal", through_journal),
             ] {
                 let (resumed, end) = drive(strategy, stop_at, resume);
                 assert_eq!(resumed, reference, "{strategy:?} resumed by {how} at step {stop_at}");

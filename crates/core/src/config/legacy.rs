@@ -11,8 +11,8 @@ use alloc::string::String;
 
 use serde::Deserialize;
 
-use crate::config::{Named, Param, ProbeConfig, SolverConfig, Space};
-use crate::error::{ConfigIssue, Error};
+use super::{Named, Param, ProbeConfig, SolverConfig, Space};
+use crate::error::{ConfigIssue, Error, JsonSource};
 
 /// The 0.3 layout, field for field.
 #[derive(Deserialize)]
@@ -45,8 +45,8 @@ pub(crate) fn is_legacy(value: &serde_json::Value) -> bool {
 
 /// Converts 0.3 config text (already known to have the legacy layout) to a [`SolverConfig`].
 pub(crate) fn convert(text: &str) -> Result<SolverConfig, Error> {
-    let legacy: LegacyConfig = serde_json::from_str(text)
-        .map_err(|e| Error::json("configuration (arqonhpo 0.3 layout)", e, text))?;
+    let legacy: LegacyConfig =
+        serde_json::from_str(text).map_err(|e| Error::json(JsonSource::LegacyConfig, e, text))?;
     let mut issues = alloc::vec::Vec::new();
     if legacy.strategy_params.as_ref().is_some_and(|v| !v.is_null()) {
         issues.push(ConfigIssue {

@@ -6,15 +6,15 @@
 //! pending, and how a journal resumes are all decided in core; this module moves processes
 //! and bytes.
 //!
-//! Each trial's program runs in its own process group, so a timeout (or a second Ctrl-C)
-//! stops the program and everything it started, and the terminal's Ctrl-C reaches only this
+//! Each trial's program runs in its own process tree (a process group on Unix, a Job Object
+//! on Windows: [`objective::ProcessTree`]), so a timeout (or a second Ctrl-C) stops the
+//! program and everything it started, and the terminal's Ctrl-C reaches only this
 //! process: the first Ctrl-C stops handing out trials and lets the running ones finish; the
 //! second stops them and marks them interrupted in the journal (they stay pending, and
 //! `--resume` evaluates them again).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{Read, Write};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
@@ -64,7 +64,7 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
 
     let timeout = args.timeout.map(Duration::from_secs_f64);
     let (tx, rx) = mpsc::channel::<Finished>();
-    let mut running: BTreeMap<u64, u32> = BTreeMap::new(); // trial id -> process group id
+    let mut running: BTreeMap<u64, objective::ProcessTree> = BTreeMap::new(); // by trial id
     let mut stop_requested = 0;
     let mut killed = false;
     loop {
@@ -87,8 +87,8 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
                     running.len()
                 )
             });
-            for &group in running.values() {
-                kill_group(group);
+            for tree in running.values() {
+                tree.kill();
             }
             killed = true;
         }
@@ -107,9 +107,9 @@ pub fn run(args: &RunArgs, signals: &AtomicU32, show_progress: bool) -> Result<(
             };
             tracing::debug!(id = trial.id, params = %params_text(&trial), "starting trial");
             match start(&args.command, &trial, timeout, tx.clone()) {
-                Ok(group) => running.insert(trial.id, group),
+                Ok(tree) => running.insert(trial.id, tree),
                 Err(e) => {
-                    running.values().for_each(|&g| kill_group(g));
+                    running.values().for_each(objective::ProcessTree::kill);
                     return Err(e);
                 }
             };
@@ -210,14 +210,14 @@ fn params_text(trial: &Trial) -> String {
         .join(" ")
 }
 
-/// Starts the trial's process in its own process group and a worker thread that waits for
-/// it; returns the group id.
+/// Starts the trial's process in its own process tree and a worker thread that waits for
+/// it; returns the tree.
 fn start(
     command: &[String],
     trial: &Trial,
     timeout: Option<Duration>,
     tx: mpsc::Sender<Finished>,
-) -> Result<u32> {
+) -> Result<objective::ProcessTree> {
     let (program, args) =
         command.split_first().ok_or_else(|| miette!("no command given after `--`"))?;
     let mut cmd = Command::new(objective::substitute(program, trial));
@@ -226,22 +226,21 @@ fn start(
         .envs(trial.params.iter().map(|(k, v)| (objective::env_name(k), objective::value_text(v))))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let mut child = cmd.spawn().into_diagnostic().wrap_err_with(|| {
+        .stderr(Stdio::piped());
+    let (mut child, tree) = objective::ProcessTree::spawn(&mut cmd).into_diagnostic().wrap_err_with(|| {
         format!("cannot start `{program}` for trial {}; check the command after `--` (it is run directly, without a shell)", trial.id)
     })?;
-    let group = child.id();
     let input = objective::stdin_json(trial);
     let id = trial.id;
+    let worker_tree = tree.clone();
     std::thread::spawn(move || {
         let started = Instant::now();
-        let (result, by_signal) = supervise(&mut child, group, &input, timeout);
+        let (result, by_signal) = supervise(&mut child, &worker_tree, &input, timeout);
         // The receiver only goes away when the run is over.
         let _ =
             tx.send(Finished { id, result, by_signal, seconds: started.elapsed().as_secs_f64() });
     });
-    Ok(group)
+    Ok(tree)
 }
 
 /// Feeds stdin, collects stdout and stderr, enforces the timeout, and turns the exit into a
@@ -249,7 +248,7 @@ fn start(
 /// the one a timeout sends.
 fn supervise(
     child: &mut Child,
-    group: u32,
+    tree: &objective::ProcessTree,
     input: &str,
     timeout: Option<Duration>,
 ) -> (std::result::Result<f64, String>, bool) {
@@ -266,7 +265,7 @@ fn supervise(
         Some(limit) => match child.wait_timeout(limit) {
             Ok(Some(status)) => Ok(status),
             Ok(None) => {
-                kill_group(group);
+                tree.kill();
                 let _ = child.wait();
                 return (
                     Err(format!("timed out after {} s (--timeout)", limit.as_secs_f64())),
@@ -278,14 +277,14 @@ fn supervise(
         None => child.wait(),
     };
     // Whatever the program left running in its group would keep the pipes open.
-    let out = collect(stdout, group);
-    let err = collect(stderr, group);
+    let out = collect(stdout, tree);
+    let err = collect(stderr, tree);
     let status = match status {
         Ok(status) => status,
         Err(e) => return (Err(format!("cannot wait for the program: {e}")), false),
     };
-    if let Some(signal) = status.signal() {
-        return (Err(format!("killed by signal {signal}{}", stderr_tail(&err))), true);
+    if let Some(how) = objective::killed(&status) {
+        return (Err(format!("{how}{}", stderr_tail(&err))), true);
     }
     if !status.success() {
         let code = status.code().unwrap_or(-1);
@@ -306,12 +305,12 @@ fn read_in_thread<R: Read + Send + 'static>(mut pipe: R) -> mpsc::Receiver<Strin
 
 /// The pipe's text; if leftover processes still hold it open a second after the program
 /// exited, they are stopped.
-fn collect(pipe: Option<mpsc::Receiver<String>>, group: u32) -> String {
+fn collect(pipe: Option<mpsc::Receiver<String>>, tree: &objective::ProcessTree) -> String {
     let Some(rx) = pipe else { return String::new() };
     match rx.recv_timeout(Duration::from_secs(1)) {
         Ok(text) => text,
         Err(_) => {
-            kill_group(group);
+            tree.kill();
             rx.recv().unwrap_or_default()
         }
     }
@@ -321,16 +320,6 @@ fn stderr_tail(stderr: &str) -> String {
     match stderr.lines().rev().find(|l| !l.trim().is_empty()) {
         Some(line) => format!("; stderr: {}", line.trim().chars().take(200).collect::<String>()),
         None => String::new(),
-    }
-}
-
-fn kill_group(group: u32) {
-    if let Ok(pid) = libc::pid_t::try_from(group) {
-        // SAFETY: kill(2) takes plain integers; a negative pid addresses the process group
-        // this module created for the trial. A group that is already gone is a harmless ESRCH.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
     }
 }
 

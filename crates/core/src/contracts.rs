@@ -2,6 +2,8 @@
 //!
 //! - `config.schema.json` and `artifact.schema.json`: JSON Schemas of [`SolverConfig`] and
 //!   [`RunArtifact`](crate::RunArtifact), generated from the Rust types (never written by hand).
+//!   Each carries a stable `$id` under [`SCHEMA_BASE_URL`], the address editors and the
+//!   SchemaStore catalog entry (`contracts/schemastore-catalog.json`) fetch it from.
 //! - `golden/*.json`: golden runs. Each holds a config and the exact sequence of trials the
 //!   solver hands out when told the listed values in order. The Rust, Python, CLI and C tests
 //!   all replay them, which proves every front gives bit-identical suggestions.
@@ -88,18 +90,38 @@ pub fn golden_run(config: SolverConfig) -> Result<GoldenRun, crate::Error> {
     Ok(GoldenRun { config, steps })
 }
 
+/// Where the published schemas live: each schema's `$id` is this followed by its file name.
+/// The schemas on the default branch are the current contract; the URL never changes.
+pub const SCHEMA_BASE_URL: &str =
+    "https://raw.githubusercontent.com/arqonhpo/arqonhpo/main/contracts/";
+
+/// The JSON Schema of [`SolverConfig`] (`contracts/config.schema.json`), as pretty JSON text.
+#[cfg(feature = "schema")]
+pub fn config_schema() -> String {
+    schema_text(schemars::schema_for!(SolverConfig), "config.schema.json")
+}
+
+/// The JSON Schema of [`RunArtifact`](crate::RunArtifact) (`contracts/artifact.schema.json`),
+/// as pretty JSON text.
+#[cfg(feature = "schema")]
+pub fn artifact_schema() -> String {
+    schema_text(schemars::schema_for!(crate::RunArtifact), "artifact.schema.json")
+}
+
+/// Pretty text of a generated schema with its `$id` (schemars places it beside `$schema`).
+#[cfg(feature = "schema")]
+fn schema_text(mut schema: schemars::Schema, file: &str) -> String {
+    schema.insert("$id".into(), format!("{SCHEMA_BASE_URL}{file}").into());
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
 /// Every generated contract file: `(path relative to contracts/, contents)`.
 pub fn files() -> Vec<(String, String)> {
     let mut out = Vec::new();
     #[cfg(feature = "schema")]
     {
-        let pretty =
-            |s: schemars::Schema| serde_json::to_string_pretty(&s).unwrap_or_default() + "\n";
-        out.push(("config.schema.json".into(), pretty(schemars::schema_for!(SolverConfig))));
-        out.push((
-            "artifact.schema.json".into(),
-            pretty(schemars::schema_for!(crate::RunArtifact)),
-        ));
+        out.push(("config.schema.json".into(), config_schema()));
+        out.push(("artifact.schema.json".into(), artifact_schema()));
     }
     for (name, config) in golden_configs() {
         let run =

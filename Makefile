@@ -191,8 +191,8 @@ c-bench:
 REL_VENV := .release-venv
 REL_PY := $(REL_VENV)/bin/python
 REL_DIR := target/release-check
-CARGO_DENY_VERSION := 0.19.0
-CARGO_CYCLONEDX_VERSION := 0.5.7
+CARGO_DENY_VERSION := 0.20.2
+CARGO_CYCLONEDX_VERSION := 0.5.9
 # Rust targets the release builds (release.yml); `check-targets` type-checks the CLI and the C
 # library for those other than the host (needs `rustup target add`, done in CI).
 RELEASE_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl \

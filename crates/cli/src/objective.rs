@@ -139,7 +139,8 @@ pub fn parse_output(stdout: &str) -> Result<f64, String> {
 
 /// Everything a trial's program starts, stopped as one: a process group on Unix, a Job Object
 /// on Windows. The terminal's Ctrl-C reaches neither, so only `run` decides when trials stop.
-/// Clones refer to the same tree.
+/// Clones refer to the same tree. On Windows the job also ends with its last handle, so
+/// nothing a trial left behind outlives the run.
 #[derive(Debug, Clone)]
 pub struct ProcessTree(platform::Tree);
 

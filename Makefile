@@ -243,18 +243,20 @@ sdist-check: release-venv
 		venv/bin/python -m pip install --quiet --no-index wheel/arqonhpo-*.whl
 	cd $(REL_DIR)/sdist && venv/bin/python $(abspath tools/release/smoke.py)
 
-## Every publishable crate packages and builds from its .crate alone, in dependency order.
+## Every publishable crate packages and builds from its .crate alone, in dependency order
+## (cargo orders the packages; the CLI is verified against the packaged core). The others are
+## `publish = false` (the C library ships as archives, the extension inside the wheels).
+PUBLISH_CRATES := arqonhpo-core arqonhpo-cli
 crates-package:
-	$(CARGO) package --workspace --locked --allow-dirty
-	$(CARGO) publish --workspace --locked --allow-dirty --dry-run
+	$(CARGO) publish --dry-run --locked --allow-dirty $(addprefix -p ,$(PUBLISH_CRATES))
 
 SBOM_WHEEL_DIR ?= $(REL_DIR)/sdist/wheel
 ## CycloneDX SBOMs: one per crate (cargo-cyclonedx) and one for the wheel's environment
 ## (cyclonedx-py), validated against the CycloneDX schema.
 sbom: cargo-cyclonedx release-venv
 	rm -rf $(REL_DIR)/sbom && mkdir -p $(REL_DIR)/sbom
-	$(CARGO) cyclonedx --format json --spec-version 1.5 --all-features=false --target all
-	for f in crates/*/*.cdx.json; do mv "$$f" $(REL_DIR)/sbom/; done
+	$(CARGO) cyclonedx --format json --spec-version 1.5 --target all
+	mv crates/*/*.cdx.json $(PY_DIR)/*.cdx.json $(REL_DIR)/sbom/
 	rm -rf $(REL_DIR)/sbom-venv && $(PYTHON) -m venv $(REL_DIR)/sbom-venv
 	$(REL_DIR)/sbom-venv/bin/python -m pip install --quiet --no-index $(SBOM_WHEEL_DIR)/arqonhpo-*.whl
 	$(REL_VENV)/bin/cyclonedx-py environment --spec-version 1.6 --output-format JSON \

@@ -257,8 +257,10 @@ sbom: cargo-cyclonedx release-venv
 	rm -rf $(REL_DIR)/sbom && mkdir -p $(REL_DIR)/sbom
 	$(CARGO) cyclonedx --format json --spec-version 1.5 --target all
 	mv crates/*/*.cdx.json $(PY_DIR)/*.cdx.json $(REL_DIR)/sbom/
-	rm -rf $(REL_DIR)/sbom-venv && $(PYTHON) -m venv $(REL_DIR)/sbom-venv
-	$(REL_DIR)/sbom-venv/bin/python -m pip install --quiet --no-index $(SBOM_WHEEL_DIR)/arqonhpo-*.whl
+	# A venv holding only the wheel (no pip or setuptools to list).
+	rm -rf $(REL_DIR)/sbom-venv && $(PYTHON) -m venv --without-pip $(REL_DIR)/sbom-venv
+	$(REL_PY) -m pip --python $(REL_DIR)/sbom-venv/bin/python install --quiet --no-index \
+		--no-deps $(SBOM_WHEEL_DIR)/arqonhpo-*.whl
 	$(REL_VENV)/bin/cyclonedx-py environment --spec-version 1.6 --output-format JSON \
 		--output-file $(REL_DIR)/sbom/arqonhpo-wheel.cdx.json $(REL_DIR)/sbom-venv
 	$(REL_PY) tools/release/validate_sbom.py $(REL_DIR)/sbom/*.cdx.json

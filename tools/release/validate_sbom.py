@@ -22,7 +22,8 @@ def validate(path: Path) -> list[str]:
         return [f"{path}: not a CycloneDX document (bomFormat {doc.get('bomFormat')!r})"]
     version = SchemaVersion.from_version(doc["specVersion"])
     error = JsonStrictValidator(version).validate_str(text)
-    problems = [f"{path}: {error}"] if error else []
+    # The library's error wraps jsonschema's; its first line says what and where.
+    problems = [f"{path}: {str(error).splitlines()[0]}"] if error else []
     if not doc.get("components"):
         problems.append(f"{path}: lists no components")
     return problems

@@ -12,7 +12,8 @@ CORE_FEATURES := --features arqonhpo-core/schema
 
 ## Everything CI runs: the lint, Rust tests (core, CLI, C ABI), the no_std build, Python tests,
 ## drift checks.
-test: lint test-rust nostd test-python test-integrations test-dashboard wheel-check bench-gate
+test: lint lint-workflows catalog-check test-rust nostd test-python test-integrations test-dashboard \
+	wheel-check bench-gate
 
 ## Formatting, clippy (also type-checks benches and examples), ruff, the MSRV audit, rustdoc.
 ## ruff comes from the venv's requirements, so every checkout lints with the same version.
@@ -222,3 +223,124 @@ c-example:
 # Criterion: what the C ABI adds per ask+tell (JSON and array forms) and per call (minutes).
 c-bench:
 	$(CARGO) bench -p arqonhpo-ffi --bench abi_overhead
+
+# ---------------------------------------------------------------------------------------------
+# Release engineering (tools/release, .github/workflows, RELEASE_RUNBOOK.md)
+# ---------------------------------------------------------------------------------------------
+# Every step of ci.yml and release.yml that can run on this machine is one of these targets.
+.PHONY: release-venv lint-workflows catalog-check release-check sdist-check crates-package \
+	deny deny-offline cargo-deny cargo-cyclonedx sbom provenance-subjects dist-bin \
+	check-targets test-portable test-wheel
+REL_VENV := .release-venv
+REL_PY := $(REL_VENV)/bin/python
+REL_DIR := target/release-check
+CARGO_DENY_VERSION := 0.20.2
+CARGO_CYCLONEDX_VERSION := 0.5.9
+# Rust targets the release builds (release.yml); `check-targets` type-checks the CLI and the C
+# library for those other than the host (needs `rustup target add`, done in CI).
+RELEASE_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu x86_64-unknown-linux-musl \
+	x86_64-apple-darwin aarch64-apple-darwin x86_64-pc-windows-msvc
+
+## Release tooling venv (.release-venv): workflow linters, maturin, CycloneDX tools.
+release-venv: $(REL_VENV)/.stamp
+$(REL_VENV)/.stamp: tools/release/requirements.txt
+	test -x $(REL_PY) || $(PYTHON) -m venv $(REL_VENV)
+	$(REL_PY) -m pip install --quiet --upgrade pip
+	$(REL_PY) -m pip install --quiet -r tools/release/requirements.txt
+	touch $@
+
+## Lints every workflow: actionlint, zizmor (offline audits) and the GitHub workflow schema.
+lint-workflows: release-venv
+	$(REL_VENV)/bin/actionlint -no-color .github/workflows/*.yml
+	$(REL_VENV)/bin/zizmor --offline --no-progress --persona auditor --config .github/zizmor.yml .github/workflows
+	$(REL_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+## The SchemaStore catalog entries in contracts/ are valid and point at the schemas' $$id.
+catalog-check: release-venv
+	$(REL_PY) tools/release/check_catalog.py
+
+# cargo-deny and cargo-cyclonedx from crates.io, built once into ~/.cargo/bin (minutes).
+cargo-deny:
+	cargo deny --version 2>/dev/null | grep -q ' $(CARGO_DENY_VERSION)$$' || \
+		$(CARGO) install cargo-deny --locked --version $(CARGO_DENY_VERSION)
+cargo-cyclonedx:
+	cargo cyclonedx --version 2>/dev/null | grep -q ' $(CARGO_CYCLONEDX_VERSION)$$' || \
+		$(CARGO) install cargo-cyclonedx --locked --version $(CARGO_CYCLONEDX_VERSION)
+
+## Licenses and bans (deny.toml) from the lockfile alone: no network.
+deny-offline: cargo-deny
+	$(CARGO) deny --offline check licenses bans
+
+## Everything cargo-deny checks, advisories included (fetches the RustSec database; CI).
+deny: cargo-deny
+	$(CARGO) deny check
+
+## The Python sdist is complete: a wheel built from it alone, in a clean venv, installs and runs.
+sdist-check: release-venv
+	rm -rf $(REL_DIR)/sdist && mkdir -p $(REL_DIR)/sdist/dist
+	$(REL_VENV)/bin/maturin sdist --manifest-path $(PY_DIR)/Cargo.toml --out $(REL_DIR)/sdist/dist
+	$(PYTHON) -m venv $(REL_DIR)/sdist/venv
+	cd $(REL_DIR)/sdist && venv/bin/python -m pip install --quiet --upgrade pip && \
+		mkdir unpacked && tar -xzf dist/arqonhpo-*.tar.gz -C unpacked && \
+		venv/bin/python -m pip wheel --quiet --no-deps --wheel-dir wheel unpacked/arqonhpo-* && \
+		venv/bin/python -m pip install --quiet --no-index wheel/arqonhpo-*.whl
+	cd $(REL_DIR)/sdist && venv/bin/python $(abspath tools/release/smoke.py)
+
+## Every publishable crate packages and builds from its .crate alone, in dependency order
+## (cargo orders the packages; the CLI is verified against the packaged core). The others are
+## `publish = false` (the C library ships as archives, the extension inside the wheels).
+PUBLISH_CRATES := arqonhpo-core arqonhpo-cli
+crates-package:
+	$(CARGO) publish --dry-run --locked --allow-dirty $(addprefix -p ,$(PUBLISH_CRATES))
+
+SBOM_WHEEL_DIR ?= $(REL_DIR)/sdist/wheel
+## CycloneDX SBOMs: one per crate (cargo-cyclonedx) and one for the wheel's environment
+## (cyclonedx-py), validated against the CycloneDX schema.
+sbom: cargo-cyclonedx release-venv
+	rm -rf $(REL_DIR)/sbom && mkdir -p $(REL_DIR)/sbom
+	$(CARGO) cyclonedx --format json --spec-version 1.5 --target all
+	mv crates/*/*.cdx.json $(PY_DIR)/*.cdx.json $(REL_DIR)/sbom/
+	# A venv holding only the wheel (no pip or setuptools to list).
+	rm -rf $(REL_DIR)/sbom-venv && $(PYTHON) -m venv --without-pip $(REL_DIR)/sbom-venv
+	$(REL_PY) -m pip --python $(REL_DIR)/sbom-venv/bin/python install --quiet --no-index \
+		--no-deps $(SBOM_WHEEL_DIR)/arqonhpo-*.whl
+	$(REL_VENV)/bin/cyclonedx-py environment --spec-version 1.6 --output-format JSON \
+		--output-file $(REL_DIR)/sbom/arqonhpo-wheel.cdx.json $(REL_DIR)/sbom-venv
+	$(REL_PY) tools/release/validate_sbom.py $(REL_DIR)/sbom/*.cdx.json
+
+## The CLI and C library of the host, packed as release.yml packs every target.
+dist-bin:
+	$(CARGO) build --release --locked -p arqonhpo-cli -p arqonhpo-ffi
+	rm -rf $(REL_DIR)/dist && $(PYTHON) tools/release/package.py --host \
+		--target "$$(rustc -vV | sed -n 's/^host: //p')" --out $(REL_DIR)/dist
+
+## The provenance subjects (base64 sha256sum lines) of what was built here, by the script the
+## release workflow runs.
+provenance-subjects:
+	cp $(REL_DIR)/sdist/dist/arqonhpo-*.tar.gz $(REL_DIR)/sdist/wheel/arqonhpo-*.whl $(REL_DIR)/dist/
+	cp $(REL_DIR)/sbom/*.cdx.json $(REL_DIR)/dist/
+	$(PYTHON) tools/release/subjects.py $(REL_DIR)/dist/* --sums $(REL_DIR)/SHA256SUMS
+	cd $(REL_DIR)/dist && sha256sum --check --strict ../SHA256SUMS
+
+## What `make release-check` proves before a tag: sdist, crates, licenses, SBOMs, archives,
+## provenance subjects, catalog, workflows.
+release-check: lint-workflows catalog-check sdist-check crates-package deny-offline sbom \
+	dist-bin provenance-subjects
+
+## Type-checks the CLI and the C library for every release target (CI installs the targets).
+check-targets:
+	for t in $(RELEASE_TARGETS); do \
+		$(CARGO) check --locked --target $$t -p arqonhpo-cli -p arqonhpo-ffi --all-targets || exit 1; \
+	done
+
+## The tests that need no Unix shell tools: core, the CLI's unit tests (process trees, locks),
+## the C ABI from Rust. CI runs them on macOS and Windows.
+test-portable:
+	$(CARGO) test --locked -p arqonhpo-core --lib --tests
+	$(CARGO) test --locked -p arqonhpo-cli --lib
+	$(CARGO) test --locked -p arqonhpo-ffi --test abi
+
+## The Python tests against an installed wheel (WHEEL_DIR), in a fresh venv (CI, every OS).
+WHEEL_DIR ?= target/wheel-check/dist
+test-wheel:
+	$(PYTHON) tools/release/test_wheel.py $(WHEEL_DIR)

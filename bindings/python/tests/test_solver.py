@@ -175,6 +175,20 @@ def test_save_load_resumes_exactly_with_pending_trials(strategy: str, tmp_path: 
     assert run(loaded, 40) == run(solver, 40)
 
 
+def test_save_writes_the_same_bytes_on_every_platform_and_replaces_whole(tmp_path: Path) -> None:
+    solver = aq.ArqonSolver({"x": aq.Float(0, 1), "s": aq.Choice(["é", "ß"])}, budget=8, seed=3)
+    run(solver, 5)
+    path = tmp_path / "run.json"
+    path.write_bytes(b"an older, longer file that the save must replace entirely\r\n" * 100)
+    solver.save(path)
+    data = path.read_bytes()
+    # UTF-8 JSON text with \n line ends (never \r\n, whatever the platform) and one final \n.
+    assert b"\r" not in data
+    assert data == (solver._solver.artifact_json() + "\n").encode("utf-8")
+    assert json.loads(data.decode("utf-8")) == solver.artifact()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"], "temporary file left over"
+
+
 def test_trial_pickles() -> None:
     solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=2)
     t = solver.ask()

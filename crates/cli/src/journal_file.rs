@@ -90,50 +90,90 @@ impl Journal {
     }
 }
 
-/// Takes an exclusive advisory lock on the journal for the life of the process, so that two
-/// runs never append to the same journal. The lock goes away with the process, even after
-/// `kill -9`.
-///
-/// It is a POSIX record lock (`fcntl(F_SETLK)`), which belongs to this process alone. A
+/// Takes an exclusive lock on the journal for the life of the process, so that two runs never
+/// append to the same journal. The lock goes away with the process, even after `kill -9`.
+fn lock(file: &File, path: &Path) -> Result<()> {
+    match platform::try_lock(file) {
+        Ok(()) => Ok(()),
+        Err(Held::Elsewhere(holder)) => Err(miette!(
+            help = "wait for the other run to finish, or stop it, before resuming",
+            "the journal {} is in use by another running arqonhpo-cli{}",
+            path.display(),
+            holder.map_or_else(String::new, |pid| format!(" (pid {pid})"))
+        )),
+        Err(Held::Error(error)) => {
+            Err(miette!("cannot lock the journal {}: {error}", path.display()))
+        }
+    }
+}
+
+/// Why the journal lock was not taken.
+enum Held {
+    /// Another process holds it (its pid, when the platform tells).
+    Elsewhere(Option<u32>),
+    /// Locking itself failed.
+    Error(std::io::Error),
+}
+
+/// On Unix, a POSIX record lock (`fcntl(F_SETLK)`), which belongs to this process alone. A
 /// `flock(2)` lock belongs to the open file instead, and every trial process shares that file
 /// from its `fork` until its `exec` closes it: a run killed while starting a trial would leave
 /// the lock held by the half-started child for that moment, and a `--resume` right after the
 /// kill would be refused. The catch of record locks, that closing any descriptor of the file
 /// in this process drops the lock, does not apply: a run opens its journal once.
-fn lock(file: &File, path: &Path) -> Result<()> {
+#[cfg(unix)]
+mod platform {
+    use std::fs::File;
     use std::os::fd::AsRawFd;
-    let mut request = whole_file_write_lock();
-    // SAFETY: fcntl(2) on a descriptor owned by `file`, which outlives this call, with a
-    // pointer to a `struct flock` that lives on this stack frame.
-    let status = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &request) };
-    if status == 0 {
-        return Ok(());
+
+    use super::Held;
+
+    pub fn try_lock(file: &File) -> Result<(), Held> {
+        let mut request = whole_file_write_lock();
+        // SAFETY: fcntl(2) on a descriptor owned by `file`, which outlives this call, with a
+        // pointer to a `struct flock` that lives on this stack frame.
+        let status = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &request) };
+        if status == 0 {
+            return Ok(());
+        }
+        let error = std::io::Error::last_os_error();
+        if !matches!(error.raw_os_error(), Some(libc::EACCES | libc::EAGAIN)) {
+            return Err(Held::Error(error));
+        }
+        // Name the process that holds it, if it still does (a holder in another pid namespace
+        // reads as pid 0).
+        // SAFETY: as above; F_GETLK writes the conflicting lock into `request`.
+        let found = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut request) } == 0
+            && request.l_type != libc::F_UNLCK as libc::c_short;
+        let holder = u32::try_from(request.l_pid).ok().filter(|&pid| found && pid > 0);
+        Err(Held::Elsewhere(holder))
     }
-    let error = std::io::Error::last_os_error();
-    if !matches!(error.raw_os_error(), Some(libc::EACCES | libc::EAGAIN)) {
-        return Err(miette!("cannot lock the journal {}: {error}", path.display()));
+
+    fn whole_file_write_lock() -> libc::flock {
+        // SAFETY: `struct flock` is plain integers, for which all zeroes is a valid value.
+        let mut request: libc::flock = unsafe { std::mem::zeroed() };
+        request.l_type = libc::F_WRLCK as libc::c_short;
+        request.l_whence = libc::SEEK_SET as libc::c_short;
+        // l_start 0 and l_len 0: the whole file, however long it grows.
+        request
     }
-    // Name the process that holds it, if it still does (a holder in another pid namespace
-    // reads as pid 0).
-    // SAFETY: as above; F_GETLK writes the conflicting lock into `request`.
-    let holder = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut request) } == 0
-        && request.l_type != libc::F_UNLCK as libc::c_short
-        && request.l_pid > 0;
-    Err(miette!(
-        help = "wait for the other run to finish, or stop it, before resuming",
-        "the journal {} is in use by another running arqonhpo-cli{}",
-        path.display(),
-        if holder { format!(" (pid {})", request.l_pid) } else { String::new() }
-    ))
 }
 
-fn whole_file_write_lock() -> libc::flock {
-    // SAFETY: `struct flock` is plain integers, for which all zeroes is a valid value.
-    let mut request: libc::flock = unsafe { std::mem::zeroed() };
-    request.l_type = libc::F_WRLCK as libc::c_short;
-    request.l_whence = libc::SEEK_SET as libc::c_short;
-    // l_start 0 and l_len 0: the whole file, however long it grows.
-    request
+/// On Windows, `LockFileEx` through the standard library: it belongs to this handle, which
+/// trial processes never inherit (files are opened non-inheritable), and while it is held
+/// other processes cannot read the journal either.
+#[cfg(windows)]
+mod platform {
+    use std::fs::{File, TryLockError};
+
+    use super::Held;
+
+    pub fn try_lock(file: &File) -> Result<(), Held> {
+        file.try_lock().map_err(|e| match e {
+            TryLockError::WouldBlock => Held::Elsewhere(None),
+            TryLockError::Error(error) => Held::Error(error),
+        })
+    }
 }
 
 /// Reads a journal for `report`: the solver it describes.
@@ -144,7 +184,7 @@ pub fn read(path: &Path, text: &str) -> Result<Solver> {
         .wrap_err_with(|| format!("cannot read the journal {}", path.display()))
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use std::io::{Read, Write};
     use std::os::fd::AsRawFd;

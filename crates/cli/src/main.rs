@@ -120,8 +120,8 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
         Command::Schema(args) => {
             use std::io::Write;
             let text = match args.kind {
-                SchemaKind::Config => arqonhpo_cli::CONFIG_SCHEMA,
-                SchemaKind::Artifact => arqonhpo_cli::ARTIFACT_SCHEMA,
+                SchemaKind::Config => arqonhpo_cli::config_schema(),
+                SchemaKind::Artifact => arqonhpo_cli::artifact_schema(),
             };
             let _ = stdout.write_all(text.as_bytes());
             Ok(ExitCode::SUCCESS)

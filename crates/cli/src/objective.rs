@@ -1,11 +1,12 @@
 //! How a trial reaches the user's program and how its result comes back: placeholder
 //! substitution in the arguments, `ARQON_<NAME>` environment variables, the JSON line on
-//! stdin, and reading the objective value from stdout.
+//! stdin, reading the objective value from stdout, and the process tree a trial runs in.
 //!
 //! No shell is involved anywhere: arguments are passed to the program as a vector, so a
 //! choice value such as `"; rm -rf ~"` is just text in one argument.
 
 use std::collections::BTreeMap;
+use std::process::{Child, Command, ExitStatus};
 
 use arqonhpo_core::{Space, Trial, Value};
 
@@ -192,6 +193,201 @@ pub fn parse_output(stdout: &str) -> Result<f64, String> {
     }
 }
 
+/// Everything a trial's program starts, stopped as one: a process group on Unix, a Job Object
+/// on Windows. The terminal's Ctrl-C reaches neither, so only `run` decides when trials stop.
+/// Clones refer to the same tree. On Windows the job also ends with its last handle, so
+/// nothing a trial left behind outlives the run.
+#[derive(Debug, Clone)]
+pub struct ProcessTree(platform::Tree);
+
+impl ProcessTree {
+    /// Starts `cmd` as the root of a new tree. On Windows the process starts suspended and runs
+    /// only once it is in its job, so nothing it starts can escape the job.
+    pub fn spawn(cmd: &mut Command) -> std::io::Result<(Child, Self)> {
+        platform::spawn(cmd).map(|(child, tree)| (child, Self(tree)))
+    }
+
+    /// Kills every process still in the tree. A tree that has already ended is left alone.
+    pub fn kill(&self) {
+        self.0.kill();
+    }
+}
+
+/// Why a process ended, if it was killed rather than exiting: `killed by signal N` on Unix;
+/// on Windows, the exit code a killed tree gets (that of a Ctrl-C).
+pub fn killed(status: &ExitStatus) -> Option<String> {
+    platform::killed(status)
+}
+
+#[cfg(unix)]
+mod platform {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::{Child, Command, ExitStatus};
+
+    #[derive(Debug, Clone)]
+    pub struct Tree {
+        group: libc::pid_t,
+    }
+
+    pub fn spawn(cmd: &mut Command) -> std::io::Result<(Child, Tree)> {
+        let mut child = cmd.process_group(0).spawn()?;
+        match libc::pid_t::try_from(child.id()) {
+            Ok(group) => Ok((child, Tree { group })),
+            Err(e) => {
+                let _ = child.kill().and_then(|()| child.wait().map(drop));
+                Err(std::io::Error::other(e))
+            }
+        }
+    }
+
+    impl Tree {
+        pub fn kill(&self) {
+            // SAFETY: kill(2) takes plain integers; the negative pid addresses the group made
+            // for this trial. A group that is already gone is a harmless ESRCH.
+            unsafe {
+                libc::kill(-self.group, libc::SIGKILL);
+            }
+        }
+    }
+
+    pub fn killed(status: &ExitStatus) -> Option<String> {
+        status.signal().map(|signal| format!("killed by signal {signal}"))
+    }
+}
+
+#[cfg(windows)]
+mod platform {
+    use std::io;
+    use std::os::windows::io::{AsRawHandle, FromRawHandle, OwnedHandle};
+    use std::os::windows::process::CommandExt;
+    use std::process::{Child, Command, ExitStatus};
+    use std::sync::Arc;
+
+    use windows_sys::Win32::Foundation::{INVALID_HANDLE_VALUE, STATUS_CONTROL_C_EXIT};
+    use windows_sys::Win32::System::Diagnostics::ToolHelp::{
+        CreateToolhelp32Snapshot, Thread32First, Thread32Next, TH32CS_SNAPTHREAD, THREADENTRY32,
+    };
+    use windows_sys::Win32::System::JobObjects::{
+        AssignProcessToJobObject, CreateJobObjectW, JobObjectExtendedLimitInformation,
+        SetInformationJobObject, TerminateJobObject, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
+        JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+    };
+    use windows_sys::Win32::System::Threading::{
+        OpenThread, ResumeThread, CREATE_NEW_PROCESS_GROUP, CREATE_SUSPENDED, THREAD_SUSPEND_RESUME,
+    };
+
+    /// The exit code every process of a killed job gets: that of a process ended by Ctrl-C.
+    const KILLED: u32 = STATUS_CONTROL_C_EXIT as u32;
+
+    #[derive(Debug, Clone)]
+    pub struct Tree {
+        job: Arc<OwnedHandle>,
+    }
+
+    pub fn spawn(cmd: &mut Command) -> io::Result<(Child, Tree)> {
+        let job = new_job()?;
+        // A new process group keeps the console's Ctrl-C away from the trial, as on Unix.
+        let mut child = cmd.creation_flags(CREATE_NEW_PROCESS_GROUP | CREATE_SUSPENDED).spawn()?;
+        // SAFETY: both handles are open and owned (by `job` and `child`) for this call.
+        let assigned =
+            unsafe { AssignProcessToJobObject(job.as_raw_handle(), child.as_raw_handle()) } != 0;
+        let failed =
+            if assigned { resume(child.id()).err() } else { Some(io::Error::last_os_error()) };
+        if let Some(error) = failed {
+            let _ = child.kill().and_then(|()| child.wait().map(drop));
+            return Err(error);
+        }
+        Ok((child, Tree { job: Arc::new(job) }))
+    }
+
+    impl Tree {
+        pub fn kill(&self) {
+            // SAFETY: the job handle is open while `self` lives. Terminating a job whose
+            // processes have all exited does nothing.
+            unsafe {
+                TerminateJobObject(self.job.as_raw_handle(), KILLED);
+            }
+        }
+    }
+
+    pub fn killed(status: &ExitStatus) -> Option<String> {
+        (status.code() == Some(STATUS_CONTROL_C_EXIT))
+            .then(|| format!("killed (exit code {KILLED:#X})"))
+    }
+
+    /// An anonymous job whose processes all die when its last handle closes, so a trial
+    /// cannot outlive the run that started it.
+    fn new_job() -> io::Result<OwnedHandle> {
+        // SAFETY: no security attributes and no name; the handle is owned just below.
+        let raw = unsafe { CreateJobObjectW(std::ptr::null(), std::ptr::null()) };
+        if raw.is_null() {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `raw` is a new handle that nothing else owns.
+        let job = unsafe { OwnedHandle::from_raw_handle(raw) };
+        let mut limits = JOBOBJECT_EXTENDED_LIMIT_INFORMATION::default();
+        limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+        let size = std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32;
+        // SAFETY: the pointer and size describe `limits`, which lives across the call.
+        let set = unsafe {
+            SetInformationJobObject(
+                job.as_raw_handle(),
+                JobObjectExtendedLimitInformation,
+                std::ptr::from_ref(&limits).cast(),
+                size,
+            )
+        };
+        if set == 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(job)
+    }
+
+    /// Resumes the threads of the suspended process `pid` (just the main thread, as created).
+    fn resume(pid: u32) -> io::Result<()> {
+        // SAFETY: a snapshot of every thread in the system; the handle is owned just below.
+        let raw = unsafe { CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0) };
+        if raw == INVALID_HANDLE_VALUE {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `raw` is a new, valid handle that nothing else owns.
+        let snapshot = unsafe { OwnedHandle::from_raw_handle(raw) };
+        let mut entry = THREADENTRY32 {
+            dwSize: std::mem::size_of::<THREADENTRY32>() as u32,
+            ..THREADENTRY32::default()
+        };
+        let mut resumed = false;
+        // SAFETY: the snapshot is open and `entry` is a valid THREADENTRY32 with its size set.
+        let mut more = unsafe { Thread32First(snapshot.as_raw_handle(), &mut entry) } != 0;
+        while more {
+            if entry.th32OwnerProcessID == pid {
+                // SAFETY: plain arguments; a null result is checked before use.
+                let raw = unsafe { OpenThread(THREAD_SUSPEND_RESUME, 0, entry.th32ThreadID) };
+                if raw.is_null() {
+                    return Err(io::Error::last_os_error());
+                }
+                // SAFETY: `raw` is a new thread handle that nothing else owns.
+                let thread = unsafe { OwnedHandle::from_raw_handle(raw) };
+                // SAFETY: the thread handle is open and has THREAD_SUSPEND_RESUME access.
+                if unsafe { ResumeThread(thread.as_raw_handle()) } == u32::MAX {
+                    return Err(io::Error::last_os_error());
+                }
+                resumed = true;
+            }
+            // SAFETY: as for Thread32First.
+            more = unsafe { Thread32Next(snapshot.as_raw_handle(), &mut entry) } != 0;
+        }
+        if resumed {
+            Ok(())
+        } else {
+            Err(io::Error::other("the new trial process has no thread to resume"))
+        }
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
+compile_error!("arqonhpo-cli runs trials on Unix and Windows only");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +475,40 @@ mod tests {
         assert!(parse_output("").is_err_and(|e| e.contains("printed nothing")));
         assert!(parse_output("no numbers here\n").is_err_and(|e| e.contains("no number")));
         assert!(parse_output("{\"value\": \"low\"}").is_err());
+    }
+
+    /// A program that starts a second one and waits; both write to the same stdout pipe for a
+    /// minute unless killed.
+    #[cfg(unix)]
+    fn parent_of_a_sleeper() -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 60 & sleep 60"]);
+        cmd
+    }
+
+    #[cfg(windows)]
+    fn parent_of_a_sleeper() -> Command {
+        let mut cmd = Command::new("cmd");
+        cmd.args(["/C", "start /B ping -n 60 127.0.0.1 & ping -n 60 127.0.0.1"]);
+        cmd
+    }
+
+    #[test]
+    fn killing_a_tree_stops_the_program_and_what_it_started() {
+        use std::io::Read;
+        let mut cmd = parent_of_a_sleeper();
+        cmd.stdout(std::process::Stdio::piped());
+        let started = std::time::Instant::now();
+        let (mut child, tree) = ProcessTree::spawn(&mut cmd).unwrap_or_else(|e| panic!("{e}"));
+        let mut stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout pipe"));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        tree.clone().kill();
+        let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+        assert!(killed(&status).is_some(), "{status:?} reads as a normal exit");
+        // End of file only once every process holding the pipe, the grandchild too, is gone.
+        let _ = stdout.read_to_end(&mut Vec::new());
+        let waited = started.elapsed().as_secs_f64();
+        assert!(waited < 30.0, "the pipe stayed open {waited:.0} s: part of the tree survived");
+        tree.kill();
     }
 }

@@ -6,15 +6,15 @@
 //! pending, and how a journal resumes are all decided in core; this module moves processes
 //! and bytes.
 //!
-//! Each trial's program runs in its own process group, so a timeout (or a second Ctrl-C)
-//! stops the program and everything it started, and the terminal's Ctrl-C reaches only this
+//! Each trial's program runs in its own process tree (a process group on Unix, a Job Object
+//! on Windows: [`objective::ProcessTree`]), so a timeout (or a second Ctrl-C) stops the
+//! program and everything it started, and the terminal's Ctrl-C reaches only this
 //! process: the first Ctrl-C stops handing out trials and lets the running ones finish; the
 //! second stops them and marks them interrupted in the journal (they stay pending, and
 //! `--resume` evaluates them again).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{Read, Write};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
@@ -80,8 +80,8 @@ struct Scheduler<'a> {
     timeout: Option<Duration>,
     tx: mpsc::Sender<Finished>,
     rx: mpsc::Receiver<Finished>,
-    /// Trial id -> process group id.
-    running: BTreeMap<u64, u32>,
+    /// The running trials' process trees, by trial id.
+    running: BTreeMap<u64, objective::ProcessTree>,
     /// Ctrl-C / SIGTERM presses seen: one stops handing out trials, two stop running ones.
     stop_requested: u32,
     killed: bool,
@@ -155,8 +155,8 @@ impl<'a> Scheduler<'a> {
         while self.stop_requested == 0 && self.running.len() < self.args.jobs as usize {
             let Some(trial) = self.next_trial()? else { break };
             tracing::debug!(id = trial.id, params = %params_text(&trial), "starting trial");
-            let group = start(&self.args.command, &trial, self.timeout, self.tx.clone())?;
-            self.running.insert(trial.id, group);
+            let tree = start(&self.args.command, &trial, self.timeout, self.tx.clone())?;
+            self.running.insert(trial.id, tree);
         }
         Ok(())
     }
@@ -221,7 +221,7 @@ impl<'a> Scheduler<'a> {
     }
 
     fn kill_running(&self) {
-        self.running.values().for_each(|&group| kill_group(group));
+        self.running.values().for_each(objective::ProcessTree::kill);
     }
 
     /// How the run ended, once nothing is running.
@@ -292,14 +292,14 @@ fn params_text(trial: &Trial) -> String {
         .join(" ")
 }
 
-/// Starts the trial's process in its own process group and a worker thread that waits for
-/// it; returns the group id.
+/// Starts the trial's process in its own process tree and a worker thread that waits for
+/// it; returns the tree.
 fn start(
     command: &[String],
     trial: &Trial,
     timeout: Option<Duration>,
     tx: mpsc::Sender<Finished>,
-) -> Result<u32> {
+) -> Result<objective::ProcessTree> {
     let (program, args) =
         command.split_first().ok_or_else(|| miette!("no command given after `--`"))?;
     let mut cmd = Command::new(objective::substitute(program, trial));
@@ -308,26 +308,26 @@ fn start(
         .envs(trial.params.iter().map(|(k, v)| (objective::env_name(k), objective::value_text(v))))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let mut child = cmd.spawn().into_diagnostic().wrap_err_with(|| {
-        format!(
-            "cannot start `{program}` for trial {}; check the command after `--` \
+        .stderr(Stdio::piped());
+    let (mut child, tree) =
+        objective::ProcessTree::spawn(&mut cmd).into_diagnostic().wrap_err_with(|| {
+            format!(
+                "cannot start `{program}` for trial {}; check the command after `--` \
              (it is run directly, without a shell)",
-            trial.id
-        )
-    })?;
-    let group = child.id();
+                trial.id
+            )
+        })?;
     let input = objective::stdin_json(trial);
     let id = trial.id;
+    let worker_tree = tree.clone();
     std::thread::spawn(move || {
         let started = Instant::now();
-        let (result, by_signal) = supervise(&mut child, group, &input, timeout);
+        let (result, by_signal) = supervise(&mut child, &worker_tree, &input, timeout);
         // The receiver only goes away when the run is over.
         let _ =
             tx.send(Finished { id, result, by_signal, seconds: started.elapsed().as_secs_f64() });
     });
-    Ok(group)
+    Ok(tree)
 }
 
 /// Feeds stdin, collects stdout and stderr, enforces the timeout, and turns the exit into a
@@ -335,7 +335,7 @@ fn start(
 /// the one a timeout sends.
 fn supervise(
     child: &mut Child,
-    group: u32,
+    tree: &objective::ProcessTree,
     input: &str,
     timeout: Option<Duration>,
 ) -> (std::result::Result<f64, String>, bool) {
@@ -352,7 +352,7 @@ fn supervise(
         Some(limit) => match child.wait_timeout(limit) {
             Ok(Some(status)) => Ok(status),
             Ok(None) => {
-                kill_group(group);
+                tree.kill();
                 let _ = child.wait();
                 return (
                     Err(format!("timed out after {} s (--timeout)", limit.as_secs_f64())),
@@ -364,14 +364,14 @@ fn supervise(
         None => child.wait(),
     };
     // Whatever the program left running in its group would keep the pipes open.
-    let out = collect(stdout, group);
-    let err = collect(stderr, group);
+    let out = collect(stdout, tree);
+    let err = collect(stderr, tree);
     let status = match status {
         Ok(status) => status,
         Err(e) => return (Err(format!("cannot wait for the program: {e}")), false),
     };
-    if let Some(signal) = status.signal() {
-        return (Err(format!("killed by signal {signal}{}", stderr_tail(&err))), true);
+    if let Some(how) = objective::killed(&status) {
+        return (Err(format!("{how}{}", stderr_tail(&err))), true);
     }
     if !status.success() {
         let code = status.code().unwrap_or(-1);
@@ -392,12 +392,12 @@ fn read_in_thread<R: Read + Send + 'static>(mut pipe: R) -> mpsc::Receiver<Strin
 
 /// The pipe's text; if leftover processes still hold it open a second after the program
 /// exited, they are stopped.
-fn collect(pipe: Option<mpsc::Receiver<String>>, group: u32) -> String {
+fn collect(pipe: Option<mpsc::Receiver<String>>, tree: &objective::ProcessTree) -> String {
     let Some(rx) = pipe else { return String::new() };
     match rx.recv_timeout(Duration::from_secs(1)) {
         Ok(text) => text,
         Err(_) => {
-            kill_group(group);
+            tree.kill();
             rx.recv().unwrap_or_default()
         }
     }
@@ -407,16 +407,6 @@ fn stderr_tail(stderr: &str) -> String {
     match stderr.lines().rev().find(|l| !l.trim().is_empty()) {
         Some(line) => format!("; stderr: {}", line.trim().chars().take(200).collect::<String>()),
         None => String::new(),
-    }
-}
-
-fn kill_group(group: u32) {
-    if let Ok(pid) = libc::pid_t::try_from(group) {
-        // SAFETY: kill(2) takes plain integers; a negative pid addresses the process group
-        // this module created for the trial. A group that is already gone is a harmless ESRCH.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
     }
 }
 

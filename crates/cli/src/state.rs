@@ -82,9 +82,8 @@ pub fn load(path: &Path) -> Result<Solver> {
 }
 
 /// Waits for and takes the exclusive lock of the state file; released when dropped (or when
-/// the process dies).
+/// the process dies). `File::lock` is `flock(2)` on Unix and `LockFileEx` on Windows.
 fn lock(state: &Path) -> Result<std::fs::File> {
-    use std::os::fd::AsRawFd;
     let mut name = state.as_os_str().to_owned();
     name.push(".lock");
     let path = std::path::PathBuf::from(name);
@@ -96,13 +95,10 @@ fn lock(state: &Path) -> Result<std::fs::File> {
         .into_diagnostic()
         .wrap_err_with(|| format!("cannot open the lock file {}", path.display()))?;
     loop {
-        // SAFETY: flock(2) on a descriptor owned by `file`, which outlives this call.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-            return Ok(file);
-        }
-        let error = std::io::Error::last_os_error();
-        if error.kind() != std::io::ErrorKind::Interrupted {
-            return Err(miette!("cannot lock {}: {error}", path.display()));
+        match file.lock() {
+            Ok(()) => return Ok(file),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(miette!("cannot lock {}: {e}", path.display())),
         }
     }
 }

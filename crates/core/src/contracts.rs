@@ -2,6 +2,8 @@
 //!
 //! - `config.schema.json` and `artifact.schema.json`: JSON Schemas of [`SolverConfig`] and
 //!   [`RunArtifact`](crate::RunArtifact), generated from the Rust types (never written by hand).
+//!   Each carries a stable `$id` under [`crate::schema::SCHEMA_BASE_URL`], the address editors and the
+//!   SchemaStore catalog entry (`contracts/schemastore-catalog.json`) fetch it from.
 //! - `golden/*.json`: golden runs. Each holds a config and the exact sequence of trials the
 //!   solver hands out when told the listed values in order. The Rust, Python, CLI and C tests
 //!   all replay them, which proves every front gives bit-identical suggestions.
@@ -93,13 +95,8 @@ pub fn files() -> Vec<(String, String)> {
     let mut out = Vec::new();
     #[cfg(feature = "schema")]
     {
-        let pretty =
-            |s: schemars::Schema| serde_json::to_string_pretty(&s).unwrap_or_default() + "\n";
-        out.push(("config.schema.json".into(), pretty(schemars::schema_for!(SolverConfig))));
-        out.push((
-            "artifact.schema.json".into(),
-            pretty(schemars::schema_for!(crate::RunArtifact)),
-        ));
+        out.push(("config.schema.json".into(), crate::schema::config_schema()));
+        out.push(("artifact.schema.json".into(), crate::schema::artifact_schema()));
     }
     for (name, config) in golden_configs() {
         let run =

@@ -55,6 +55,8 @@ mod machine;
 mod ordered;
 mod probe;
 mod rng;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod strategies;
 mod trial;
 

@@ -7,9 +7,11 @@ the Rust core (``arqonhpo._core``), so every front gives bit-identical runs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -391,8 +393,13 @@ class ArqonSolver:
         return result
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Writes the run artifact as JSON; ``ArqonSolver.load(path)`` resumes it exactly."""
-        Path(path).write_text(self._solver.artifact_json() + "\n", encoding="utf-8")
+        """Writes the run artifact as JSON; ``ArqonSolver.load(path)`` resumes it exactly.
+
+        The file is UTF-8 with ``\\n`` line ends on every platform, and it is replaced
+        atomically: it is written beside the target and renamed over it, so a crash or a
+        concurrent ``save`` never leaves a torn file (the last complete ``save`` wins).
+        """
+        _write_atomically(Path(path), (self._solver.artifact_json() + "\n").encode("utf-8"))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ArqonSolver:
@@ -420,6 +427,25 @@ class ArqonSolver:
 
     def __repr__(self) -> str:
         return f"ArqonSolver(phase={self.phase!r}, strategy={self.strategy!r}, issued={self.n_issued}, told={self.n_told})"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Writes ``data`` to a new file beside ``path``, flushes it to disk and renames it over
+    ``path`` (``os.replace`` is atomic on POSIX and Windows alike). The new file gets the
+    permissions any new file gets (mode 0o666 less the umask)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _observation(i: int, obs: Any) -> dict[str, Any]:

@@ -7,8 +7,8 @@ import arqonhpo as aq
 
 
 def bumpy(x: float, y: float) -> float:
-    """A bowl with ripples: the kind of landscape the classifier calls rippled."""
-    return x * x + y * y + 0.3 * (2 - math.cos(6 * x) - math.cos(6 * y))
+    """A bowl under ripples: the kind of landscape the classifier calls rippled."""
+    return x * x + y * y + (2 - math.cos(10 * x) - math.cos(10 * y))
 
 
 space = {"x": aq.Float(-3.0, 3.0), "y": aq.Float(-3.0, 3.0)}

@@ -8,7 +8,9 @@ from mlflow.tracking import MlflowClient
 
 import arqonhpo as aq
 
-mlflow.set_tracking_uri("file:./mlruns")  # a directory; `mlflow ui` can browse it later
+# A local SQLite file (runs) and ./mlruns (artifacts): no server; `mlflow ui
+# --backend-store-uri sqlite:///mlflow.db` browses them later.
+mlflow.set_tracking_uri("sqlite:///mlflow.db")
 mlflow.set_experiment("arqonhpo-recipe")
 
 space = {

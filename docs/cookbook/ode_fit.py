@@ -14,7 +14,7 @@ def simulate(omega: float, zeta: float, v0: float) -> np.ndarray:
     def rhs(_t, y):
         return [y[1], -2.0 * zeta * omega * y[1] - omega**2 * y[0]]
 
-    sol = solve_ivp(rhs, (t[0], t[-1]), [1.0, v0], t_eval=t, rtol=1e-8, atol=1e-10)
+    sol = solve_ivp(rhs, (t[0], t[-1]), [1.0, v0], t_eval=t, rtol=1e-6, atol=1e-9)
     return sol.y[0]
 
 
@@ -32,7 +32,7 @@ space = {
     "zeta": aq.Float(0.01, 1.0, log=True),
     "v0": aq.Float(-3.0, 3.0),
 }
-result = aq.minimize(mse, space, budget=150, seed=0)
+result = aq.minimize(mse, space, budget=120, seed=0)
 
 print("landscape:", result.classification.label, "->", result.strategy)
 print("true:  ", truth)

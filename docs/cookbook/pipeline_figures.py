@@ -16,19 +16,14 @@ rng = np.random.default_rng(0)
 landscapes = {
     "bowl": lambda x, y: (x - 1) ** 2 + 2 * (y + 0.5) ** 2,
     "rastrigin": lambda x, y: sum(
-        v * v - 10 * math.cos(2 * math.pi * v) + 10 for v in (x - 1, y + 0.5)
+        v * v - 10 * math.cos(2 * math.pi * v) + 10 for v in (x - 1.3, y + 0.7)
     ),
     "noisy bowl": lambda x, y: (x - 1) ** 2 + 2 * (y + 0.5) ** 2 + 3.0 * rng.normal(),
-    "needles": lambda x, y: (
-        -sum(
-            math.exp(-((x - a) ** 2 + (y - b) ** 2) * 8)
-            for a, b in ((-3, 2), (2, 3), (3, -3), (-2, -2), (0, 0.5))
-        )
-    ),
+    "egg crate": lambda x, y: math.sin(3 * x) * math.cos(2 * y) + 0.5 * math.sin(x * y),
 }
 
 
-def run(f, strategy="auto", seed=0, budget=120):
+def run(f, strategy="auto", seed=0, budget=200):
     solver = aq.ArqonSolver(space, budget=budget, seed=seed, strategy=strategy)
     while (t := solver.ask()) is not None:
         solver.tell(t, f(**t.params))

@@ -29,8 +29,8 @@ print(
     len(artifact["trials"]),
     "trials,",
     artifact["classification"]["label"],
-    "->",
-    artifact["strategy"],
+    "-> refined by",
+    *{t["method"] for t in trials if t["stage"] == "refine"},
 )
 
 # Convergence: every value, and the best so far, coloured by stage.

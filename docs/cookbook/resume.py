@@ -23,7 +23,7 @@ def run(crash_at: int | None) -> aq.ArqonSolver:
             raise SystemError("power cut")  # the trial was handed out but never told
         solver.tell(trial, objective(**trial.params))
         solver.save("study.json")  # a few hundred microseconds; cheap next to a real trial
-    print("finished: best trial", solver.best.id, "value", round(solver.best.value, 6))
+    print(f"finished: best trial {solver.best.id} value {solver.best.value:.3e}")
     return solver
 
 

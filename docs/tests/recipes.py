@@ -58,7 +58,7 @@ RECIPES = [
     Recipe("job_array", "job_array.sh", needs=("train.py",)),
     Recipe("embed_c", "embed_c.sh", needs=("embed.c", "embed.cpp")),
     Recipe("plot_artifact", "plot_artifact.py", figures=("convergence.png", "slices.png")),
-    Recipe("logging", "logging_mlflow_csv.py"),
+    Recipe("logging", "logging_mlflow_csv.py", slow=True),
     Recipe(
         "pipeline_figures",
         "pipeline_figures.py",

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from recipes import DOCS, OUTPUT, RECIPES, Recipe, run
 
-INCLUDE = re.compile(r'^--8<-- "(?P<path>[^"]+)"$', re.M)
+# A snippet line, or the block form (used in Python fences, which ruff formats: it would
+# rewrite the one-line form as a Python expression).
+INCLUDE = re.compile(r'^(?:--8<-- "(?P<path>[^"]+)"|--8<--\n(?P<block>[^\n"]+)\n--8<--)$', re.M)
 FENCE = re.compile(r"^```(?P<lang>\w*)[^\n]*\n(?P<body>.*?)^```", re.M | re.S)
 # Pages whose code blocks other suites run (the CLI's docs test, the C example) or that are
 # generated: the rule below is for the pages this site's own tests cover.
@@ -34,7 +36,8 @@ def included() -> set[str]:
     """Every file some page includes with a snippet line."""
     found = set()
     for page in DOCS.rglob("*.md"):
-        found.update(m["path"] for m in INCLUDE.finditer(page.read_text(encoding="utf-8")))
+        text = page.read_text(encoding="utf-8")
+        found.update(m["path"] or m["block"] for m in INCLUDE.finditer(text))
     return found
 
 

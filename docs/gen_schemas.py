@@ -72,13 +72,15 @@ def table(node: dict[str, Any], prefix: str) -> list[str]:
     if not props:
         return []
     required = set(node.get("required", []))
-    rows = ["| field | type | required | default | description |", "|---|---|---|---|---|"]
+    rows = ["| field | type | description |", "|---|---|---|"]
     for name, p in props.items():
-        default = f"`{json.dumps(p['default'])}`" if "default" in p else ""
-        rows.append(
-            f"| `{name}` | {kind(p, prefix)} | {'yes' if name in required else ''} | {default} "
-            f"| {text(p.get('description'))} |"
-        )
+        notes = []
+        if name in required:
+            notes.append("**Required.**")
+        notes.append(text(p.get("description")))
+        if "default" in p:
+            notes.append(f"Default: `{json.dumps(p['default'])}`.")
+        rows.append(f"| `{name}` | {kind(p, prefix)} | {' '.join(n for n in notes if n)} |")
     return rows
 
 

@@ -22,7 +22,7 @@ def run(crash_at: int | None) -> aq.ArqonSolver:
         if trial.id == crash_at:
             raise SystemError("power cut")  # the trial was handed out but never told
         solver.tell(trial, objective(**trial.params))
-        solver.save("study.json")  # a few hundred microseconds; cheap next to a real trial
+        solver.save("study.json")  # milliseconds: cheap next to a real trial
     print(f"finished: best trial {solver.best.id} value {solver.best.value:.3e}")
     return solver
 

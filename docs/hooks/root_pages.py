@@ -46,7 +46,7 @@ def _include(match: re.Match[str]) -> str:
     name = match.group("name")
     source = ROOT / name
     if not source.exists():
-        return f"`{name}` is not in this checkout."
+        return f"This page shows `{name}` from the repository root, which this checkout does not have yet."
     text = source.read_text(encoding="utf-8")
     return LINK.sub(lambda m: f"]({_rewrite(m.group('target'))})", text)
 

@@ -80,7 +80,9 @@ def table(node: dict[str, Any], prefix: str) -> list[str]:
         notes.append(text(p.get("description")))
         if "default" in p:
             notes.append(f"Default: `{json.dumps(p['default'])}`.")
-        rows.append(f"| `{name}` | {kind(p, prefix)} | {' '.join(n for n in notes if n)} |")
+        rows.append(
+            f"| `{name}` | {kind(p, prefix)} | {' '.join(n for n in notes if n)} |"
+        )
     return rows
 
 

@@ -6,14 +6,14 @@
 
 #include "arqonhpo.h"
 
-#define CHECK(call)                                                                        \
-    do {                                                                                   \
-        ArqonStatus status_ = (call);                                                      \
-        if (status_ != ARQON_STATUS_OK) {                                                  \
-            fprintf(stderr, "%s: %s: %s\n", #call, arqon_status_name((int)status_),       \
-                    arqon_last_error());                                                   \
-            exit(1);                                                                       \
-        }                                                                                  \
+#define CHECK(call)                                                            \
+    do {                                                                       \
+        ArqonStatus status_ = (call);                                          \
+        if (status_ != ARQON_STATUS_OK) {                                      \
+            fprintf(stderr, "%s: %s: %s\n", #call, arqon_status_name((int)status_), \
+                    arqon_last_error());                                       \
+            exit(1);                                                           \
+        }                                                                      \
     } while (0)
 
 /* The expensive measurement being tuned: a valley in (gain, offset). */
@@ -28,7 +28,8 @@ int main(void) {
     ArqonSolver *solver = NULL;
     char *error = NULL;
     if (arqon_solver_new(config, &solver, &error) != ARQON_STATUS_OK) {
-        fprintf(stderr, "bad config: %s\n", error); /* names the field, e.g. space.gain.low */
+        /* The message names the field, e.g. space.gain.low. */
+        fprintf(stderr, "bad config: %s\n", error);
         arqon_string_free(error);
         return 1;
     }
@@ -49,8 +50,8 @@ int main(void) {
     }
     double best_x[2], best_value;
     CHECK(arqon_best_array(solver, &id, &best_value, best_x, 2));
-    printf("C:   best trial %llu gain=%.4f offset=%.4f value=%.3g\n", (unsigned long long)id,
-           best_x[0], best_x[1], best_value);
+    printf("C:   best trial %llu gain=%.4f offset=%.4f value=%.3g\n",
+           (unsigned long long)id, best_x[0], best_x[1], best_value);
     CHECK(arqon_solver_free(solver));
     return 0;
 }

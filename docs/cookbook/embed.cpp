@@ -1,5 +1,5 @@
-// Embed the solver in C++: a small RAII wrapper owns the handle and turns status codes into
-// exceptions; the loop is the same as in C and gives the same trials.
+// Embed the solver in C++: a small RAII wrapper owns the handle and turns status
+// codes into exceptions; the loop is the same as in C and gives the same trials.
 #include <cmath>
 #include <cstdio>
 #include <memory>

@@ -19,7 +19,10 @@ for strategy in ("auto", "nelder_mead", "tpe", "random"):
 # The classification is measured whatever the strategy; forcing only skips the choice.
 c = result.classification
 print("label:", c.label, " score:", round(c.score, 3), " threshold:", c.threshold)
-print("features:", {k: round(v, 4) if isinstance(v, float) else v for k, v in c.features.items()})
+print(
+    "features:",
+    {k: round(v, 4) if isinstance(v, float) else v for k, v in c.features.items()},
+)
 print("reason:", c.reason)
 
 # The same record, as the artifact every front writes (contracts/artifact.schema.json).

@@ -8,7 +8,7 @@ cat > tune.json <<'JSON'
            "act":    {"type": "choice", "choices": ["relu", "tanh"]}}}
 JSON
 
-# What one array task runs (with Slurm: the body of an sbatch script using $SLURM_ARRAY_TASK_ID).
+# What one array task runs (with Slurm: the body of an sbatch array script).
 job() {
     local trial=$1 id lr layers act loss
     read -r id lr layers act < <(python3 -c 'import json, sys

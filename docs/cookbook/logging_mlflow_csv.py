@@ -21,18 +21,27 @@ space = {
 
 
 def objective(lr: float, width: int, act: str) -> float:
-    return (math.log10(lr) + 2) ** 2 + (math.log2(width) - 6) ** 2 / 10 + (act == "relu") * 0.1
+    return (
+        (math.log10(lr) + 2) ** 2
+        + (math.log2(width) - 6) ** 2 / 10
+        + (act == "relu") * 0.1
+    )
 
 
 solver = aq.ArqonSolver(space, budget=30, seed=0)
-with open("trials.csv", "w", newline="") as f, mlflow.start_run(run_name="study") as parent:
+with (
+    open("trials.csv", "w", newline="") as f,
+    mlflow.start_run(run_name="study") as parent,
+):
     writer = csv.writer(f)
     writer.writerow(["id", "phase", "strategy", *space, "value"])
     while (trial := solver.ask()) is not None:
         value = objective(**trial.params)
         solver.tell(trial, value)
-        writer.writerow([trial.id, trial.phase, trial.strategy, *trial.params.values(), value])
-        # One nested MLflow run per trial: parameters, the objective, and the stage as tags.
+        writer.writerow(
+            [trial.id, trial.phase, trial.strategy, *trial.params.values(), value]
+        )
+        # A nested MLflow run per trial: parameters, objective, stage as tags.
         with mlflow.start_run(run_name=f"trial-{trial.id}", nested=True):
             mlflow.log_params(trial.params)
             mlflow.log_metric("objective", value)
@@ -46,7 +55,12 @@ with open("trials.csv", "w", newline="") as f, mlflow.start_run(run_name="study"
 # Read both back.
 with open("trials.csv", newline="") as f:
     rows = list(csv.DictReader(f))
-print("CSV rows:", len(rows), " first:", {k: rows[0][k] for k in ("id", "phase", "strategy")})
+print(
+    "CSV rows:",
+    len(rows),
+    " first:",
+    {k: rows[0][k] for k in ("id", "phase", "strategy")},
+)
 client = MlflowClient()
 experiment = client.get_experiment_by_name("arqonhpo-recipe")
 runs = client.search_runs(
@@ -62,4 +76,8 @@ print(
     round(runs[0].data.metrics["objective"], 5),
 )
 study = client.get_run(parent.info.run_id)
-print("study run:", study.data.tags["landscape"], round(study.data.metrics["best_objective"], 5))
+print(
+    "study run:",
+    study.data.tags["landscape"],
+    round(study.data.metrics["best_objective"], 5),
+)

@@ -1,4 +1,4 @@
-"""Tune a small NumPy network with ask/tell, stopping diverging runs early as failed trials."""
+"""Tune a NumPy network with ask/tell; diverging runs stop early as failed trials."""
 
 import numpy as np
 
@@ -14,8 +14,10 @@ class Diverged(Exception):
     pass
 
 
-def train(lr: float, hidden: int, batch: int, l2: float, seed: int, epochs: int = 30) -> float:
-    """Trains a one-hidden-layer network by minibatch SGD; returns the validation log-loss."""
+def train(
+    lr: float, hidden: int, batch: int, l2: float, seed: int, epochs: int = 30
+) -> float:
+    """Trains a one-hidden-layer network by SGD; returns the validation log-loss."""
     g = np.random.default_rng(seed)
     W1 = g.normal(0, 1 / np.sqrt(8), (8, hidden))
     W2 = g.normal(0, 1 / np.sqrt(hidden), hidden)
@@ -33,11 +35,15 @@ def train(lr: float, hidden: int, batch: int, l2: float, seed: int, epochs: int 
         # Early stop: a training loss far above chance (ln 2) will not come back; free the
         # worker now instead of finishing the epochs.
         p = 1 / (1 + np.exp(-np.clip(np.tanh(X_train @ W1) @ W2, -30, 30)))
-        loss = -np.mean(y_train * np.log(p + 1e-12) + (1 - y_train) * np.log(1 - p + 1e-12))
+        loss = -np.mean(
+            y_train * np.log(p + 1e-12) + (1 - y_train) * np.log(1 - p + 1e-12)
+        )
         if not np.isfinite(loss) or loss > 2.0:
             raise Diverged(f"training loss {loss:.1f} after epoch {epoch}")
     p = 1 / (1 + np.exp(-np.clip(np.tanh(X_val @ W1) @ W2, -30, 30)))
-    return float(-np.mean(y_val * np.log(p + 1e-12) + (1 - y_val) * np.log(1 - p + 1e-12)))
+    return float(
+        -np.mean(y_val * np.log(p + 1e-12) + (1 - y_val) * np.log(1 - p + 1e-12))
+    )
 
 
 space = {
@@ -57,7 +63,8 @@ while (trial := solver.ask()) is not None:
 
 failed = [t for t in solver.trials if t.status == "failed"]
 print(
-    f"{len(failed)} of {solver.n_told} trials diverged, e.g. lr={failed[0].params['lr']:.3g}:",
+    f"{len(failed)} of {solver.n_told} trials diverged,",
+    f"e.g. lr={failed[0].params['lr']:.3g}:",
     failed[0].reason,
 )
 print(

@@ -1,4 +1,4 @@
-"""Fit a damped oscillator's natural frequency, damping ratio and initial push to noisy data."""
+"""Fit a damped oscillator's frequency, damping and initial push to noisy data."""
 
 import numpy as np
 from scipy.integrate import solve_ivp

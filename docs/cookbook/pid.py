@@ -6,7 +6,7 @@ DT, STEPS = 0.01, 800  # 8 simulated seconds
 
 
 def step_response_cost(kp: float, ki: float, kd: float) -> float:
-    """Integrated time-weighted absolute error of a unit step, plus a penalty on overshoot."""
+    """Time-weighted absolute error of a unit step, plus a penalty on overshoot."""
     position, velocity, integral, previous_error = 0.0, 0.0, 0.0, 1.0
     cost, peak = 0.0, 0.0
     for i in range(STEPS):
@@ -37,5 +37,10 @@ while (trial := solver.ask()) is not None:
 print("landscape:", solver.classification.label, "->", solver.strategy)
 print("hand-tuned kp=10 ki=1 kd=1:", round(step_response_cost(10.0, 1.0, 1.0), 4))
 best = solver.best
-print("tuned:", {k: round(v, 3) for k, v in best.params.items()}, "cost", round(best.value, 4))
+print(
+    "tuned:",
+    {k: round(v, 3) for k, v in best.params.items()},
+    "cost",
+    round(best.value, 4),
+)
 print("found at trial", best.id, "of", solver.n_told)

@@ -41,7 +41,7 @@ for name, s in runs.items():
         f"{f['fdc']:6.3f} {f['quad_q2']:6.3f} {f['top_dispersion']:8.3f}"
     )
 
-# 1. The probe: Sobol points, and the twin sites (x, x+h·d, x+2h·d) with their near repeats.
+# 1. The probe: Sobol points, twin sites (x, x+h·d, x+2h·d) and near repeats.
 s = runs["bowl"]
 probe = [t for t in s.trials if t.phase == "probe"]
 xs = np.linspace(-5, 5, 200)

@@ -12,7 +12,7 @@ def objective(lr: float, depth: int) -> float:
 
 
 def run(crash_at: int | None) -> aq.ArqonSolver:
-    """Runs (or continues) the study in study.json; "crashes" before trial ``crash_at``."""
+    """Runs or continues the study in study.json; "crashes" at trial ``crash_at``."""
     if os.path.exists("study.json"):
         solver = aq.ArqonSolver.load("study.json")
         print(f"resumed: {solver.n_told} trials done, phase {solver.phase}")
@@ -36,4 +36,7 @@ resumed = run(crash_at=None)  # a new process would do exactly this
 # The same study without a crash gives the same trials, bit for bit.
 os.remove("study.json")
 straight = run(crash_at=None)
-print("same trials:", [t.params for t in resumed.trials] == [t.params for t in straight.trials])
+print(
+    "same trials:",
+    [t.params for t in resumed.trials] == [t.params for t in straight.trials],
+)

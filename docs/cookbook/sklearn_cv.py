@@ -1,4 +1,4 @@
-"""Tune an SVC on the digits data set: a mixed float/int/choice space, scored by 3-fold CV."""
+"""Tune an SVC on the digits data: a mixed float/int/choice space, 3-fold CV."""
 
 from sklearn.datasets import load_digits
 from sklearn.model_selection import cross_val_score
@@ -13,7 +13,9 @@ X, y = X[::2], y[::2]  # half the data keeps the recipe quick
 
 
 def error_rate(C: float, gamma: float, kernel: str, degree: int) -> float:
-    model = make_pipeline(StandardScaler(), SVC(C=C, gamma=gamma, kernel=kernel, degree=degree))
+    model = make_pipeline(
+        StandardScaler(), SVC(C=C, gamma=gamma, kernel=kernel, degree=degree)
+    )
     return 1.0 - cross_val_score(model, X, y, cv=3).mean()
 
 

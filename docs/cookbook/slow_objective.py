@@ -1,4 +1,4 @@
-"""A program the CLI runs once per trial: reads its parameters, works a while, prints a loss."""
+"""Run by the CLI once per trial: reads its parameters, works, prints a loss."""
 
 import sys
 import time

@@ -1,4 +1,4 @@
-"""Start a new study from an earlier one's results: last week's runs count as probe points."""
+"""Start a study from an earlier one's results: they count as probe points."""
 
 import arqonhpo as aq
 
@@ -14,7 +14,8 @@ def validation_loss(lr: float, momentum: float, shift: float = 0.0) -> float:
 old = aq.minimize(validation_loss, space, budget=60, seed=0).solver
 old.save("last_week.json")
 
-# This week: read the artifact back and hand its completed trials to the new study. They cost
+# This week: read the artifact back and hand its completed trials to the new study.
+# They cost
 # no budget; the probe is shortened by as many points.
 previous = aq.ArqonSolver.load("last_week.json").trials
 warm = [(t.params, t.value) for t in previous if t.status == "completed"]
@@ -33,4 +34,6 @@ print(
     " warm:",
     sum(t.phase == "probe" for t in hot.trials),
 )
-print(f"best after 20 new trials, cold: {cold.best_value:.2e}  warm: {hot.best_value:.2e}")
+print(
+    f"best after 20 new trials, cold: {cold.best_value:.2e}  warm: {hot.best_value:.2e}"
+)

@@ -22,7 +22,8 @@ int main(void) {
     }
     double value;
     arqon_best_array(solver, &id, &value, x, 2);
-    printf("best trial %llu: lr=%.5f layers=%.0f loss=%.3g\n", (unsigned long long)id, x[0], x[1], value);
+    printf("best trial %llu: lr=%.5f layers=%.0f loss=%.3g\n", (unsigned long long)id,
+           x[0], x[1], value);
     arqon_solver_free(solver);
     return 0;
 }

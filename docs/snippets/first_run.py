@@ -24,4 +24,9 @@ solver.save("run.json")  # the whole run; ArqonSolver.load("run.json") resumes i
 
 # Or let minimize() run the same loop (here on two threads).
 result = aq.minimize(objective, space, budget=60, seed=0, n_workers=2)
-print("minimize:", len(result.trials), "trials, best below 0.01:", result.best_value < 0.01)
+print(
+    "minimize:",
+    len(result.trials),
+    "trials, best below 0.01:",
+    result.best_value < 0.01,
+)

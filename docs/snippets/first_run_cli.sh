@@ -9,6 +9,8 @@ cat > tune.json <<'JSON'
   }
 }
 JSON
-# Runs `python3 objective.py <lr> <layers>` once per trial; the last number printed is the loss.
-arqonhpo-cli -q run --config tune.json --artifact run.json -- python3 objective.py '{lr}' '{layers}'
+# Runs `python3 objective.py <lr> <layers>` once per trial; the last number
+# printed is the loss.
+arqonhpo-cli -q run --config tune.json --artifact run.json \
+    -- python3 objective.py '{lr}' '{layers}'
 arqonhpo-cli report run.json --top 3

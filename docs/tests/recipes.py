@@ -42,7 +42,9 @@ class Recipe:
 
 RECIPES = [
     Recipe("first_run", "first_run.py", folder="snippets"),
-    Recipe("first_run_cli", "first_run_cli.sh", folder="snippets", needs=("objective.py",)),
+    Recipe(
+        "first_run_cli", "first_run_cli.sh", folder="snippets", needs=("objective.py",)
+    ),
     Recipe("config_errors", "config_errors.py", folder="snippets"),
     Recipe("first_run_c", "first_run_c.sh", folder="snippets", needs=("first_run.c",)),
     Recipe("pid", "pid.py"),
@@ -57,7 +59,9 @@ RECIPES = [
     Recipe("shell", "shell.sh", needs=("train.py",)),
     Recipe("job_array", "job_array.sh", needs=("train.py",)),
     Recipe("embed_c", "embed_c.sh", needs=("embed.c", "embed.cpp")),
-    Recipe("plot_artifact", "plot_artifact.py", figures=("convergence.png", "slices.png")),
+    Recipe(
+        "plot_artifact", "plot_artifact.py", figures=("convergence.png", "slices.png")
+    ),
     Recipe("logging", "logging_mlflow_csv.py", slow=True),
     Recipe(
         "pipeline_figures",
@@ -85,7 +89,9 @@ def environment() -> dict[str, str]:
     and ARQONHPO pointing at the clone and ARQONHPO_LIB at the built C library."""
     env = dict(os.environ)
     debug = target_dir() / "debug"
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), str(debug), env["PATH"]])
+    env["PATH"] = os.pathsep.join(
+        [str(Path(sys.executable).parent), str(debug), env["PATH"]]
+    )
     env["ARQONHPO"] = str(REPO)
     env["ARQONHPO_LIB"] = str(debug)
     env["MPLBACKEND"] = "Agg"

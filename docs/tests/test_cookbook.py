@@ -11,22 +11,35 @@ from recipes import DOCS, OUTPUT, RECIPES, Recipe, run
 
 # A snippet line, or the block form (used in Python fences, which ruff formats: it would
 # rewrite the one-line form as a Python expression).
-INCLUDE = re.compile(r'^(?:--8<-- "(?P<path>[^"]+)"|--8<--\n(?P<block>[^\n"]+)\n--8<--)$', re.M)
+INCLUDE = re.compile(
+    r'^(?:--8<-- "(?P<path>[^"]+)"|--8<--\n(?P<block>[^\n"]+)\n--8<--)$', re.M
+)
 FENCE = re.compile(r"^```(?P<lang>\w*)[^\n]*\n(?P<body>.*?)^```", re.M | re.S)
 # Pages whose code blocks other suites run (the CLI's docs test, the C example) or that are
 # generated: the rule below is for the pages this site's own tests cover.
-OTHER_SUITES = {"cli.md", "cli-reference.md", "c-api.md", "benchmarks.md", "full/benchmarks.md"}
+OTHER_SUITES = {
+    "cli.md",
+    "cli-reference.md",
+    "c-api.md",
+    "benchmarks.md",
+    "full/benchmarks.md",
+}
 
 
 def params() -> list[object]:
-    return [pytest.param(r, id=r.name, marks=[pytest.mark.slow] if r.slow else []) for r in RECIPES]
+    return [
+        pytest.param(r, id=r.name, marks=[pytest.mark.slow] if r.slow else [])
+        for r in RECIPES
+    ]
 
 
 @pytest.mark.parametrize("recipe", params())
 def test_recipe_prints_what_its_page_shows(recipe: Recipe, tmp_path: Path) -> None:
     out = run(recipe, tmp_path)
     expected = (OUTPUT / f"{recipe.name}.txt").read_text(encoding="utf-8")
-    assert out == expected, f"{recipe.name} drifted; run `make docs-outputs RECIPES={recipe.name}`"
+    assert out == expected, (
+        f"{recipe.name} drifted; run `make docs-outputs RECIPES={recipe.name}`"
+    )
     for figure in recipe.figures:
         data = (tmp_path / figure).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 5_000, figure

@@ -41,7 +41,9 @@ def run(name: str, doc: str, tmp_path: Path) -> None:
     assert runner.failures == 0, f"{name}: {runner.failures} failing example(s)"
 
 
-@pytest.mark.parametrize("module", [arqonhpo, _solver, _minimize], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [arqonhpo, _solver, _minimize], ids=lambda m: m.__name__
+)
 def test_module_docstring_examples(module: object, tmp_path: Path) -> None:
     tests = doctest.DocTestFinder().find(module, globs={"aq": arqonhpo})
     examples = [t for t in tests if t.examples]
@@ -57,7 +59,9 @@ def test_module_docstring_examples(module: object, tmp_path: Path) -> None:
     assert runner.failures == 0
 
 
-@pytest.mark.parametrize("name,doc", stub_docstrings(), ids=lambda v: v if len(v) < 40 else "")
+@pytest.mark.parametrize(
+    "name,doc", stub_docstrings(), ids=lambda v: v if len(v) < 40 else ""
+)
 def test_stub_docstring_examples(name: str, doc: str, tmp_path: Path) -> None:
     run(name, doc, tmp_path)
 

@@ -21,7 +21,12 @@ def test_rust_api_pages_are_linked_and_present() -> None:
 
 def test_root_pages_are_included() -> None:
     """The project pages show the root files' text, not the include marker."""
-    for name, page in [("SECURITY.md", "security"), ("RELEASE_RUNBOOK.md", "release-runbook")]:
+    for name, page in [
+        ("SECURITY.md", "security"),
+        ("RELEASE_RUNBOOK.md", "release-runbook"),
+    ]:
         html = (SITE / "project" / page / "index.html").read_text(encoding="utf-8")
-        first_heading = (REPO / name).read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+        first_heading = (
+            (REPO / name).read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+        )
         assert first_heading in html and "include-root" not in html, name

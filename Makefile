@@ -13,7 +13,7 @@ CORE_FEATURES := --features arqonhpo-core/schema
 ## Everything CI runs: the lint, Rust tests (core, CLI, C ABI), the no_std build, Python tests,
 ## drift checks.
 test: lint lint-workflows catalog-check test-rust nostd test-python test-integrations test-dashboard \
-	wheel-check bench-gate
+	wheel-check bench-gate docs-check
 
 ## Formatting, clippy (also type-checks benches and examples), ruff, the MSRV audit, rustdoc.
 ## ruff comes from the venv's requirements, so every checkout lints with the same version.
@@ -344,3 +344,47 @@ test-portable:
 WHEEL_DIR ?= target/wheel-check/dist
 test-wheel:
 	$(PYTHON) tools/release/test_wheel.py $(WHEEL_DIR)
+
+# ---------------------------------------------------------------------------------------------
+# Documentation site (mkdocs.yml, docs/)
+# ---------------------------------------------------------------------------------------------
+.PHONY: docs docs-serve docs-check docs-outputs docs-schemas
+DOCS_VENV := .docs-venv
+COOKBOOK_REQS := docs/requirements-cookbook.txt
+
+# The toolchain lives in its own venv: it needs neither the Rust build nor the test packages.
+$(DOCS_VENV)/.stamp: docs/requirements.txt
+	test -x $(DOCS_VENV)/bin/python || $(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DOCS_VENV)/bin/python -m pip install --quiet -r docs/requirements.txt
+	touch $@
+
+## Builds the site into site/ (mkdocs --strict: no warning, broken link or anchor), and the
+## Rust API (cargo doc) under site/rust/.
+docs: $(DOCS_VENV)/.stamp
+	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs build --strict --site-dir site
+	$(CARGO) doc -q --no-deps -p arqonhpo-core -p arqonhpo-ffi -p arqonhpo-cli $(CORE_FEATURES)
+	rm -rf site/rust && cp -r "$$($(CARGO) metadata --format-version 1 --no-deps | $(PYTHON) -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/doc" site/rust
+
+## Serves the site on http://127.0.0.1:8000 and rebuilds on every change.
+docs-serve: $(DOCS_VENV)/.stamp
+	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs serve
+
+$(VENV)/.cookbook-stamp: $(COOKBOOK_REQS) $(VENV)/.requirements-stamp
+	$(VPY) -m pip install --quiet -r $(COOKBOOK_REQS)
+	touch $@
+
+## The strict build, then every recipe and snippet on the site run and compared with the
+## output its page shows (docs/tests; a few minutes).
+docs-check: docs python-dev $(VENV)/.cookbook-stamp
+	$(CARGO) build -q -p arqonhpo-cli -p arqonhpo-ffi
+	$(VPY) -m pytest -q docs/tests
+
+## Re-runs the recipes and rewrites the outputs and figures their pages include.
+docs-outputs: python-dev $(VENV)/.cookbook-stamp
+	$(CARGO) build -q -p arqonhpo-cli -p arqonhpo-ffi
+	$(VPY) docs/tests/recipes.py $(RECIPES)
+
+## Regenerates docs/reference/schemas.md from contracts/*.schema.json (a docs test checks it).
+docs-schemas:
+	$(PYTHON) docs/gen_schemas.py

@@ -8,8 +8,8 @@
  *
  * Build (from the repository root, after `cargo build -p arqonhpo-ffi --release`):
  *   cc -Icrates/ffi/include examples/c/tune.c -Ltarget/release -larqonhpo \
- *      -Wl,-rpath,target/release -lm -o tune
- * Run: ./tune
+ *      -Wl,-rpath,"$PWD/target/release" -lm -o tune
+ * Run: ./tune (from any directory: the rpath is absolute)
  * Exit status 0 on success, 1 on any library error (the message is printed).
  */
 #include <math.h>

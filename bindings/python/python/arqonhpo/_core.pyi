@@ -30,34 +30,100 @@ ENGINE_VERSION: str
 STRATEGIES: Sequence[str]
 
 class ArqonError(Exception):
-    """Base class of every ArqonHPO error."""
+    """Base class of every ArqonHPO error: catch it to handle them all.
+
+    An engine bug (a Rust panic) is also raised as ``ArqonError``, never as an abort.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=2)
+        >>> try:
+        ...     solver.tell(7, 1.0)
+        ... except aq.ArqonError as err:
+        ...     print(type(err).__name__)
+        TrialError
+    """
 
 class ConfigError(ArqonError, ValueError):
-    """The configuration is invalid; ``issues`` lists (path, message) pairs."""
+    """The configuration is invalid; ``issues`` lists every problem as (path, message) pairs.
+
+    Also a ``ValueError``. Raised before any solver exists.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> try:
+        ...     aq.ArqonSolver({"lr": aq.Float(1.0, 0.1)}, budget=0)
+        ... except aq.ConfigError as err:
+        ...     print([path for path, _ in err.issues])
+        ['budget', 'space.lr']
+    """
 
     issues: list[tuple[str, str]]
+    """(field path, message) for every problem, e.g. ``("space.lr", "needs low < high, ...")``."""
 
 class TrialError(ArqonError, KeyError):
-    """tell() named an unknown or already-told trial id."""
+    """``tell()`` named an unknown or already-told trial id; the solver is unchanged.
+
+    Also a ``KeyError``.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=2)
+        >>> trial = solver.ask()
+        >>> solver.tell(trial, 1.0)
+        >>> try:
+        ...     solver.tell(trial, 2.0)
+        ... except aq.TrialError as err:
+        ...     print(err.trial_id, solver.n_told)
+        0 1
+    """
 
     trial_id: int
+    """The id that was named."""
 
 class ResumeError(ArqonError, ValueError):
-    """A snapshot, pickle or artifact could not be resumed."""
+    """A snapshot, pickle or artifact could not be resumed (damaged or not ArqonHPO's).
+
+    Also a ``ValueError``.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> try:
+        ...     aq.ArqonSolver.restore('{"not": "a snapshot"}')
+        ... except aq.ResumeError:
+        ...     print("cannot resume")
+        cannot resume
+    """
 
 @final
 class Trial:
+    """A trial handed out by ``ask()``: its id and the parameters to evaluate.
+
+    Immutable and picklable, so it can be sent to a worker process.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> solver = aq.ArqonSolver({"lr": aq.Float(1e-3, 1.0, log=True)}, budget=5, seed=0)
+        >>> trial = solver.ask()
+        >>> trial.id, sorted(trial.params), trial.phase, trial.strategy
+        (0, ['lr'], 'probe', 'sobol')
+    """
+
     def __new__(
         cls, id: int, params: dict[str, _ParamValue], phase: str, strategy: str
     ) -> Trial: ...
     @property
-    def id(self) -> int: ...
+    def id(self) -> int:
+        """The trial id, to pass to ``tell`` (0, 1, 2, ... in the order handed out)."""
     @property
-    def params(self) -> dict[str, _ParamValue]: ...
+    def params(self) -> dict[str, _ParamValue]:
+        """Parameter name → value, in space order (``float``, ``int``, or the choice's option)."""
     @property
-    def phase(self) -> str: ...
+    def phase(self) -> str:
+        """``"probe"`` or ``"refine"``."""
     @property
-    def strategy(self) -> str: ...
+    def strategy(self) -> str:
+        """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"`` or ``"random"``."""
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final

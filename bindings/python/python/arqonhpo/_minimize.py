@@ -23,18 +23,29 @@ __all__ = ["MinimizeResult", "minimize"]
 
 @dataclass(frozen=True)
 class MinimizeResult:
-    """What ``minimize`` found, and the full record of how."""
+    """What ``minimize`` found, and the full record of how.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> result = aq.minimize(lambda x: (x - 2) ** 2, {"x": aq.Float(0, 5)}, budget=30)
+        >>> round(result.best_params["x"], 2), len(result.trials), result.n_failed
+        (2.0, 30, 0)
+        >>> result.classification.label, result.strategy, result.interrupted
+        ('smooth', 'nelder_mead', False)
+    """
 
     best_params: dict[str, ParamValue] | None
     """Parameters of the best completed trial (None if every trial failed)."""
     best_value: float | None
     """Its objective value."""
     best: TrialResult | None
+    """The best trial's full record."""
     trials: list[TrialResult]
     """Every trial handed out, by id (pending ones only after an interruption)."""
     artifact: dict[str, Any]
     """The run artifact (``contracts/artifact.schema.json``); ``ArqonSolver.from_artifact`` resumes it."""
     classification: Classification | None
+    """The landscape verdict (None if the run stopped before the probe was told)."""
     strategy: str | None
     """The refining strategy the engine selected."""
     interrupted: bool
@@ -44,7 +55,17 @@ class MinimizeResult:
 
     @property
     def n_failed(self) -> int:
-        """Number of trials recorded as failed."""
+        """Number of trials recorded as failed.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> def flaky(x):
+            ...     if x > 0.5:
+            ...         raise RuntimeError("diverged")
+            ...     return x
+            >>> aq.minimize(flaky, {"x": aq.Float(0, 1)}, budget=10).n_failed > 0
+            True
+        """
         return sum(1 for t in self.trials if t.status == "failed")
 
     def dashboard(self, **options: Any) -> Dashboard:
@@ -134,23 +155,47 @@ def minimize(
 ) -> MinimizeResult:
     """Minimizes ``objective(**params)`` over ``space`` in ``budget`` trials.
 
-    - ``n_workers > 1`` evaluates trials in parallel: ``executor="thread"`` (default),
-      ``"process"`` (the objective must be picklable), any ``concurrent.futures.Executor``, or
-      a Dask ``distributed.Client`` (its ``get_executor()`` is used).
-    - ``deterministic=True`` (default): the run is the same for a given seed whatever the
-      number of workers' timings. Results are applied in trial-id order and a worker may wait
-      for a slower one (``parallel_lag=n_workers``; see docs/parallel.md for what it costs).
-      ``deterministic=False`` applies results as they arrive: no waiting, but the trials
-      depend on timing. With one worker both modes are the same sequential run.
-    - ``progress``: a progress bar (tqdm or rich when installed, else a plain line); on by
-      default when stderr is a terminal.
-    - An exception raised by the objective records the trial as failed (with the exception as
-      the reason) and the run goes on; ``raise_on_error=True`` records it and re-raises.
-    - KeyboardInterrupt stops the run cleanly: finished trials are told and kept, and the
-      result has ``interrupted=True`` (unfinished trials stay pending in the artifact).
-    - ``solver`` continues an existing solver instead of creating one (``space``, ``budget``,
-      ``seed`` and ``deterministic`` are then ignored: the solver's own ``parallel_lag``
-      decides); other keyword arguments go to ``ArqonSolver``.
+    Args:
+        objective: Called with the parameters as keyword arguments; returns a number (lower
+            is better).
+        space: As for ``ArqonSolver``.
+        budget: Total number of trials.
+        seed: Seed of every random stream.
+        strategy: ``"auto"``, ``"nelder_mead"``, ``"tpe"`` or ``"random"``.
+        n_workers: Trials evaluated at the same time.
+        executor: ``"thread"`` (default), ``"process"`` (the objective must be picklable: a
+            module-level function), any ``concurrent.futures.Executor``, or a Dask
+            ``distributed.Client`` (its ``get_executor()`` is used).
+        deterministic: True (default): the run is the same for a given seed whatever the
+            workers' timings. Results are applied in trial-id order and a worker may wait for
+            a slower one (``parallel_lag=n_workers``; the parallel page of the docs says what
+            it costs). False applies results as they arrive: no waiting, but the trials depend
+            on timing. With one worker both modes are the same sequential run.
+        progress: A progress bar (tqdm or rich when installed, else a plain line). The
+            default (None) shows it only when stderr is a terminal, so logs and CI output are
+            not filled with redraws; pass True to force it.
+        raise_on_error: An exception raised by the objective records the trial as failed
+            (with the exception as the reason) and the run goes on; True records it and
+            re-raises.
+        solver: Continue an existing solver instead of creating one (``space``, ``budget``,
+            ``seed`` and ``deterministic`` are then ignored: the solver's own
+            ``parallel_lag`` decides).
+        **solver_options: Passed to ``ArqonSolver`` (``probe_fraction``, ``threshold``,
+            ``warm_start``, ...).
+
+    Returns:
+        A ``MinimizeResult``. KeyboardInterrupt stops the run cleanly: finished trials are
+        told and kept, and the result has ``interrupted=True`` (unfinished trials stay
+        pending in the artifact).
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> def loss(lr, layers):
+        ...     return (lr - 0.01) ** 2 * 1e3 + 0.1 * (layers - 3) ** 2
+        >>> space = {"lr": aq.Float(1e-4, 1.0, log=True), "layers": aq.Int(1, 6)}
+        >>> result = aq.minimize(loss, space, budget=40, seed=0, n_workers=2)
+        >>> result.best_value < 0.2, result.best_params["layers"]
+        (True, 3)
     """
     if not callable(objective):
         raise TypeError(f"objective must be callable, got {type(objective).__name__}")

@@ -58,11 +58,25 @@ def _option(field_name: str, value: Any) -> ParamValue:
 
 @dataclass(frozen=True)
 class Float:
-    """A real parameter in ``[low, high]``; ``log=True`` searches ``ln(x)`` uniformly."""
+    """A real parameter in ``[low, high]``; ``log=True`` searches ``ln(x)`` uniformly.
+
+    Use ``log=True`` for scale parameters spanning decades (learning rates, regularization);
+    it needs ``low > 0``. Invalid bounds raise ``ConfigError`` when the solver is created.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> aq.Float(1e-4, 1e-1, log=True)
+        Float(low=0.0001, high=0.1, log=True)
+        >>> aq.Float(0, 1).to_config()
+        {'type': 'float', 'low': 0.0, 'high': 1.0, 'log': False}
+    """
 
     low: float
+    """Lower bound (inclusive)."""
     high: float
+    """Upper bound (inclusive)."""
     log: bool = False
+    """Search on a log scale."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "low", _real("Float.low", self.low))
@@ -76,11 +90,24 @@ class Float:
 
 @dataclass(frozen=True)
 class Int:
-    """An integer parameter in ``[low, high]`` (both inclusive); ``log=True`` for a log scale."""
+    """An integer parameter in ``[low, high]`` (both inclusive); ``log=True`` for a log scale.
+
+    Suggestions are Python ``int`` values. A float bound is a ``TypeError``, never rounded.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> aq.Int(1, 8)
+        Int(low=1, high=8, log=False)
+        >>> aq.Int(16, 1024, log=True).to_config()
+        {'type': 'int', 'low': 16, 'high': 1024, 'log': True}
+    """
 
     low: int
+    """Lower bound (inclusive)."""
     high: int
+    """Upper bound (inclusive)."""
     log: bool = False
+    """Search on a log scale."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "low", _integer("Int.low", self.low))
@@ -94,9 +121,21 @@ class Int:
 
 @dataclass(frozen=True)
 class Choice:
-    """One of a list of unordered options (strings, numbers or booleans)."""
+    """One of a list of unordered options (strings, numbers or booleans).
+
+    A space with a choice is classified ``rugged`` and refined by TPE, which models the
+    options directly. Suggestions are the options themselves, with their types.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> aq.Choice(["rbf", "linear"]).choices
+        ('rbf', 'linear')
+        >>> aq.Choice([16, 32, 64]).to_config()
+        {'type': 'choice', 'choices': [16, 32, 64]}
+    """
 
     choices: Sequence[ParamValue]
+    """The options, in order (stored as a tuple)."""
 
     def __post_init__(self) -> None:
         if isinstance(self.choices, (str, bytes)) or not hasattr(self.choices, "__iter__"):
@@ -119,20 +158,36 @@ def _flag(field_name: str, value: Any) -> bool:
 
 @dataclass(frozen=True)
 class TrialResult:
-    """A trial as recorded by the engine."""
+    """A trial as recorded by the engine: ``solver.trials``, ``solver.best``, ``result.trials``.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=5, seed=0)
+        >>> trial = solver.ask()
+        >>> solver.tell(trial, 0.5)
+        >>> record = solver.trials[0]
+        >>> record.status, record.value, record.phase, record.strategy
+        ('completed', 0.5, 'probe', 'sobol')
+    """
 
     id: int
+    """The trial id (0, 1, 2, ... in the order handed out)."""
     params: dict[str, ParamValue]
+    """The parameter values, in space order."""
     status: str
     """``"pending"``, ``"completed"`` or ``"failed"``."""
     value: float | None
+    """The objective value told (None while pending or when failed)."""
     reason: str | None
+    """Why the trial failed, when it did and a reason was given."""
     phase: str
     """``"probe"`` or ``"refine"``."""
     strategy: str
     """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"`` or ``"random"``."""
     asked_after: int
+    """How many results had been told when this trial was handed out."""
     told_index: int | None
+    """Its position in the order results were told (None while pending)."""
 
     @classmethod
     def _from_record(cls, record: Mapping[str, Any]) -> TrialResult:
@@ -151,15 +206,35 @@ class TrialResult:
 
 @dataclass(frozen=True)
 class Classification:
-    """The landscape verdict made after the probe, with the features behind it."""
+    """The landscape verdict made after the probe, with the features behind it.
+
+    See the Concepts page "The pipeline" for what each feature measures.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> solver = aq.ArqonSolver({"x": aq.Float(-2, 2), "y": aq.Float(-2, 2)}, budget=40)
+        >>> while (trial := solver.ask()) is not None:
+        ...     solver.tell(trial, trial.params["x"] ** 2 + trial.params["y"] ** 2)
+        >>> c = solver.classification
+        >>> c.label, solver.strategy
+        ('smooth', 'nelder_mead')
+        >>> sorted(c.features)
+        ['categorical', 'fdc', 'n_points', 'noise', 'quad_q2', 'roughness', 'top_dispersion']
+    """
 
     label: str
     """``"smooth"``, ``"rippled"`` (refined by Nelder–Mead), ``"noisy"`` or ``"rugged"`` (refined
     by TPE)."""
     score: float
+    """Smoothness score in ``[0, 1]``: ``0.6·s(roughness) + 0.2·fdc⁺ + 0.2·q2⁺``."""
     threshold: float
+    """The score at or above which a deterministic landscape is called smooth (default 0.5)."""
     features: dict[str, Any] = field(default_factory=dict)
+    """``roughness``, ``noise``, ``fdc``, ``quad_q2``, ``top_dispersion``, ``n_points`` and
+    ``categorical``, as measured on the probe (``roughness``, ``noise`` and ``quad_q2`` may be
+    None when the probe could not measure them)."""
     reason: str = ""
+    """One line saying which rule decided, with the numbers behind it."""
 
 
 def _space_config(space: SpaceSpec) -> dict[str, Any]:
@@ -223,8 +298,32 @@ class ArqonSolver:
     ``ArqonSolver(space, budget, seed)`` probes the space with a scrambled Sobol design,
     classifies the landscape (smooth, rippled, noisy or rugged) and refines with Nelder–Mead
     or TPE. Ask for trials, evaluate them, tell the results, in any order and with any number
-    pending.
-    One solver may be shared by several threads.
+    pending. One solver may be shared by several threads.
+
+    Args:
+        space: Parameter name → ``Float``, ``Int`` or ``Choice`` (or its config dict), in the
+            order suggestions list them.
+        budget: Total number of trials to hand out (at least 1).
+        seed: Seed of every random stream: the same seed and results give the same trials.
+        strategy: ``"auto"`` (the classifier decides), ``"nelder_mead"``, ``"tpe"`` or
+            ``"random"``. A forced strategy still starts with the probe.
+        probe_fraction: Share of the budget spent on the probe (default 0.2).
+        probe_min_points: Floor on the probe size (default ``4·D + 4``).
+        threshold: Smoothness score at or above which the landscape is smooth (default 0.5).
+        warm_start: Earlier results, as ``(params, value)`` pairs or ``{"params", "value"}``
+            dicts; they count towards the probe and the model without using budget.
+
+    Raises:
+        ConfigError: An invalid value; ``err.issues`` lists every problem with its path.
+        TypeError: A value of the wrong Python type.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> solver = aq.ArqonSolver({"x": aq.Float(-5, 5)}, budget=30, seed=0)
+        >>> while (trial := solver.ask()) is not None:
+        ...     solver.tell(trial, (trial.params["x"] - 1) ** 2)
+        >>> solver.best.value < 1e-3, solver.is_done
+        (True, True)
     """
 
     __slots__ = ("_solver",)
@@ -273,6 +372,17 @@ class ArqonSolver:
 
         Accepts the engine's config (``contracts/config.schema.json``) and the arqonhpo 0.3
         format (``{"seed", "budget", "bounds": {name: {"min", "max", "scale"}}}``).
+
+        Raises:
+            ConfigError: Invalid JSON or an invalid value (every problem is listed).
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver.from_config(
+            ...     {"budget": 10, "space": {"lr": {"type": "float", "low": 1e-4, "high": 1, "log": True}}}
+            ... )
+            >>> solver.config["strategy"], solver.config["seed"]
+            ('auto', 0)
         """
         if isinstance(config, Mapping):
             text = _config_text(config)
@@ -295,7 +405,17 @@ class ArqonSolver:
     # -- ask / tell ---------------------------------------------------------------------------
 
     def ask(self) -> Trial | None:
-        """The next trial to evaluate, or None once the whole budget has been handed out."""
+        """The next trial to evaluate, or None once the whole budget has been handed out.
+
+        Asking does not wait for earlier trials to be told: several may be pending.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=1)
+            >>> trial = solver.ask()
+            >>> trial.id, trial.phase, solver.ask()
+            (0, 'probe', None)
+        """
         return self._solver.ask()
 
     def ask_next(self) -> Trial | Literal["wait"] | None:
@@ -304,7 +424,16 @@ class ArqonSolver:
         return self._solver.ask_next()
 
     def ask_batch(self, n: int) -> list[Trial]:
-        """Up to ``n`` trials at once, for parallel workers (fewer near the end of the budget)."""
+        """Up to ``n`` trials at once, for parallel workers (fewer near the end of the budget).
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=6)
+            >>> [t.id for t in solver.ask_batch(4)], [t.id for t in solver.ask_batch(4)]
+            ([0, 1, 2, 3], [4, 5])
+            >>> solver.pending
+            [0, 1, 2, 3, 4, 5]
+        """
         return self._solver.ask_batch(n)
 
     def tell(
@@ -317,8 +446,24 @@ class ArqonSolver:
     ) -> None:
         """Reports a result: ``tell(trial, value)``, or ``tell(trial, failed=True, reason=...)``.
 
-        ``trial`` is the Trial or its id. NaN and infinite values are recorded as failed.
-        Raises TrialError for an unknown or already-told id; the solver is then unchanged.
+        Args:
+            trial: The ``Trial`` or its id. Trials may be told in any order.
+            value: The objective value (lower is better); a NaN or infinite value records the
+                trial as failed.
+            failed: Record the evaluation as failed (it counts as the worst result).
+            reason: Why it failed; kept in the artifact.
+
+        Raises:
+            TrialError: An unknown or already-told id; the solver is then unchanged.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=4)
+            >>> a, b = solver.ask_batch(2)
+            >>> solver.tell(b.id, 0.25)
+            >>> solver.tell(a, failed=True, reason="out of memory")
+            >>> [(t.status, t.reason) for t in solver.trials]
+            [('failed', 'out of memory'), ('completed', None)]
         """
         self._solver.tell(trial, value, failed=failed, reason=reason)
 
@@ -326,48 +471,126 @@ class ArqonSolver:
 
     @property
     def best(self) -> TrialResult | None:
-        """The best completed trial (lowest value), or None."""
+        """The best completed trial (lowest value; the earliest on ties), or None.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=3)
+            >>> solver.best is None
+            True
+            >>> for v in (3.0, 1.0, 2.0):
+            ...     solver.tell(solver.ask(), v)
+            >>> solver.best.id, solver.best.value
+            (1, 1.0)
+        """
         record = self._solver.best
         return None if record is None else TrialResult._from_record(record)
 
     @property
     def trials(self) -> list[TrialResult]:
-        """Every trial handed out, by id."""
+        """Every trial handed out, by id, as ``TrialResult`` records (pending ones included).
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=3)
+            >>> solver.tell(solver.ask(), 1.0)
+            >>> _ = solver.ask()
+            >>> [t.status for t in solver.trials]
+            ['completed', 'pending']
+        """
         return [TrialResult._from_record(r) for r in self._solver.trials]
 
     @property
     def pending(self) -> list[int]:
-        """Ids of trials handed out and not yet told."""
+        """Ids of trials handed out and not yet told.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=3)
+            >>> batch = solver.ask_batch(3)
+            >>> solver.tell(batch[1], 0.5)
+            >>> solver.pending
+            [0, 2]
+        """
         return self._solver.pending
 
     @property
     def n_issued(self) -> int:
-        """Number of trials handed out."""
+        """Number of trials handed out.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=3)
+            >>> _ = solver.ask_batch(2)
+            >>> solver.n_issued, solver.n_told
+            (2, 0)
+        """
         return self._solver.issued
 
     @property
     def n_told(self) -> int:
-        """Number of trials told."""
+        """Number of trials told (completed or failed).
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=3)
+            >>> solver.tell(solver.ask(), 0.1)
+            >>> solver.n_told
+            1
+        """
         return self._solver.told
 
     @property
     def is_done(self) -> bool:
-        """Whether the budget is spent and every trial told."""
+        """Whether the budget is spent and every trial told.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=1)
+            >>> trial = solver.ask()
+            >>> solver.is_done
+            False
+            >>> solver.tell(trial, 0.0)
+            >>> solver.is_done, solver.phase
+            (True, 'done')
+        """
         return self._solver.is_done
 
     @property
     def phase(self) -> str:
-        """``"probe"``, ``"refine"`` or ``"done"``."""
+        """``"probe"``, ``"refine"`` or ``"done"``.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10).phase
+            'probe'
+        """
         return self._solver.phase
 
     @property
     def strategy(self) -> str | None:
-        """The refining strategy once the probe is classified, else None."""
+        """The refining strategy once the probe is classified, else None.
+
+        ``"nelder_mead"``, ``"tpe"`` or ``"random"``.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"k": aq.Choice(["a", "b"])}, budget=12, seed=0)
+            >>> solver.strategy is None
+            True
+            >>> while (t := solver.ask()) is not None:
+            ...     solver.tell(t, 0.0 if t.params["k"] == "a" else 1.0)
+            >>> solver.strategy
+            'tpe'
+        """
         return self._solver.strategy
 
     @property
     def classification(self) -> Classification | None:
-        """The landscape classification (label, score, features, reason) after the probe."""
+        """The landscape classification (label, score, features, reason) after the probe.
+
+        None until every probe trial is told. See ``Classification``.
+        """
         c = self._solver.classification
         if c is None:
             return None
@@ -381,14 +604,33 @@ class ArqonSolver:
 
     @property
     def config(self) -> dict[str, Any]:
-        """The validated config the solver runs (engine format)."""
+        """The validated config the solver runs (engine format, defaults filled in).
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> config = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10, seed=3).config
+            >>> config["budget"], config["seed"], config["space"]["x"]["type"]
+            (10, 3, 'float')
+        """
         result: dict[str, Any] = json.loads(self._solver.config_json())
         return result
 
     # -- persistence ----------------------------------------------------------------------------
 
     def artifact(self) -> dict[str, Any]:
-        """The run so far as a dict matching ``contracts/artifact.schema.json``."""
+        """The run so far as a dict matching ``contracts/artifact.schema.json``.
+
+        It holds the config, every trial, the classification and the best trial;
+        ``from_artifact`` resumes from it.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10)
+            >>> solver.tell(solver.ask(), 0.5)
+            >>> artifact = solver.artifact()
+            >>> artifact["phase"], len(artifact["trials"]), artifact["trials"][0]["status"]
+            ({'phase': 'probe'}, 1, 'completed')
+        """
         result: dict[str, Any] = self._solver.artifact()
         return result
 
@@ -398,28 +640,64 @@ class ArqonSolver:
         The file is UTF-8 with ``\\n`` line ends on every platform, and it is replaced
         atomically: it is written beside the target and renamed over it, so a crash or a
         concurrent ``save`` never leaves a torn file (the last complete ``save`` wins).
+
+        Examples:
+            >>> import arqonhpo as aq, tempfile, pathlib
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.json"
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10, seed=1)
+            >>> solver.tell(solver.ask(), 0.5)
+            >>> solver.save(path)
+            >>> aq.ArqonSolver.load(path).ask().params == solver.ask().params
+            True
         """
         _write_atomically(Path(path), (self._solver.artifact_json() + "\n").encode("utf-8"))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ArqonSolver:
         """Resumes from an artifact written by ``save`` (or the CLI): the trials are replayed,
-        pending ones included, and the next ``ask()`` is the one the saved run would make."""
+        pending ones included, and the next ``ask()`` is the one the saved run would make.
+
+        Raises:
+            ResumeError: The file is not a readable artifact, or its trials do not replay.
+        """
         return cls.from_artifact(Path(path).read_text(encoding="utf-8"))
 
     @classmethod
     def from_artifact(cls, artifact: Mapping[str, Any] | str) -> ArqonSolver:
-        """Resumes from an artifact dict or its JSON text."""
+        """Resumes from an artifact dict or its JSON text (see ``load``).
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10)
+            >>> pending = solver.ask()
+            >>> resumed = aq.ArqonSolver.from_artifact(solver.artifact())
+            >>> resumed.pending
+            [0]
+        """
         text = artifact if isinstance(artifact, str) else json.dumps(artifact)
         return cls._wrap(_core.Solver.from_artifact(text))
 
     def snapshot(self) -> str:
-        """The complete engine state as JSON text (RNG streams included)."""
+        """The complete engine state as JSON text (RNG streams included); see ``restore``.
+
+        ``pickle`` uses it too.
+        """
         return self._solver.snapshot()
 
     @classmethod
     def restore(cls, snapshot: str) -> ArqonSolver:
-        """Continues bit-identically from ``snapshot()`` text."""
+        """Continues bit-identically from ``snapshot()`` text.
+
+        Raises:
+            ResumeError: The text is not a snapshot this version can read.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=10, seed=2)
+            >>> copy = aq.ArqonSolver.restore(solver.snapshot())
+            >>> copy.ask().params == solver.ask().params
+            True
+        """
         return cls._wrap(_core.Solver.restore(snapshot))
 
     def __reduce__(self) -> Any:

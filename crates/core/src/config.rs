@@ -62,6 +62,8 @@ pub enum StrategyChoice {
     Tpe,
     /// Uniform random search after the probe (a baseline).
     Random,
+    /// Always refine with CMA-ES (IPOP restarts) after the probe.
+    Cmaes,
 }
 
 /// Probe sizing: `max(ceil(fraction * budget), min_points)`, never more than the budget.

@@ -25,7 +25,7 @@ use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::space::{self, Encoding, Seen};
 use crate::strategies::{
-    nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED,
+    nelder_mead, Cmaes, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, FAILED,
 };
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
@@ -60,6 +60,8 @@ pub enum Method {
     Tpe,
     /// Uniform random search.
     Random,
+    /// CMA-ES with IPOP restarts.
+    Cmaes,
 }
 
 impl Method {
@@ -70,6 +72,7 @@ impl Method {
             Method::NelderMead => "nelder_mead",
             Method::Tpe => "tpe",
             Method::Random => "random",
+            Method::Cmaes => "cmaes",
         }
     }
 }
@@ -369,6 +372,7 @@ impl Solver {
             StrategyChoice::NelderMead => Method::NelderMead,
             StrategyChoice::Tpe => Method::Tpe,
             StrategyChoice::Random => Method::Random,
+            StrategyChoice::Cmaes => Method::Cmaes,
         };
         // Everything told so far, in trial order (a deterministic order whatever the tells).
         let history: Vec<Point> = warm
@@ -388,6 +392,7 @@ impl Solver {
                 Strategy::NelderMead(NelderMead::new(self.encoding.dim(), &history, seed, step))
             }
             Method::Random => Strategy::Random(RandomSearch::new(seed)),
+            Method::Cmaes => Strategy::Cmaes(Cmaes::new(self.encoding.kinds(), &history, seed)),
             Method::Tpe | Method::Sobol => Strategy::Tpe(Tpe::new(&history, seed)),
         });
         s.classification = Some(classification);

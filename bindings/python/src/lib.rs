@@ -228,7 +228,8 @@ impl Trial {
         self.phase.clone_ref(py)
     }
 
-    /// The component that proposed it: `"sobol"`, `"nelder_mead"`, `"tpe"` or `"random"`.
+    /// The component that proposed it: `"sobol"`, `"nelder_mead"`, `"tpe"`, `"random"` or
+    /// `"cmaes"`.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> Py<PyString> {
         self.strategy.clone_ref(py)
@@ -296,6 +297,7 @@ impl Solver {
             Method::NelderMead => pyo3::intern!(py, "nelder_mead"),
             Method::Tpe => pyo3::intern!(py, "tpe"),
             Method::Random => pyo3::intern!(py, "random"),
+            Method::Cmaes => pyo3::intern!(py, "cmaes"),
         };
         Ok(Trial {
             id: trial.id,
@@ -556,7 +558,8 @@ impl Solver {
         self.with(py, |s| phase_name(s.phase()))
     }
 
-    /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`), else None.
+    /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`, `"cmaes"`),
+    /// else None.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
         self.with(py, |s| s.strategy().map(Method::as_str))
@@ -597,7 +600,13 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ENGINE_VERSION", engine::VERSION)?;
     m.add(
         "STRATEGIES",
-        ["auto", Method::NelderMead.as_str(), Method::Tpe.as_str(), Method::Random.as_str()],
+        [
+            "auto",
+            Method::NelderMead.as_str(),
+            Method::Tpe.as_str(),
+            Method::Random.as_str(),
+            Method::Cmaes.as_str(),
+        ],
     )?;
     Ok(())
 }

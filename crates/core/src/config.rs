@@ -52,8 +52,9 @@ pub struct SolverConfig {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StrategyChoice {
-    /// Probe, classify the landscape, then pick Nelder–Mead (smooth or rippled) or TPE (noisy
-    /// or rugged).
+    /// Probe, classify the landscape, then pick Nelder–Mead (smooth or rippled), TPE (noisy
+    /// or rugged) or CMA-ES (ripples a quadratic does not explain, at least 5 parameters and
+    /// 100 trials per parameter).
     #[default]
     Auto,
     /// Always refine with bounded Nelder–Mead after the probe.

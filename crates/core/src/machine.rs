@@ -366,9 +366,18 @@ impl Solver {
             self.encoding.piecewise(),
             s.config.classifier.threshold,
         );
+        let mut classification = classification;
         let method = match s.config.strategy {
-            StrategyChoice::Auto if classification.label.suits_nelder_mead() => Method::NelderMead,
-            StrategyChoice::Auto => Method::Tpe,
+            StrategyChoice::Auto => {
+                let piecewise = self.encoding.piecewise().is_some();
+                let dim = self.encoding.dim();
+                let (method, why) =
+                    crate::select::select(&classification, dim, s.config.budget, piecewise);
+                if let Some(why) = why {
+                    classification.reason = format!("{}; {why}", classification.reason);
+                }
+                method
+            }
             StrategyChoice::NelderMead => Method::NelderMead,
             StrategyChoice::Tpe => Method::Tpe,
             StrategyChoice::Random => Method::Random,

@@ -451,3 +451,37 @@ fn cmaes_solves_a_rotated_levy_function_at_d10_where_nelder_mead_does_not() {
     let (cmaes, nm) = (solved(StrategyChoice::Cmaes), solved(StrategyChoice::NelderMead));
     assert!(cmaes >= 5 && nm <= 1, "runs below 1e-2: CMA-ES {cmaes}/6, Nelder–Mead {nm}/6");
 }
+
+/// `auto` at D = 5 with 100 trials per parameter: ripples a quadratic does not explain (a
+/// rotated Rastrigin) go to CMA-ES and the reason says why; a rotated bowl stays with
+/// Nelder–Mead.
+#[test]
+fn auto_sends_rotated_ripples_to_cmaes_and_a_bowl_to_nelder_mead() {
+    let rotated = |p: &arqonhpo_core::Params| -> Vec<f64> {
+        let mut z: Vec<f64> = (0..5).map(|i| num(p, &format!("x{i}")) - 0.3 * i as f64).collect();
+        for i in 0..4 {
+            let (a, b) = (z[i], z[i + 1]);
+            z[i] = 0.8 * a - 0.6 * b;
+            z[i + 1] = 0.6 * a + 0.8 * b;
+        }
+        z
+    };
+    let rastrigin = |p: &arqonhpo_core::Params| -> f64 {
+        rotated(p).iter().map(|z| z * z + 10.0 * (1.0 - (std::f64::consts::TAU * z).cos())).sum()
+    };
+    let bowl = |p: &arqonhpo_core::Params| -> f64 { rotated(p).iter().map(|z| z * z).sum() };
+    let mut space = Space::new();
+    for i in 0..5 {
+        space.push(format!("x{i}"), Param::float(-5.0, 5.0));
+    }
+    for seed in 0..3 {
+        let config = SolverConfig::new(space.clone(), 500, seed);
+        let s = run(config.clone(), |_, p| rastrigin(p));
+        let c = s.classification().unwrap_or_else(|| panic!("classified"));
+        assert_eq!(s.strategy(), Some(Method::Cmaes), "seed {seed}: {}", c.reason);
+        assert!(c.reason.contains("CMA-ES refines"), "{}", c.reason);
+        assert!(s.artifact().to_json().contains("CMA-ES refines"));
+        let s = run(config, |_, p| bowl(p));
+        assert_eq!(s.strategy(), Some(Method::NelderMead), "seed {seed}");
+    }
+}

@@ -307,9 +307,8 @@ impl Cmaes {
                 *a += w * b;
             }
         }
-        for i in 0..n {
-            self.mean[i] =
-                crate::space::clamp_unit(self.mean[i] + self.sigma * self.margin[i] * y_w[i]);
+        for ((m, a), y) in self.mean.iter_mut().zip(&self.margin).zip(&y_w) {
+            *m = crate::space::clamp_unit(*m + self.sigma * a * y);
         }
 
         // Cumulative step-size adaptation and the covariance paths.

@@ -224,7 +224,8 @@ impl Trial {
         self.phase.clone_ref(py)
     }
 
-    /// The component that proposed it: `"sobol"`, `"nelder_mead"`, `"tpe"` or `"random"`.
+    /// The component that proposed it: `"sobol"`, `"nelder_mead"`, `"tpe"`, `"random"` or
+    /// `"cmaes"`.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> Py<PyString> {
         self.strategy.clone_ref(py)
@@ -554,7 +555,8 @@ impl Solver {
         self.with(py, |s| s.phase().as_str())
     }
 
-    /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`), else None.
+    /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`, `"cmaes"`),
+    /// else None.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
         self.with(py, |s| s.strategy().map(Method::as_str))
@@ -636,6 +638,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
             StrategyChoice::NelderMead,
             StrategyChoice::Tpe,
             StrategyChoice::Random,
+            StrategyChoice::Cmaes,
         ]
         .map(StrategyChoice::as_str),
     )?;

@@ -60,6 +60,7 @@ fn ask_tell(c: &mut Criterion) {
         ("tpe", StrategyChoice::Tpe),
         ("nelder_mead", StrategyChoice::NelderMead),
         ("random", StrategyChoice::Random),
+        ("cmaes", StrategyChoice::Cmaes),
     ] {
         let mut group = c.benchmark_group(format!("ask_tell/{name}"));
         group.throughput(Throughput::Elements(BATCH));

@@ -59,8 +59,9 @@ pub struct SolverConfig {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StrategyChoice {
-    /// Probe, classify the landscape, then pick Nelder–Mead (smooth or rippled) or TPE (noisy
-    /// or rugged).
+    /// Probe, classify the landscape, then pick Nelder–Mead (smooth or rippled), TPE (noisy
+    /// or rugged) or CMA-ES (ripples a quadratic does not explain, at least 5 parameters and
+    /// 100 trials per parameter).
     #[default]
     Auto,
     /// Always refine with bounded Nelder–Mead after the probe.
@@ -69,16 +70,19 @@ pub enum StrategyChoice {
     Tpe,
     /// Uniform random search after the probe (a baseline).
     Random,
+    /// Always refine with CMA-ES (IPOP restarts) after the probe.
+    Cmaes,
 }
 
 impl StrategyChoice {
-    /// The name used in configs: `auto`, `nelder_mead`, `tpe` or `random`.
+    /// The name used in configs: `auto`, `nelder_mead`, `tpe`, `random` or `cmaes`.
     pub const fn as_str(self) -> &'static str {
         match self {
             StrategyChoice::Auto => "auto",
             StrategyChoice::NelderMead => "nelder_mead",
             StrategyChoice::Tpe => "tpe",
             StrategyChoice::Random => "random",
+            StrategyChoice::Cmaes => "cmaes",
         }
     }
 }
@@ -611,6 +615,7 @@ mod tests {
             StrategyChoice::NelderMead,
             StrategyChoice::Tpe,
             StrategyChoice::Random,
+            StrategyChoice::Cmaes,
         ] {
             assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::json!(s.as_str())));
         }

@@ -72,8 +72,16 @@ fn golden_configs() -> Vec<(&'static str, SolverConfig)> {
     tpe.strategy = StrategyChoice::Tpe;
     let mut random = SolverConfig::new(mixed, 25, 13);
     random.strategy = StrategyChoice::Random;
+    let mut cmaes = SolverConfig::new(smooth.clone(), 40, 15);
+    cmaes.strategy = StrategyChoice::Cmaes;
     let auto = SolverConfig::new(smooth, 30, 14);
-    alloc::vec![("nelder_mead", nm), ("tpe", tpe), ("random", random), ("auto", auto)]
+    alloc::vec![
+        ("nelder_mead", nm),
+        ("tpe", tpe),
+        ("random", random),
+        ("cmaes", cmaes),
+        ("auto", auto)
+    ]
 }
 
 /// Runs a config sequentially against the golden objective.

@@ -8,7 +8,8 @@
 //! 2. **Classify** — landscape features of the probe results decide *smooth*, *rippled*
 //!    (deterministic ripples over a global trend), *noisy* or *rugged* ([`classify`]).
 //! 3. **Select** — restarting Nelder–Mead for smooth and rippled landscapes, TPE for noisy
-//!    or rugged ones (or a strategy forced by the config).
+//!    or rugged ones, CMA-ES for ripples a quadratic does not explain at five parameters or
+//!    more with at least 100 trials per parameter (or a strategy forced by the config).
 //! 4. **Refine** — the selected strategy proposes the rest of the budget.
 //!
 //! ```
@@ -57,6 +58,7 @@ mod probe;
 mod rng;
 #[cfg(feature = "schema")]
 pub mod schema;
+mod select;
 mod strategies;
 mod trial;
 

@@ -25,7 +25,9 @@ use crate::error::{Error, JsonSource};
 use crate::ordered::{self, Ask, Hold};
 use crate::probe;
 use crate::rng::{Rng, Stream};
-use crate::strategies::{nelder_mead, Context, NelderMead, Point, RandomSearch, Strategy, Tpe};
+use crate::strategies::{
+    nelder_mead, Cmaes, Context, NelderMead, Point, RandomSearch, Strategy, Tpe,
+};
 use crate::trial::{Method, Phase, Score, Stage, TrialStatus};
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
@@ -363,6 +365,23 @@ impl Solver {
             self.encoding.piecewise(),
             s.config.classifier.threshold,
         );
+        let mut classification = classification;
+        let method = match s.config.strategy {
+            StrategyChoice::Auto => {
+                let piecewise = self.encoding.piecewise().is_some();
+                let dim = self.encoding.dim();
+                let (method, why) =
+                    crate::select::select(&classification, dim, s.config.budget, piecewise);
+                if let Some(why) = why {
+                    classification.reason = format!("{}; {why}", classification.reason);
+                }
+                method
+            }
+            StrategyChoice::NelderMead => Method::NelderMead,
+            StrategyChoice::Tpe => Method::Tpe,
+            StrategyChoice::Random => Method::Random,
+            StrategyChoice::Cmaes => Method::Cmaes,
+        };
         // Everything told so far, in trial order (a deterministic order whatever the tells).
         let history: Vec<Point> = warm
             .into_iter()
@@ -375,16 +394,16 @@ impl Solver {
             )
             .collect();
         let seed = s.config.seed;
-        let strategy = match (s.config.strategy, classification.label.suits_nelder_mead()) {
-            (StrategyChoice::NelderMead, _) | (StrategyChoice::Auto, true) => {
+        let strategy = match method {
+            Method::NelderMead => {
                 let f = &classification.features;
                 let step = nelder_mead::initial_step(f.quad_q2.unwrap_or(f.fdc));
                 Strategy::NelderMead(NelderMead::new(self.encoding.dim(), &history, seed, step))
             }
-            (StrategyChoice::Tpe, _) | (StrategyChoice::Auto, false) => {
-                Strategy::Tpe(Tpe::new(&history, seed))
-            }
-            (StrategyChoice::Random, _) => Strategy::Random(RandomSearch::new(seed)),
+            Method::Random => Strategy::Random(RandomSearch::new(seed)),
+            Method::Cmaes => Strategy::Cmaes(Cmaes::new(self.encoding.kinds(), &history, seed)),
+            // Selection never returns the probe's method; TPE is the safe default.
+            Method::Tpe | Method::Sobol => Strategy::Tpe(Tpe::new(&history, seed)),
         };
         s.phase = Phase::Refine { strategy: strategy.method() };
         s.strategy = Some(strategy);

@@ -1,7 +1,7 @@
 //! The one portable random source: ChaCha8 seeded from the config seed.
 //!
 //! Each purpose (probe scrambling, TPE sampling, restarts, random search, reservoir,
-//! parallel fill-in) draws from its own ChaCha stream, so adding draws to one purpose never
+//! parallel fill-in, CMA-ES sampling) draws from its own ChaCha stream, so adding draws to one purpose never
 //! shifts another. Every transform below uses only IEEE arithmetic and `libm`, so the same
 //! seed gives bit-identical numbers on every platform. The generator state serializes, so a
 //! snapshot resumes the stream exactly.
@@ -20,6 +20,7 @@ pub(crate) enum Stream {
     Random = 4,
     Reservoir = 5,
     Parallel = 6,
+    Cmaes = 7,
 }
 
 /// A seeded, serializable random stream.

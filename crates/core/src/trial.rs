@@ -61,6 +61,8 @@ pub enum Method {
     Tpe,
     /// Uniform random search.
     Random,
+    /// CMA-ES with IPOP restarts.
+    Cmaes,
 }
 
 impl Method {
@@ -71,6 +73,7 @@ impl Method {
             Method::NelderMead => "nelder_mead",
             Method::Tpe => "tpe",
             Method::Random => "random",
+            Method::Cmaes => "cmaes",
         }
     }
 }

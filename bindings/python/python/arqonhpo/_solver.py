@@ -183,7 +183,7 @@ class TrialResult:
     phase: str
     """``"probe"`` or ``"refine"``."""
     strategy: str
-    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"`` or ``"random"``."""
+    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"`` or ``"cmaes"``."""
     asked_after: int
     """How many results had been told when this trial was handed out."""
     told_index: int | None

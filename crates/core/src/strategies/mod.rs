@@ -13,10 +13,12 @@ use crate::config::Space;
 use crate::encoding::DimKind;
 use crate::trial::{Method, Score};
 
+pub(crate) mod cmaes;
 pub(crate) mod nelder_mead;
 pub(crate) mod random;
 pub(crate) mod tpe;
 
+pub(crate) use cmaes::Cmaes;
 pub(crate) use nelder_mead::NelderMead;
 pub(crate) use random::RandomSearch;
 pub(crate) use tpe::Tpe;
@@ -58,6 +60,7 @@ pub(crate) enum Strategy {
     NelderMead(NelderMead),
     Tpe(Tpe),
     Random(RandomSearch),
+    Cmaes(Cmaes),
 }
 
 impl Strategy {
@@ -67,6 +70,7 @@ impl Strategy {
             Strategy::NelderMead(_) => Method::NelderMead,
             Strategy::Tpe(_) => Method::Tpe,
             Strategy::Random(_) => Method::Random,
+            Strategy::Cmaes(_) => Method::Cmaes,
         }
     }
 
@@ -76,6 +80,7 @@ impl Strategy {
             Strategy::NelderMead(s) => s.propose(id, ctx),
             Strategy::Tpe(s) => s.propose(ctx),
             Strategy::Random(s) => s.propose(ctx),
+            Strategy::Cmaes(s) => s.propose(id, ctx),
         }
     }
 
@@ -86,6 +91,7 @@ impl Strategy {
             Strategy::NelderMead(s) => s.observe(id, u, f),
             Strategy::Tpe(s) => s.observe(u, f),
             Strategy::Random(_) => {}
+            Strategy::Cmaes(s) => s.observe(id, u, f),
         }
     }
 
@@ -95,6 +101,7 @@ impl Strategy {
             Strategy::NelderMead(s) => s.is_consistent(dim),
             Strategy::Tpe(s) => s.is_consistent(dim),
             Strategy::Random(_) => true,
+            Strategy::Cmaes(s) => s.is_consistent(dim),
         }
     }
 }

@@ -32,7 +32,8 @@ fn strategy_choice() -> impl Strategy<Value = StrategyChoice> {
         Just(StrategyChoice::Auto),
         Just(StrategyChoice::NelderMead),
         Just(StrategyChoice::Tpe),
-        Just(StrategyChoice::Random)
+        Just(StrategyChoice::Random),
+        Just(StrategyChoice::Cmaes)
     ]
 }
 
@@ -209,10 +210,16 @@ proptest! {
 }
 
 /// Workers asking together must not all get the same point: TPE counts pending trials as
-/// liars, Nelder–Mead hands satellites around its best point while its own point is pending.
+/// liars, Nelder–Mead hands satellites around its best point while its own point is pending,
+/// CMA-ES draws further samples of its current distribution.
 #[test]
 fn trials_in_flight_are_distinct() {
-    for strategy in [StrategyChoice::Tpe, StrategyChoice::NelderMead, StrategyChoice::Random] {
+    for strategy in [
+        StrategyChoice::Tpe,
+        StrategyChoice::NelderMead,
+        StrategyChoice::Random,
+        StrategyChoice::Cmaes,
+    ] {
         let space = Space::new()
             .with("x", Param::float(0.0, 1.0))
             .with("y", Param::float(0.0, 1.0))

@@ -78,6 +78,7 @@ fn every_strategy_resumes_bit_identically_with_trials_pending() {
         (StrategyChoice::NelderMead, Method::NelderMead),
         (StrategyChoice::Tpe, Method::Tpe),
         (StrategyChoice::Random, Method::Random),
+        (StrategyChoice::Cmaes, Method::Cmaes),
         (StrategyChoice::Auto, Method::NelderMead),
     ];
     for (strategy, method) in cases {

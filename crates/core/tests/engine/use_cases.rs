@@ -8,7 +8,8 @@
 //! Between the two, a deterministic rippled funnel: the probe must see ripples without noise,
 //! and the restarting simplex it picks must beat TPE. And a small all-discrete space, where
 //! TPE must not spend trials on configurations it has already handed out; and a coarse
-//! integer lattice, which goes to TPE by rule and must beat a simplex there.
+//! integer lattice, which goes to TPE by rule and must beat a simplex there. And a rotated
+//! multimodal function at D = 10, where forced CMA-ES must beat forced Nelder–Mead.
 
 use std::collections::BTreeSet;
 
@@ -399,4 +400,84 @@ fn a_coarse_integer_lattice_goes_to_tpe_by_rule_and_beats_nelder_mead() {
         auto_solved >= 8 && nm_solved + 4 <= auto_solved,
         "auto {auto_solved}/10, forced Nelder-Mead {nm_solved}/10"
     );
+}
+
+/// Levy's function on `x ∈ [-5, 5]^10` after a chain of plane rotations (non-separable), with
+/// its optimum (value 0) at `x* = (0.7, −1.3, 0.7, …)`.
+fn rotated_levy(params: &arqonhpo_core::Params) -> f64 {
+    let d = params.len();
+    let mut z: Vec<f64> = (0..d)
+        .map(|i| num(params, &format!("x{i}")) - if i % 2 == 0 { 0.7 } else { -1.3 })
+        .collect();
+    for i in 0..d - 1 {
+        let (a, b) = (z[i], z[i + 1]);
+        z[i] = 0.8 * a - 0.6 * b;
+        z[i + 1] = 0.6 * a + 0.8 * b;
+    }
+    let w: Vec<f64> = z.iter().map(|v| 1.0 + v / 4.0).collect();
+    let pi = std::f64::consts::PI;
+    let s2 = |v: f64| v.sin().powi(2);
+    s2(pi * w[0])
+        + w[..d - 1]
+            .iter()
+            .map(|&v| (v - 1.0).powi(2) * (1.0 + 10.0 * s2(pi * v + 1.0)))
+            .sum::<f64>()
+        + (w[d - 1] - 1.0).powi(2) * (1.0 + s2(2.0 * pi * w[d - 1]))
+}
+
+/// Multimodal with global structure at D = 10 (budget 1 000): CMA-ES follows the funnel under
+/// the ripples across basins, where the restarting simplex settles in one of them. Measured
+/// when written (seeds 0–5): CMA-ES 2.7e-4 to 9.1e-2 (median 2e-3), Nelder–Mead 9.0e-2 to 2.6.
+#[test]
+fn cmaes_solves_a_rotated_levy_function_at_d10_where_nelder_mead_does_not() {
+    let mut space = Space::new();
+    for i in 0..10 {
+        space.push(format!("x{i}"), Param::float(-5.0, 5.0));
+    }
+    let solved = |strategy: StrategyChoice| {
+        (0..6u64)
+            .map(|seed| {
+                let mut config = SolverConfig::new(space.clone(), 1_000, seed);
+                config.strategy = strategy;
+                best_value(&run(config, |_, p| rotated_levy(p)))
+            })
+            .filter(|&b| b < 1e-2)
+            .count()
+    };
+    let (cmaes, nm) = (solved(StrategyChoice::Cmaes), solved(StrategyChoice::NelderMead));
+    assert!(cmaes >= 5 && nm <= 1, "runs below 1e-2: CMA-ES {cmaes}/6, Nelder–Mead {nm}/6");
+}
+
+/// `auto` at D = 5 with 100 trials per parameter: ripples a quadratic does not explain (a
+/// rotated Rastrigin) go to CMA-ES and the reason says why; a rotated bowl stays with
+/// Nelder–Mead.
+#[test]
+fn auto_sends_rotated_ripples_to_cmaes_and_a_bowl_to_nelder_mead() {
+    let rotated = |p: &arqonhpo_core::Params| -> Vec<f64> {
+        let mut z: Vec<f64> = (0..5).map(|i| num(p, &format!("x{i}")) - 0.3 * i as f64).collect();
+        for i in 0..4 {
+            let (a, b) = (z[i], z[i + 1]);
+            z[i] = 0.8 * a - 0.6 * b;
+            z[i + 1] = 0.6 * a + 0.8 * b;
+        }
+        z
+    };
+    let rastrigin = |p: &arqonhpo_core::Params| -> f64 {
+        rotated(p).iter().map(|z| z * z + 10.0 * (1.0 - (std::f64::consts::TAU * z).cos())).sum()
+    };
+    let bowl = |p: &arqonhpo_core::Params| -> f64 { rotated(p).iter().map(|z| z * z).sum() };
+    let mut space = Space::new();
+    for i in 0..5 {
+        space.push(format!("x{i}"), Param::float(-5.0, 5.0));
+    }
+    for seed in 0..3 {
+        let config = SolverConfig::new(space.clone(), 500, seed);
+        let s = run(config.clone(), |_, p| rastrigin(p));
+        let c = s.classification().unwrap_or_else(|| panic!("classified"));
+        assert_eq!(s.strategy(), Some(Method::Cmaes), "seed {seed}: {}", c.reason);
+        assert!(c.reason.contains("CMA-ES refines"), "{}", c.reason);
+        assert!(s.artifact().to_json().contains("CMA-ES refines"));
+        let s = run(config, |_, p| bowl(p));
+        assert_eq!(s.strategy(), Some(Method::NelderMead), "seed {seed}");
+    }
 }

@@ -378,7 +378,7 @@ $(VENV)/.cookbook-stamp: $(COOKBOOK_REQS) $(VENV)/.requirements-stamp
 ## output its page shows (docs/tests; a few minutes).
 docs-check: docs python-dev $(VENV)/.cookbook-stamp
 	$(CARGO) build -q -p arqonhpo-cli -p arqonhpo-ffi
-	$(VPY) -m pytest -q docs/tests
+	ARQONHPO_CLI=$(abspath target/debug/arqonhpo-cli) $(VPY) -m pytest -q docs/tests
 
 ## Re-runs the recipes and rewrites the outputs and figures their pages include.
 docs-outputs: python-dev $(VENV)/.cookbook-stamp

@@ -23,6 +23,15 @@ OTHER_SUITES = {
     "c-api.md",
     "benchmarks.md",
     "full/benchmarks.md",
+    # bindings/python/tests/test_dashboard.py checks this page shows examples/python/plot_run.py
+    # verbatim, runs it, and runs the page's command lines.
+    "dashboard.md",
+    # bindings/python/tests/integrations/test_cookbook.py extracts and runs these pages' Python
+    # (make test-integrations, with Ray, Dask, scikit-learn and Optuna installed).
+    "cookbook/dask.md",
+    "cookbook/optuna-sampler.md",
+    "cookbook/ray-tune.md",
+    "cookbook/sklearn-search.md",
 }
 
 

@@ -44,7 +44,16 @@ def find_cli(cli: str | os.PathLike[str] | None = None) -> Path:
 
 class Dashboard:
     """A running ``arqonhpo-cli dashboard``: ``url`` to open, ``close()`` (or a ``with`` block)
-    to stop it."""
+    to stop it.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> result = aq.minimize(lambda x: x * x, {"x": aq.Float(-1, 1)}, budget=8, seed=0)
+        >>> board = result.dashboard(open_browser=False)
+        >>> board.url.startswith("http://127.0.0.1:")
+        True
+        >>> board.close()
+    """
 
     def __init__(
         self,
@@ -121,6 +130,15 @@ def dashboard(
     ``ArqonSolver``, a ``MinimizeResult`` or an artifact dict (shown as it is now). ``port=0``
     picks a free port; ``host`` is passed to ``--host`` (the default serves 127.0.0.1 only).
     ``open_browser`` opens the page with :mod:`webbrowser`. Stop it with ``close()``.
+
+    Examples:
+        >>> import urllib.request, arqonhpo as aq
+        >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=6, seed=0)
+        >>> for trial in solver.ask_batch(6):
+        ...     solver.tell(trial, trial.params["x"])
+        >>> with aq.dashboard(solver, open_browser=False) as board:
+        ...     urllib.request.urlopen(board.url).status
+        200
     """
     if not runs:
         raise ValueError("dashboard() needs at least one run")

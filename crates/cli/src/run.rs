@@ -250,8 +250,14 @@ fn open(
     let Some(path) = &args.journal else {
         return Ok((Solver::new(config).map_err(miette::Report::new)?, None, VecDeque::new()));
     };
-    if args.resume && path.exists() {
-        let (journal, replay) = Journal::resume(path, &config)?;
+    if args.resume {
+        // Checked before the journal records the config.
+        let fresh = Solver::new(config.clone()).map_err(miette::Report::new)?;
+        let (journal, replay) = Journal::open_or_create(path, &config)?;
+        let Some(replay) = replay else {
+            tracing::info!("journaling to {} (new: nothing to resume yet)", path.display());
+            return Ok((fresh, Some(journal), VecDeque::new()));
+        };
         let solver = replay.solver;
         let queue: VecDeque<Trial> =
             solver.pending().map(|id| pending_trial(&solver.trials()[id as usize])).collect();
@@ -266,11 +272,7 @@ fn open(
     }
     let solver = Solver::new(config).map_err(miette::Report::new)?;
     let journal = Journal::create(path, solver.config())?;
-    tracing::info!(
-        "journaling to {}{}",
-        path.display(),
-        if args.resume { " (new: nothing to resume yet)" } else { "" }
-    );
+    tracing::info!("journaling to {}", path.display());
     Ok((solver, Some(journal), VecDeque::new()))
 }
 

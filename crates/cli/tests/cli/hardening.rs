@@ -81,3 +81,51 @@ fn over_long_timeouts_name_the_limit() {
         .code(2)
         .stderr(predicate::str::contains("at most 1e9 seconds"));
 }
+
+/// A journal with no complete start line (a run killed while creating it) resumes as a fresh
+/// run instead of blocking every `--resume`.
+#[test]
+fn a_journal_without_a_complete_start_line_resumes_as_a_fresh_run() {
+    let d = workdir();
+    write(d.path(), "c.json", &config(3, 0));
+    for (name, text) in [("empty.jsonl", ""), ("torn.jsonl", r#"{"event":"start","for"#)] {
+        write(d.path(), name, text);
+        cli(d.path())
+            .args(["run", "-c", "c.json", "--journal", name, "--resume", "--artifact", "out.json"])
+            .args(["--", "echo", "{x}"])
+            .assert()
+            .success();
+        assert_eq!(artifact(&d.path().join("out.json")).trials.len(), 3, "{name}");
+        let events = read(&d.path().join(name));
+        assert!(events.starts_with(r#"{"event":"start""#), "{name}: {events}");
+    }
+}
+
+/// Two `run --resume` started together on a missing journal: one runs it, the other is told
+/// the journal is in use, never that it exists and needs --resume.
+#[test]
+fn racing_resumes_on_a_missing_journal_leave_one_run_and_name_the_other() {
+    let d = workdir();
+    write(d.path(), "c.json", &config(1, 0));
+    for round in 0..4 {
+        let journal = format!("race{round}.jsonl");
+        let start = || {
+            std::process::Command::new(bin())
+                .current_dir(d.path())
+                .args(["run", "-c", "c.json", "--journal", &journal, "--resume"])
+                .args(["--", "sh", "-c", "sleep 1; echo 1"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (start(), start());
+        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let ok = outs.iter().filter(|o| o.status.success()).count();
+        let texts: Vec<_> = outs.iter().map(|o| String::from_utf8_lossy(&o.stderr)).collect();
+        assert_eq!(ok, 1, "{texts:?}");
+        let loser = outs.iter().position(|o| !o.status.success()).unwrap();
+        assert!(texts[loser].contains("is in use by another running arqonhpo-cli"), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("already exists")), "{texts:?}");
+    }
+}

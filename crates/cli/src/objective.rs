@@ -230,6 +230,8 @@ mod platform {
     }
 
     pub fn spawn(cmd: &mut Command) -> std::io::Result<(Child, Tree)> {
+        #[cfg(target_os = "linux")]
+        die_with_this_process(cmd);
         let mut child = cmd.process_group(0).spawn()?;
         match libc::pid_t::try_from(child.id()) {
             Ok(group) => Ok((child, Tree { group })),
@@ -237,6 +239,30 @@ mod platform {
                 let _ = child.kill().and_then(|()| child.wait().map(drop));
                 Err(std::io::Error::other(e))
             }
+        }
+    }
+
+    /// Has the kernel send the trial SIGKILL when the thread that started it ends, so a
+    /// trial does not outlive a run killed with `kill -9`. The run starts every trial from its
+    /// main thread, whose end is the end of the run. Processes the trial starts itself are
+    /// not covered (see docs/cli.md).
+    #[cfg(target_os = "linux")]
+    fn die_with_this_process(cmd: &mut Command) {
+        // SAFETY: getpid(2) takes nothing and cannot fail.
+        let parent = unsafe { libc::getpid() };
+        // SAFETY: the closure runs in the child between fork and exec and calls only prctl(2),
+        // getppid(2) and _exit(2), which are async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The run may have died before the request was made; then nothing would fire.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
         }
     }
 

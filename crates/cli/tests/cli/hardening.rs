@@ -129,3 +129,44 @@ fn racing_resumes_on_a_missing_journal_leave_one_run_and_name_the_other() {
         assert!(!texts.iter().any(|t| t.contains("already exists")), "{texts:?}");
     }
 }
+
+/// On Linux a trial dies with the run: after `kill -9` of the CLI its trial process is gone
+/// within two seconds instead of running on.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_trial_dies_when_the_run_is_killed() {
+    let d = workdir();
+    write(d.path(), "c.json", &config(1, 0));
+    let mut run = std::process::Command::new(bin())
+        .current_dir(d.path())
+        .args(["run", "-c", "c.json", "--", "sh", "-c", "echo $$ > trial.pid; exec sleep 60"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid_file = d.path().join("trial.pid");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let pid = loop {
+        let text = std::fs::read_to_string(&pid_file).unwrap_or_default();
+        if text.ends_with('\n') {
+            break text.trim().to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "the trial never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    run.kill().unwrap();
+    run.wait().unwrap();
+    // Gone, or a zombie waiting for a reaper (a container's init may never reap it).
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| stat.rsplit(')').next().is_some_and(|rest| !rest.starts_with(" Z")))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while alive() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let survived = alive();
+    if survived {
+        let _ = std::process::Command::new("kill").args(["-9", &pid]).status();
+    }
+    assert!(!survived, "the trial (pid {pid}) outlived the killed run");
+}

@@ -170,3 +170,128 @@ fn a_trial_dies_when_the_run_is_killed() {
     }
     assert!(!survived, "the trial (pid {pid}) outlived the killed run");
 }
+
+/// Failed trials are warnings (shown with -q), and a run whose trials all fail the same way
+/// stops after --max-failures-in-a-row of them with exit code 4, saying why; 0 disables it.
+#[test]
+fn a_run_of_identical_failures_stops_early_and_shows_with_quiet() {
+    let d = workdir();
+    write(d.path(), "c.json", &config(12, 0));
+    let failing = ["--", "sh", "-c", "echo 'No such file: trian.py' >&2; exit 2"];
+    let out = cli(d.path())
+        .args(["-q", "run", "-c", "c.json", "--artifact", "a.json"])
+        .args(failing)
+        .assert()
+        .code(4)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("trial 0 (1/12) failed: exit status 2"), "{stderr}");
+    assert!(stderr.contains("the last 5 trials all failed the same way"), "{stderr}");
+    assert!(stderr.contains("No such file: trian.py"), "{stderr}");
+    assert_eq!(artifact(&d.path().join("a.json")).trials.len(), 5);
+    cli(d.path())
+        .args(["-q", "run", "-c", "c.json", "--artifact", "b.json", "--max-failures-in-a-row", "0"])
+        .args(failing)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("`arqonhpo-cli report b.json` lists the failure reasons"));
+    assert_eq!(artifact(&d.path().join("b.json")).trials.len(), 12);
+    // Without a file to report on, the message says where the reasons are instead.
+    cli(d.path())
+        .args(["run", "-c", "c.json", "--max-failures-in-a-row", "0", "--", "false"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("the failure reasons are logged above"))
+        .stderr(predicate::str::contains("see report").not());
+}
+
+/// `--metric loss` reads `loss: 1.5e-3` from a line that also holds the accuracy; without
+/// it the last number is taken and a warning names the line.
+#[test]
+fn a_named_metric_is_read_and_an_ambiguous_line_is_warned_about() {
+    let d = workdir();
+    write(d.path(), "c.json", &config(3, 0));
+    let program = ["--", "echo", "loss: 1.5e-3, acc 0.98"];
+    cli(d.path())
+        .args(["run", "-c", "c.json", "--metric", "loss", "--artifact", "m.json"])
+        .args(program)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("several numbers").not());
+    assert_eq!(artifact(&d.path().join("m.json")).best.and_then(|b| b.value), Some(1.5e-3));
+    cli(d.path())
+        .args(["run", "-c", "c.json"])
+        .args(program)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("holds several numbers; took the last one, 0.98"))
+        .stderr(predicate::str::contains("--metric NAME"));
+    cli(d.path())
+        .args(["run", "-c", "c.json", "--metric", "loss", "--", "echo", "val_loss=1"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("no `loss: <number>`"));
+}
+
+/// `report`: no classification for a run without a completed trial, the rule (not a score
+/// and threshold) for a label decided by rule, and a config is named as such.
+#[test]
+fn report_explains_its_classification_and_recognises_a_config() {
+    let d = workdir();
+    write(d.path(), "c.json", &config(40, 0));
+    cli(d.path())
+        .args(["-q", "run", "-c", "c.json", "--artifact", "failed.json"])
+        .args(["--max-failures-in-a-row", "0", "--", "false"])
+        .assert()
+        .code(4);
+    cli(d.path())
+        .args(["report", "failed.json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("classification: none (no trial completed)"))
+        .stdout(predicate::str::contains("rugged").not());
+    cli(d.path())
+        .args(["-q", "run", "-c", "c.json", "--artifact", "ok.json", "--", "echo", "{x}"])
+        .assert()
+        .success();
+    let out = cli(d.path()).args(["report", "ok.json"]).assert().success().get_output().clone();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("classification:")).unwrap_or_default();
+    assert!(line.starts_with("classification: rugged by rule: 1 categorical"), "{text}");
+    cli(d.path())
+        .args(["report", "c.json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "c.json is a config; report reads artifacts, journals and state files",
+        ))
+        .stderr(predicate::str::contains("schema config").not());
+}
+
+/// Messages give ranges in words, not Rust's `0..24` notation.
+#[test]
+fn messages_do_not_use_range_notation() {
+    let d = workdir();
+    write(d.path(), "c.json", &config(6, 0));
+    for args in [
+        vec!["run", "-c", "c.json", "--jobs", "0", "--", "true"],
+        vec!["ask", "-s", "s.json", "-n", "0"],
+    ] {
+        cli(d.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("must be a whole number"))
+            .stderr(predicate::str::contains("..").not());
+    }
+    for _ in 0..3 {
+        cli(d.path()).args(["ask", "-s", "s.json", "-c", "c.json"]).assert().success();
+    }
+    cli(d.path())
+        .args(["tell", "-s", "s.json", "--id", "7", "--value", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("0 to 2)"))
+        .stderr(predicate::str::contains("0..").not());
+}

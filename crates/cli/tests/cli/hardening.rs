@@ -295,3 +295,41 @@ fn messages_do_not_use_range_notation() {
         .stderr(predicate::str::contains("0 to 2)"))
         .stderr(predicate::str::contains("0..").not());
 }
+
+/// The schemas' bounds agree with validation (`budget` at least 1), and their descriptions
+/// are prose: no rustdoc link text, no Rust range notation.
+#[test]
+fn schemas_state_real_bounds_in_plain_prose() {
+    let d = workdir();
+    for kind in ["config", "artifact"] {
+        let out = cli(d.path()).args(["schema", kind]).output().unwrap();
+        let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut descriptions = Vec::new();
+        collect_descriptions(&schema, &mut descriptions);
+        assert!(descriptions.len() > 10, "{kind}: {descriptions:?}");
+        for text in descriptions {
+            for raw in ["[`", "`]", "[crate::", "..=", "0..", " .. "] {
+                assert!(!text.contains(raw), "{kind}: {raw:?} in {text:?}");
+            }
+        }
+        if kind == "config" {
+            assert_eq!(schema["properties"]["budget"]["minimum"], 1);
+            assert_eq!(schema["$defs"]["ParallelConfig"]["properties"]["lag"]["minimum"], 1);
+        }
+    }
+}
+
+fn collect_descriptions(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("description", serde_json::Value::String(s)) => out.push(s.clone()),
+                    _ => collect_descriptions(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_descriptions(v, out)),
+        _ => {}
+    }
+}

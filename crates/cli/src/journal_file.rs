@@ -231,7 +231,7 @@ mod tests {
         SolverConfig::from_json(
             r#"{"seed": 1, "budget": 2, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
         )
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// A run killed while it starts a trial: the child has its copy of the journal file from

@@ -2,9 +2,10 @@
 //!
 //! What the events mean and how a journal is replayed is decided in core
 //! (`arqonhpo_core::journal`); this module only does the file work. Each event is written
-//! with a single `write` call on a file opened for appending, so a `kill -9` loses at most
-//! the line being written, which replay recognises as torn and this module cuts off before
-//! appending again.
+//! with a single `write` call at the end of the file (only the run holding the lock writes),
+//! so a `kill -9` loses at most the line being written, which replay recognises as torn and
+//! this module cuts off before appending again. The lock is taken before the file is read or
+//! written, and a journal without a complete start line is started afresh.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};

@@ -220,7 +220,7 @@ fn line_col_to_offset(text: &str, line: usize, column: usize) -> usize {
     text.len()
 }
 
-/// The ids handed out so far, in words: `none yet`, `only 0`, `0 to 23`.
+/// The ids handed out so far, in words (`ids handed out so far: 0 to 23`).
 fn handed_out(issued: &u64) -> String {
     match issued {
         0 => "none handed out yet".into(),

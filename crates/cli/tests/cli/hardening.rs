@@ -102,25 +102,35 @@ fn a_journal_without_a_complete_start_line_resumes_as_a_fresh_run() {
 }
 
 /// Two `run --resume` started together on a missing journal: one runs it, the other is told
-/// the journal is in use, never that it exists and needs --resume.
+/// the journal is in use, never that it exists and needs --resume. The trial waits while the
+/// file `hold` exists, so the winner holds the journal until the loser has given up.
 #[test]
 fn racing_resumes_on_a_missing_journal_leave_one_run_and_name_the_other() {
     let d = workdir();
     write(d.path(), "c.json", &config(1, 0));
+    let hold = d.path().join("hold");
     for round in 0..4 {
+        write(d.path(), "hold", "");
         let journal = format!("race{round}.jsonl");
         let start = || {
             std::process::Command::new(bin())
                 .current_dir(d.path())
-                .args(["run", "-c", "c.json", "--journal", &journal, "--resume"])
-                .args(["--", "sh", "-c", "sleep 1; echo 1"])
+                .args(["run", "-c", "c.json", "--journal", &journal, "--resume", "--", "sh", "-c"])
+                .arg("n=0; while [ -e hold ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done; echo 1")
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         };
-        let (a, b) = (start(), start());
-        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let mut runs = [start(), start()];
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while runs.iter_mut().all(|r| r.try_wait().unwrap().is_none())
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::fs::remove_file(&hold).unwrap();
+        let outs = runs.map(|r| r.wait_with_output().unwrap());
         let ok = outs.iter().filter(|o| o.status.success()).count();
         let texts: Vec<_> = outs.iter().map(|o| String::from_utf8_lossy(&o.stderr)).collect();
         assert_eq!(ok, 1, "{texts:?}");

@@ -44,9 +44,11 @@ pub fn load(path: &Path) -> Result<RunArtifact> {
     }
 }
 
-/// A JSON object with a `space` at the top level is a config (an artifact nests it).
+/// A JSON object with a `space` (or a 0.3 config's `bounds`) at the top level is a config;
+/// an artifact or state file nests its config.
 fn looks_like_config(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("space").is_some())
+    serde_json::from_str::<serde_json::Value>(text)
+        .is_ok_and(|v| v.get("space").is_some() || v.get("bounds").is_some())
 }
 
 /// `report`: prints the summary and writes the plot if asked.

@@ -79,7 +79,7 @@ pub struct RunArgs {
     #[arg(short, long, value_name = "FILE")]
     pub config: PathBuf,
     /// Trials evaluated at the same time.
-    #[arg(short, long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(short, long, default_value_t = 1, value_name = "N", value_parser = parse_jobs)]
     pub jobs: u32,
     /// Reproducible parallel run: the trials depend only on the config, the seed and the
     /// values, not on which job finishes first (sets the config's `parallel.lag` to --jobs;
@@ -98,6 +98,14 @@ pub struct RunArgs {
     /// Write the run's artifact (config, every trial, classification, best) here at the end.
     #[arg(long, value_name = "FILE")]
     pub artifact: Option<PathBuf>,
+    /// Read the objective from `NAME: <number>`, `NAME=<number>` or a JSON field `NAME` in the
+    /// program's output (the last one printed), instead of the last number printed.
+    #[arg(long, value_name = "NAME", value_parser = parse_metric)]
+    pub metric: Option<String>,
+    /// Stop the run when this many trials in a row fail with the same reason (a typo in the
+    /// command fails every trial); 0 runs the whole budget regardless.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max_failures_in_a_row: u32,
     /// The program to run and its arguments (after `--`).
     #[arg(required = true, last = true, value_name = "CMD")]
     pub command: Vec<String>,
@@ -113,7 +121,7 @@ pub struct AskArgs {
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// How many trials to hand out (fewer when the budget runs out).
-    #[arg(short = 'n', long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(short = 'n', long, default_value_t = 1, value_name = "N", value_parser = parse_count)]
     pub count: u32,
 }
 
@@ -211,6 +219,34 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         }
         Ok(_) => Err(format!("must be a positive number of seconds, got {text}")),
         Err(_) => Err(format!("must be a number of seconds, got {text:?}")),
+    }
+}
+
+/// Most trials a run evaluates at the same time.
+const MAX_JOBS: u32 = 1024;
+
+fn parse_jobs(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(n) if (1..=MAX_JOBS).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from 1 to {MAX_JOBS}, got {text:?}")),
+    }
+}
+
+fn parse_count(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "must be a whole number of at least 1 (and at most {}), got {text:?}",
+            u32::MAX
+        )),
+    }
+}
+
+fn parse_metric(text: &str) -> Result<String, String> {
+    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || matches!(c, ':' | '=')) {
+        Err(format!("must be a metric name without spaces, `:` or `=`, got {text:?}"))
+    } else {
+        Ok(text.to_string())
     }
 }
 

@@ -2,12 +2,13 @@
 //!
 //! What the events mean and how a journal is replayed is decided in core
 //! (`arqonhpo_core::journal`); this module only does the file work. Each event is written
-//! with a single `write` call on a file opened for appending, so a `kill -9` loses at most
-//! the line being written, which replay recognises as torn and this module cuts off before
-//! appending again.
+//! with a single `write` call at the end of the file (only the run holding the lock writes),
+//! so a `kill -9` loses at most the line being written, which replay recognises as torn and
+//! this module cuts off before appending again. The lock is taken before the file is read or
+//! written, and a journal without a complete start line is started afresh.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use arqonhpo_core::journal::{self, Event, Replay};
@@ -25,35 +26,56 @@ impl Journal {
     /// Starts a new journal at `path` for a solver created from `config`. An existing file is
     /// never overwritten.
     pub fn create(path: &Path, config: &SolverConfig) -> Result<Self> {
-        let file = OpenOptions::new().append(true).create_new(true).open(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                miette!(
-                    help = "pass --resume to continue the run it records, or choose another --journal path",
-                    "the journal {} already exists",
-                    path.display()
-                )
-            } else {
-                miette!("cannot create the journal {}: {e}", path.display())
-            }
-        })?;
+        let file =
+            OpenOptions::new().read(true).write(true).create_new(true).open(path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    already_exists(path)
+                } else {
+                    miette!("cannot create the journal {}: {e}", path.display())
+                }
+            })?;
         lock(&file, path)?;
-        let mut journal = Self { file, path: path.to_path_buf() };
-        journal.append(&Event::start(config))?;
-        Ok(journal)
+        // A `--resume` may have opened the new file and started it before this lock was taken.
+        if file.metadata().into_diagnostic()?.len() > 0 {
+            return Err(already_exists(path));
+        }
+        Self::start(file, path, config)
     }
 
-    /// Replays the journal at `path` (which must have been started with `config`), cuts a torn
-    /// last line, and opens it for appending.
-    pub fn resume(path: &Path, config: &SolverConfig) -> Result<(Self, Replay)> {
-        let mut file =
-            OpenOptions::new().read(true).write(true).open(path).into_diagnostic().wrap_err_with(
-                || format!("cannot open the journal {} for reading and writing", path.display()),
-            )?;
+    /// Opens the journal at `path` for `--resume`, creating it when missing, and locks it
+    /// before looking inside, so that two runs racing on one path never both start it. A
+    /// journal without a complete start line (a run killed while creating it) is started
+    /// afresh. Returns the replay when there is something to resume.
+    pub fn open_or_create(path: &Path, config: &SolverConfig) -> Result<(Self, Option<Replay>)> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .into_diagnostic()
+            .wrap_err_with(|| {
+                format!("cannot open the journal {} for reading and writing", path.display())
+            })?;
         lock(&file, path)?;
         let mut text = String::new();
         file.read_to_string(&mut text)
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot read the journal {}", path.display()))?;
+        if journal::is_unstarted(&text) {
+            if !text.is_empty() {
+                tracing::warn!(
+                    "{} holds no complete start line (the run that created it was killed); \
+                     starting it afresh",
+                    path.display()
+                );
+            }
+            file.set_len(0)
+                .and_then(|()| file.seek(SeekFrom::Start(0)).map(drop))
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot empty the journal {}", path.display()))?;
+            return Ok((Self::start(file, path, config)?, None));
+        }
         let replay = journal::replay(&text, Some(config))
             .map_err(miette::Report::new)
             .wrap_err_with(|| format!("cannot resume from the journal {}", path.display()))?;
@@ -68,12 +90,18 @@ impl Journal {
                 .wrap_err("cannot cut the torn last line of the journal")?;
         }
         let mut journal = Self { file, path: path.to_path_buf() };
-        use std::io::Seek;
-        journal.file.seek(std::io::SeekFrom::End(0)).into_diagnostic()?;
+        journal.file.seek(SeekFrom::End(0)).into_diagnostic()?;
         if valid > 0 && !text.as_bytes()[..replay.valid_len].ends_with(b"\n") {
             journal.write_raw("\n")?;
         }
-        Ok((journal, replay))
+        Ok((journal, Some(replay)))
+    }
+
+    /// Writes the start line to a locked, empty journal.
+    fn start(file: File, path: &Path, config: &SolverConfig) -> Result<Self> {
+        let mut journal = Self { file, path: path.to_path_buf() };
+        journal.append(&Event::start(config))?;
+        Ok(journal)
     }
 
     /// Appends one event and hands it to the operating system before returning.
@@ -88,6 +116,14 @@ impl Journal {
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot append to the journal {}", self.path.display()))
     }
+}
+
+fn already_exists(path: &Path) -> miette::Report {
+    miette!(
+        help = "pass --resume to continue the run it records, or choose another --journal path",
+        "the journal {} already exists",
+        path.display()
+    )
 }
 
 /// Takes an exclusive lock on the journal for the life of the process, so that two runs never
@@ -196,7 +232,7 @@ mod tests {
         SolverConfig::from_json(
             r#"{"seed": 1, "budget": 2, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
         )
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// A run killed while it starts a trial: the child has its copy of the journal file from
@@ -227,11 +263,11 @@ mod tests {
         let mut byte = [0u8];
         forked.read_exact(&mut byte).unwrap();
         drop(journal);
-        let resumed = Journal::resume(&path, &config());
+        let resumed = Journal::open_or_create(&path, &config());
         go.write_all(&[1]).unwrap();
         let status = child.join().expect("spawn thread").and_then(|mut c| c.wait());
         assert!(status.is_ok_and(|s| s.success()));
         let (_, replay) = resumed.expect("the resume is accepted");
-        assert_eq!(replay.events, 1);
+        assert_eq!(replay.expect("the journal was started").events, 1);
     }
 }

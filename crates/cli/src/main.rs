@@ -86,8 +86,16 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
                     );
                     ExitCode::from(EXIT_INTERRUPTED)
                 }
+                run::RunEnd::GaveUp => ExitCode::from(EXIT_ALL_FAILED),
                 run::RunEnd::Done if best.is_none() => {
-                    tracing::error!("no trial completed; check that the command prints the objective (see `report` for the failure reasons)");
+                    let record = args.artifact.as_ref().or(args.journal.as_ref());
+                    let see = record.map_or_else(
+                        || "the failure reasons are logged above; pass --artifact FILE to keep them for `report`".to_string(),
+                        |path| format!("`arqonhpo-cli report {}` lists the failure reasons", path.display()),
+                    );
+                    tracing::error!(
+                        "no trial completed; check that the command prints the objective ({see})"
+                    );
                     ExitCode::from(EXIT_ALL_FAILED)
                 }
                 run::RunEnd::Done => ExitCode::SUCCESS,

@@ -139,13 +139,25 @@ pub fn stdin_json(trial: &Trial) -> String {
     format!("{line}\n")
 }
 
-/// The objective read from a program's stdout: `Ok(value)`, or `Err(reason)` when the output
-/// holds no result.
+/// An objective value read from a program's output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The value.
+    pub value: f64,
+    /// Set when the value was guessed from a line holding several numbers: that line.
+    pub ambiguous_line: Option<String>,
+}
+
+/// The objective read from a program's stdout: `Ok(reading)`, or `Err(reason)` when the
+/// output holds no result.
 ///
-/// Lines are read from the last one backwards. The first line that is a JSON object with a
-/// `value` field decides (`"value": null` is a failure, with `reason` or `error` as its
-/// reason); otherwise the last number on the last line that has one is the value.
-pub fn parse_output(stdout: &str) -> Result<f64, String> {
+/// Lines are read from the last one backwards. A JSON object line with a `value` of `null`
+/// is a failure (with `reason` or `error` as its reason). With `metric`, the value is the
+/// number after the last `metric:`, `metric=` or `metric ` on a line, or the `metric` field
+/// of a JSON object line. Without it, a JSON object line's `value` decides, else the last
+/// number on the last line that has one.
+pub fn parse_output(stdout: &str, metric: Option<&str>) -> Result<Reading, String> {
+    let exact = |value| Reading { value, ambiguous_line: None };
     for line in stdout.lines().rev() {
         let line = line.trim();
         if line.is_empty() {
@@ -155,11 +167,15 @@ pub fn parse_output(stdout: &str) -> Result<f64, String> {
             if let Ok(serde_json::Value::Object(map)) =
                 serde_json::from_str::<serde_json::Value>(line)
             {
-                match map.get("value") {
+                let field = metric.unwrap_or("value");
+                match map.get(field) {
                     Some(serde_json::Value::Number(n)) => {
-                        return n.as_f64().ok_or_else(|| format!("value {n} is not a number"))
+                        return n
+                            .as_f64()
+                            .map(exact)
+                            .ok_or_else(|| format!("{field} {n} is not a number"))
                     }
-                    Some(serde_json::Value::Null) => {
+                    _ if map.get("value") == Some(&serde_json::Value::Null) => {
                         let why =
                             map.get("reason").or_else(|| map.get("error")).and_then(|r| r.as_str());
                         return Err(why.map_or_else(
@@ -168,29 +184,73 @@ pub fn parse_output(stdout: &str) -> Result<f64, String> {
                         ));
                     }
                     Some(other) => {
-                        return Err(format!("the JSON line's value {other} is not a number"))
+                        return Err(format!("the JSON line's {field} {other} is not a number"))
                     }
                     None => continue,
                 }
             }
         }
-        let number = line
+        if let Some(name) = metric {
+            match named_number(line, name) {
+                Some(v) => return Ok(exact(v)),
+                None => continue,
+            }
+        }
+        let numbers: Vec<f64> = line
             .split(|c: char| {
                 c.is_whitespace() || matches!(c, '=' | ':' | ',' | ';' | '(' | ')' | '[' | ']')
             })
             .filter_map(|token| token.parse::<f64>().ok())
-            .next_back();
-        if let Some(v) = number {
-            return Ok(v);
+            .collect();
+        if let Some(&v) = numbers.last() {
+            let ambiguous_line = (numbers.len() > 1).then(|| line.to_string());
+            return Ok(Reading { value: v, ambiguous_line });
         }
     }
     let shown: String = stdout.trim().chars().take(120).collect();
-    if shown.is_empty() {
-        Err("the program printed nothing on stdout; print the objective value as its last number"
-            .into())
-    } else {
-        Err(format!("no number in the program's output (print the objective as its last number); output began: {shown:?}"))
+    match (metric, shown.is_empty()) {
+        (_, true) => Err(format!(
+            "the program printed nothing on stdout; print the objective value{}",
+            metric.map_or_else(
+                || " as its last number".to_string(),
+                |m| format!(" as `{m}: <number>`")
+            )
+        )),
+        (Some(m), false) => Err(format!(
+            "no `{m}: <number>`, `{m}=<number>` or JSON field \"{m}\" in the program's output \
+             (--metric {m}); output began: {shown:?}"
+        )),
+        (None, false) => Err(format!(
+            "no number in the program's output (print the objective as its last number); \
+             output began: {shown:?}"
+        )),
     }
+}
+
+/// The number after the last `name` on the line that stands alone (not part of a longer
+/// name such as `val_loss` for `loss`), optionally quoted and followed by `:` or `=`.
+fn named_number(line: &str, name: &str) -> Option<f64> {
+    let part_of_name = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let mut found = None;
+    for (at, _) in line.match_indices(name) {
+        if line[..at].chars().next_back().is_some_and(part_of_name) {
+            continue;
+        }
+        let rest = line[at + name.len()..].trim_start_matches(['"', '\'']);
+        if rest.chars().next().is_some_and(part_of_name) {
+            continue;
+        }
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix([':', '=']).unwrap_or(rest).trim_start();
+        let token = rest
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ')' | ']' | '}'))
+            .next()
+            .unwrap_or_default();
+        if let Ok(v) = token.parse::<f64>() {
+            found = Some(v);
+        }
+    }
+    found
 }
 
 /// Everything a trial's program starts, stopped as one: a process group on Unix, a Job Object
@@ -230,6 +290,8 @@ mod platform {
     }
 
     pub fn spawn(cmd: &mut Command) -> std::io::Result<(Child, Tree)> {
+        #[cfg(target_os = "linux")]
+        die_with_this_process(cmd);
         let mut child = cmd.process_group(0).spawn()?;
         match libc::pid_t::try_from(child.id()) {
             Ok(group) => Ok((child, Tree { group })),
@@ -237,6 +299,30 @@ mod platform {
                 let _ = child.kill().and_then(|()| child.wait().map(drop));
                 Err(std::io::Error::other(e))
             }
+        }
+    }
+
+    /// Has the kernel send the trial SIGKILL when the thread that started it ends, so a
+    /// trial does not outlive a run killed with `kill -9`. The run starts every trial from its
+    /// main thread, whose end is the end of the run. Processes the trial starts itself are
+    /// not covered (see docs/cli.md).
+    #[cfg(target_os = "linux")]
+    fn die_with_this_process(cmd: &mut Command) {
+        // SAFETY: getpid(2) takes nothing and cannot fail.
+        let parent = unsafe { libc::getpid() };
+        // SAFETY: the closure runs in the child between fork and exec and calls only prctl(2),
+        // getppid(2) and _exit(2), which are async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The run may have died before the request was made; then nothing would fire.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
         }
     }
 
@@ -461,20 +547,46 @@ mod tests {
         assert!(line.ends_with('\n'));
     }
 
+    fn value(stdout: &str) -> Result<f64, String> {
+        parse_output(stdout, None).map(|r| r.value)
+    }
+
     #[test]
     fn the_objective_is_the_last_number_or_a_json_value() {
-        assert_eq!(parse_output("epoch 1 loss 3.5\nloss 0.25\n"), Ok(0.25));
-        assert_eq!(parse_output("val_loss=1e-3, acc=0.9\n"), Ok(0.9));
-        assert_eq!(parse_output("-4\n\n\n"), Ok(-4.0));
-        assert_eq!(parse_output("42\nall done\n"), Ok(42.0));
-        assert_eq!(parse_output("{\"value\": 2.5, \"extra\": 1}\nnoise without numbers"), Ok(2.5));
+        assert_eq!(value("epoch 1 loss 3.5\nloss 0.25\n"), Ok(0.25));
+        assert_eq!(value("val_loss=1e-3, acc=0.9\n"), Ok(0.9));
+        assert_eq!(value("-4\n\n\n"), Ok(-4.0));
+        assert_eq!(value("42\nall done\n"), Ok(42.0));
+        assert_eq!(value("{\"value\": 2.5, \"extra\": 1}\nnoise without numbers"), Ok(2.5));
         assert_eq!(
-            parse_output("1.0\n{\"value\": null, \"reason\": \"diverged\"}"),
+            value("1.0\n{\"value\": null, \"reason\": \"diverged\"}"),
             Err("diverged".into())
         );
-        assert!(parse_output("").is_err_and(|e| e.contains("printed nothing")));
-        assert!(parse_output("no numbers here\n").is_err_and(|e| e.contains("no number")));
-        assert!(parse_output("{\"value\": \"low\"}").is_err());
+        assert!(value("").is_err_and(|e| e.contains("printed nothing")));
+        assert!(value("no numbers here\n").is_err_and(|e| e.contains("no number")));
+        assert!(value("{\"value\": \"low\"}").is_err());
+    }
+
+    /// A line with several numbers gives the last one, flagged; one number is not flagged.
+    #[test]
+    fn a_line_with_several_numbers_is_flagged() {
+        let r = parse_output("loss: 1.5e-3, acc 0.98\n", None).unwrap();
+        assert_eq!(r.value, 0.98);
+        assert_eq!(r.ambiguous_line.as_deref(), Some("loss: 1.5e-3, acc 0.98"));
+        assert_eq!(parse_output("loss 0.5\n", None).unwrap().ambiguous_line, None);
+    }
+
+    /// `--metric loss` reads `loss: x`, `loss=x`, `loss x` and a JSON field, never `val_loss`.
+    #[test]
+    fn a_named_metric_is_read_by_name() {
+        let loss = |s: &str| parse_output(s, Some("loss")).map(|r| r.value);
+        assert_eq!(loss("loss: 1.5e-3, acc 0.98\n"), Ok(1.5e-3));
+        assert_eq!(loss("acc=0.9 loss=2 val_loss=7\n"), Ok(2.0));
+        assert_eq!(loss("epoch 10 loss 0.25\ndone in 3 s\n"), Ok(0.25));
+        assert_eq!(loss("{\"loss\": 0.5, \"acc\": 0.9}\n"), Ok(0.5));
+        assert_eq!(loss("\"loss\": 3\n"), Ok(3.0));
+        assert!(loss("val_loss=1 lossy 2\n").is_err_and(|e| e.contains("--metric loss")));
+        assert!(loss("{\"value\": null, \"reason\": \"nan\"}").is_err_and(|e| e == "nan"));
     }
 
     /// A program that starts a second one and waits; both write to the same stdout pipe for a

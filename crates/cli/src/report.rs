@@ -30,12 +30,25 @@ pub fn load(path: &Path) -> Result<RunArtifact> {
     let kind = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .map(|v| (v.get("schema_version").is_some(), v.get("state_version").is_some()));
+    if looks_like_config(&text) {
+        return Err(miette::miette!(
+            help = "pass the --artifact, --journal or --state file of a run; check a config with `arqonhpo-cli validate`",
+            "{name} is a config; report reads artifacts, journals and state files"
+        ));
+    }
     match kind {
         Some((_, true)) => {
             Ok(Solver::restore(&text).map_err(|e| file_report(e, &name, &text))?.artifact())
         }
         _ => RunArtifact::from_json(&text).map_err(|e| file_report(e, &name, &text)),
     }
+}
+
+/// A JSON object with a `space` (or a 0.3 config's `bounds`) at the top level is a config;
+/// an artifact or state file nests its config.
+fn looks_like_config(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .is_ok_and(|v| v.get("space").is_some() || v.get("bounds").is_some())
 }
 
 /// `report`: prints the summary and writes the plot if asked.
@@ -87,13 +100,18 @@ pub fn summary(a: &RunArtifact, top: usize) -> String {
     );
     let _ = writeln!(s, "phase: {}", a.phase);
     match &a.classification {
+        // Every probe result was a failure, so there was no landscape to judge.
+        Some(_) if count(TrialStatus::Completed) == 0 => {
+            let _ = writeln!(s, "classification: none (no trial completed)");
+        }
+        // The score decided the label: the reason states the comparison.
+        Some(c) if c.reason.starts_with("score ") => {
+            let _ = writeln!(s, "classification: {}: {}", c.label.as_str(), c.reason);
+        }
+        // A rule decided before the score was compared (too few points, categorical
+        // parameters, a coarse integer lattice, noise): the reason names it.
         Some(c) => {
-            let label = c.label.as_str();
-            let _ = writeln!(
-                s,
-                "classification: {label} (score {:.3}, threshold {:.3}): {}",
-                c.score, c.threshold, c.reason
-            );
+            let _ = writeln!(s, "classification: {} by rule: {}", c.label.as_str(), c.reason);
         }
         None => {
             let _ = writeln!(s, "classification: not yet (the probe is not complete)");

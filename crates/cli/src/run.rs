@@ -37,12 +37,14 @@ pub enum RunEnd {
     Done,
     /// Stopped by Ctrl-C / SIGTERM before the end.
     Interrupted,
+    /// Stopped early: `--max-failures-in-a-row` trials in a row failed the same way.
+    GaveUp,
 }
 
 /// Result of a trial's process, sent from its worker thread.
 struct Finished {
     id: u64,
-    result: std::result::Result<f64, String>,
+    result: std::result::Result<objective::Reading, String>,
     /// The process ended by a signal (ours after a second Ctrl-C, or anyone's).
     by_signal: bool,
     seconds: f64,
@@ -85,6 +87,12 @@ struct Scheduler<'a> {
     /// Ctrl-C / SIGTERM presses seen: one stops handing out trials, two stop running ones.
     stop_requested: u32,
     killed: bool,
+    /// The last failure reason and how many trials in a row failed with it.
+    failure_streak: (u32, Option<String>),
+    /// Set once the streak reached `--max-failures-in-a-row`: no new trials are handed out.
+    gave_up: bool,
+    /// Whether the "several numbers on the line" warning was given (once per run).
+    warned_ambiguous: bool,
 }
 
 impl<'a> Scheduler<'a> {
@@ -121,6 +129,9 @@ impl<'a> Scheduler<'a> {
             running: BTreeMap::new(),
             stop_requested: 0,
             killed: false,
+            failure_streak: (0, None),
+            gave_up: false,
+            warned_ambiguous: false,
         })
     }
 
@@ -152,10 +163,13 @@ impl<'a> Scheduler<'a> {
 
     /// Starts trials until every job slot is busy, the budget is handed out, or a stop began.
     fn start_trials(&mut self) -> Result<()> {
-        while self.stop_requested == 0 && self.running.len() < self.args.jobs as usize {
+        while self.stop_requested == 0
+            && !self.gave_up
+            && self.running.len() < self.args.jobs as usize
+        {
             let Some(trial) = self.next_trial()? else { break };
             tracing::debug!(id = trial.id, params = %params_text(&trial), "starting trial");
-            let tree = start(&self.args.command, &trial, self.timeout, self.tx.clone())?;
+            let tree = start(self.args, &trial, self.timeout, self.tx.clone())?;
             self.running.insert(trial.id, tree);
         }
         Ok(())
@@ -195,8 +209,10 @@ impl<'a> Scheduler<'a> {
                 .suspend(|| tracing::warn!("trial {} {reason}; it stays pending", finished.id));
             return Ok(());
         }
+        self.note_ambiguity(&finished);
+        self.note_failure(&finished);
         let outcome = match finished.result {
-            Ok(v) => Outcome::Value(v),
+            Ok(reading) => Outcome::Value(reading.value),
             Err(reason) => Outcome::Failed { reason: Some(reason) },
         };
         // The event is built from the outcome: in deterministic mode the tell may be held
@@ -211,6 +227,54 @@ impl<'a> Scheduler<'a> {
         update_message(&self.progress, &self.solver);
         log_trial(&self.progress, record, finished.seconds, &self.solver);
         Ok(())
+    }
+
+    /// Warns, once per run, that a value was taken from a line holding several numbers.
+    fn note_ambiguity(&mut self, finished: &Finished) {
+        let Ok(objective::Reading { value, ambiguous_line: Some(line) }) = &finished.result else {
+            return;
+        };
+        if self.warned_ambiguous {
+            return;
+        }
+        self.warned_ambiguous = true;
+        self.progress.suspend(|| {
+            tracing::warn!(
+                "trial {}: the line {line:?} holds several numbers; took the last one, {value}, \
+                 as the objective (name the one to use with --metric NAME)",
+                finished.id
+            )
+        });
+    }
+
+    /// Counts trials in a row failing with the same reason, and stops handing out trials when
+    /// `--max-failures-in-a-row` is reached.
+    fn note_failure(&mut self, finished: &Finished) {
+        let reason = match &finished.result {
+            Ok(_) => {
+                self.failure_streak = (0, None);
+                return;
+            }
+            Err(reason) => reason,
+        };
+        let (count, last) = &mut self.failure_streak;
+        if last.as_ref() == Some(reason) {
+            *count += 1;
+        } else {
+            *count = 1;
+            *last = Some(reason.clone());
+        }
+        let limit = self.args.max_failures_in_a_row;
+        if limit > 0 && *count >= limit && !self.gave_up {
+            self.gave_up = true;
+            self.progress.suspend(|| {
+                tracing::error!(
+                    "stopping: the last {limit} trials all failed the same way ({reason}); \
+                     fix the command and start again (--max-failures-in-a-row 0 would run the \
+                     whole budget regardless)"
+                )
+            });
+        }
     }
 
     fn journal(&mut self, event: &Event) -> Result<()> {
@@ -229,6 +293,8 @@ impl<'a> Scheduler<'a> {
         self.progress.finish_and_clear();
         if self.solver.is_done() {
             Ok((RunEnd::Done, self.solver))
+        } else if self.gave_up {
+            Ok((RunEnd::GaveUp, self.solver))
         } else if self.stop_requested > 0 {
             Ok((RunEnd::Interrupted, self.solver))
         } else {
@@ -250,8 +316,14 @@ fn open(
     let Some(path) = &args.journal else {
         return Ok((Solver::new(config).map_err(miette::Report::new)?, None, VecDeque::new()));
     };
-    if args.resume && path.exists() {
-        let (journal, replay) = Journal::resume(path, &config)?;
+    if args.resume {
+        // Checked before the journal records the config.
+        let fresh = Solver::new(config.clone()).map_err(miette::Report::new)?;
+        let (journal, replay) = Journal::open_or_create(path, &config)?;
+        let Some(replay) = replay else {
+            tracing::info!("journaling to {} (new: nothing to resume yet)", path.display());
+            return Ok((fresh, Some(journal), VecDeque::new()));
+        };
         let solver = replay.solver;
         let queue: VecDeque<Trial> =
             solver.pending().map(|id| pending_trial(&solver.trials()[id as usize])).collect();
@@ -266,11 +338,7 @@ fn open(
     }
     let solver = Solver::new(config).map_err(miette::Report::new)?;
     let journal = Journal::create(path, solver.config())?;
-    tracing::info!(
-        "journaling to {}{}",
-        path.display(),
-        if args.resume { " (new: nothing to resume yet)" } else { "" }
-    );
+    tracing::info!("journaling to {}", path.display());
     Ok((solver, Some(journal), VecDeque::new()))
 }
 
@@ -295,13 +363,13 @@ fn params_text(trial: &Trial) -> String {
 /// Starts the trial's process in its own process tree and a worker thread that waits for
 /// it; returns the tree.
 fn start(
-    command: &[String],
+    run_args: &RunArgs,
     trial: &Trial,
     timeout: Option<Duration>,
     tx: mpsc::Sender<Finished>,
 ) -> Result<objective::ProcessTree> {
     let (program, args) =
-        command.split_first().ok_or_else(|| miette!("no command given after `--`"))?;
+        run_args.command.split_first().ok_or_else(|| miette!("no command given after `--`"))?;
     let mut cmd = Command::new(objective::substitute(program, trial));
     cmd.args(args.iter().map(|a| objective::substitute(a, trial)))
         .env("ARQON_TRIAL_ID", trial.id.to_string())
@@ -320,9 +388,11 @@ fn start(
     let input = objective::stdin_json(trial);
     let id = trial.id;
     let worker_tree = tree.clone();
+    let metric = run_args.metric.clone();
     std::thread::spawn(move || {
         let started = Instant::now();
-        let (result, by_signal) = supervise(&mut child, &worker_tree, &input, timeout);
+        let (result, by_signal) =
+            supervise(&mut child, &worker_tree, &input, timeout, metric.as_deref());
         // The receiver only goes away when the run is over.
         let _ =
             tx.send(Finished { id, result, by_signal, seconds: started.elapsed().as_secs_f64() });
@@ -338,7 +408,8 @@ fn supervise(
     tree: &objective::ProcessTree,
     input: &str,
     timeout: Option<Duration>,
-) -> (std::result::Result<f64, String>, bool) {
+    metric: Option<&str>,
+) -> (std::result::Result<objective::Reading, String>, bool) {
     if let Some(mut stdin) = child.stdin.take() {
         let input = input.to_string();
         // A program that does not read stdin may close it early; that is fine.
@@ -377,7 +448,7 @@ fn supervise(
         let code = status.code().unwrap_or(-1);
         return (Err(format!("exit status {code}{}", stderr_tail(&err))), false);
     }
-    (objective::parse_output(&out), false)
+    (objective::parse_output(&out, metric), false)
 }
 
 fn read_in_thread<R: Read + Send + 'static>(mut pipe: R) -> mpsc::Receiver<String> {
@@ -440,7 +511,15 @@ fn log_trial(bar: &ProgressBar, record: &TrialRecord, seconds: f64, solver: &Sol
     let told = solver.told();
     let budget = solver.config().budget;
     let phase = solver.phase();
-    if bar.is_hidden() {
+    if record.status == TrialStatus::Failed {
+        // Failures show with -q too: a run failing every trial is otherwise silent.
+        bar.suspend(|| {
+            tracing::warn!(
+                "trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}",
+                record.id
+            )
+        });
+    } else if bar.is_hidden() {
         tracing::info!(
             "trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}",
             record.id

@@ -51,7 +51,7 @@ pub struct TrialRecord {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RunArtifact {
-    /// Layout version ([`SCHEMA_VERSION`]).
+    /// Layout version of the artifact; this engine writes and reads version 1.
     pub schema_version: u32,
     /// Version of the engine that wrote it.
     pub engine_version: String,

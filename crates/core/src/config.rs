@@ -32,6 +32,7 @@ pub struct SolverConfig {
     #[serde(default)]
     pub seed: u64,
     /// Total number of trials the solver hands out (at least 1).
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub budget: u64,
     /// The parameters to tune, in order. Suggestions list them in this order.
     pub space: Space,
@@ -48,8 +49,8 @@ pub struct SolverConfig {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warm_start: Vec<Observation>,
     /// Deterministic parallel mode (`{"lag": workers}`): tells apply in trial-id order and
-    /// trial `i` waits for trials `0 ..= i − lag`, so parallel runs reproduce exactly. Absent:
-    /// free mode, where tells apply as they arrive.
+    /// trial `i` waits until trials 0 to `i − lag` are told, so parallel runs reproduce
+    /// exactly. Absent: free mode, where tells apply as they arrive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel: Option<crate::ordered::ParallelConfig>,
 }
@@ -94,12 +95,14 @@ impl StrategyChoice {
 pub struct ProbeConfig {
     /// Fraction of the budget spent on the Sobol probe (0 < fraction ≤ 1). Default 0.2.
     #[serde(default = "default_probe_fraction")]
+    #[cfg_attr(feature = "schema", schemars(extend("exclusiveMinimum" = 0, "maximum" = 1)))]
     pub fraction: f64,
     /// Floor on the probe size. Default (when absent): `4 * dimensions + 4`, enough points for
     /// the classifier's quadratic fit; `max(10, dimensions + 1)` when the space has a categorical
     /// parameter or holds only integers with at most 12 levels each (geometric mean): such a
     /// space is rugged by rule, so nothing is fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub min_points: Option<u64>,
 }
 
@@ -118,9 +121,10 @@ impl Default for ProbeConfig {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClassifierConfig {
-    /// Smoothness score at or above which the landscape is called smooth (0..1).
+    /// Smoothness score at or above which the landscape is called smooth (from 0 to 1).
     /// Default 0.5.
     #[serde(default = "default_threshold")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 1)))]
     pub threshold: f64,
 }
 

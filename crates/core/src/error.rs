@@ -122,7 +122,7 @@ pub enum Error {
     },
 
     /// `tell` named a trial id that was never handed out.
-    #[error("unknown trial id {id}: no trial with this id was handed out by ask() (ids handed out so far: 0..{issued})")]
+    #[error("unknown trial id {id}: no trial with this id was handed out by ask() ({})", handed_out(.issued))]
     #[cfg_attr(
         feature = "diagnostics",
         diagnostic(
@@ -218,6 +218,15 @@ fn line_col_to_offset(text: &str, line: usize, column: usize) -> usize {
         offset += l.len();
     }
     text.len()
+}
+
+/// The ids handed out so far, in words (`ids handed out so far: 0 to 23`).
+fn handed_out(issued: &u64) -> String {
+    match issued {
+        0 => "none handed out yet".into(),
+        1 => "only id 0 was handed out".into(),
+        n => format!("ids handed out so far: 0 to {}", n - 1),
+    }
 }
 
 #[cfg(test)]

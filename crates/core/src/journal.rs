@@ -244,6 +244,16 @@ pub struct Replay {
     pub interrupted: Vec<u64>,
 }
 
+/// Whether the journal text holds no complete event: it is empty, blank, or its only line is
+/// a torn (partly written) start. Such a journal was killed before its start line was written
+/// whole, records nothing, and may be started afresh.
+pub fn is_unstarted(text: &str) -> bool {
+    text.split_inclusive('\n').all(|raw| {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        line.trim().is_empty() || (!raw.ends_with('\n') && Event::from_line(line).is_err())
+    })
+}
+
 /// Rebuilds the solver from journal text. A last line without a final newline that does not
 /// parse is a torn write and is dropped; any other bad line is an error naming its number.
 /// When `expected` is given, the journal must have been started with that config.
@@ -503,5 +513,19 @@ mod tests {
         );
         let line = event.to_line();
         assert_eq!(Event::from_line(line.trim_end()).ok(), Some(event));
+    }
+
+    /// Empty, blank and torn-start journals record nothing; a complete start line does.
+    #[test]
+    fn a_journal_without_a_complete_start_line_is_unstarted() {
+        let start = Event::start(&config()).to_line();
+        let half = &start[..start.len() / 2];
+        for text in ["", "\n", " \n\n", half] {
+            assert!(is_unstarted(text), "{text:?}");
+        }
+        let whole = start.trim_end();
+        for text in [start.as_str(), whole, &format!("{half}\n")] {
+            assert!(!is_unstarted(text), "{text:?}");
+        }
     }
 }

@@ -29,8 +29,9 @@ use crate::machine::{Outcome, Trial};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ParallelConfig {
-    /// How many trials may be out at once: trial `i` is handed out once trials `0 ..= i − lag`
+    /// How many trials may be out at once: trial `i` is handed out once trials 0 to `i − lag`
     /// are told. Set it to the number of workers (at least 1; 1 is a sequential run).
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub lag: u64,
 }
 

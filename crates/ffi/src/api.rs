@@ -150,9 +150,9 @@ pub unsafe extern "C" fn arqon_param_name(
                 Failure::new(
                     ArqonStatus::OutOfRange,
                     format!(
-                        "index {index} is out of range: the space has {} parameters (0..{})",
+                        "index {index} is out of range: the space has {} parameters (indices 0 to {})",
                         space.len(),
-                        space.len()
+                        space.len().saturating_sub(1)
                     ),
                 )
             })

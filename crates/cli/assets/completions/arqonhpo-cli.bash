@@ -297,7 +297,7 @@ _arqonhpo__cli() {
             return 0
             ;;
         arqonhpo__subcmd__cli__subcmd__run)
-            opts="-c -j -v -q -h -V --config --jobs --deterministic --journal --resume --timeout --artifact --verbose --quiet --help --version"
+            opts="-c -j -v -q -h -V --config --jobs --deterministic --journal --resume --timeout --artifact --metric --max-failures-in-a-row --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,6 +328,14 @@ _arqonhpo__cli() {
                     return 0
                     ;;
                 --artifact)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-failures-in-a-row)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,6 +41,8 @@ complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -s j -l j
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l journal -d 'Append every event to this JSON-lines journal as it happens' -r -F
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l timeout -d 'Fail a trial that runs longer than this many seconds (its process group is killed)' -r
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l artifact -d 'Write the run\'s artifact (config, every trial, classification, best) here at the end' -r -F
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l metric -d 'Read the objective from `NAME: <number>`, `NAME=<number>` or a JSON field `NAME` in the program\'s output (the last one printed), instead of the last number printed' -r
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l max-failures-in-a-row -d 'Stop the run when this many trials in a row fail with the same reason (a typo in the command fails every trial); 0 runs the whole budget regardless' -r
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l deterministic -d 'Reproducible parallel run: the trials depend only on the config, the seed and the values, not on which job finishes first (sets the config\'s `parallel.lag` to --jobs; a job may wait for a slower one)'
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l resume -d 'Continue the run recorded in --journal (it is created when missing)'
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -s v -l verbose -d 'More log output (-v: debug, -vv: trace). `RUST_LOG` overrides both flags'

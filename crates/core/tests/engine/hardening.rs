@@ -14,10 +14,11 @@ fn float_ranges_wider_than_f64_max_do_not_collapse_to_the_bound() {
             StrategyChoice::NelderMead,
             StrategyChoice::Tpe,
             StrategyChoice::Random,
+            StrategyChoice::Cmaes,
         ] {
             let space = Space::new().with("x", Param::float(low, high));
             let mut config = SolverConfig::new(space, 40, 3);
-            config.strategy = strategy.clone();
+            config.strategy = strategy;
             let mut solver = Solver::new(config).unwrap();
             let mut xs = Vec::new();
             while let Some(t) = solver.ask() {

@@ -28,4 +28,3 @@ fn schema_text(mut schema: schemars::Schema, file: &str) -> String {
     schema.insert("$id".into(), format!("{SCHEMA_BASE_URL}{file}").into());
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
-

@@ -181,7 +181,27 @@ def _space_config(space: SpaceSpec) -> dict[str, Any]:
             raise TypeError(
                 f"space[{name!r}] must be arqonhpo.Float, Int or Choice (or a config dict), got {type(param).__name__} ({param!r})"
             )
+        _check_int_bounds(name, out[name])
     return out
+
+
+def _check_int_bounds(name: str, param: Mapping[str, Any]) -> None:
+    """Int bounds beyond 2^53, reported with the integer the user gave: the engine holds
+    bounds as doubles and would report the rounded value."""
+    if param.get("type") != "int":
+        return
+    for field_name in ("low", "high"):
+        bound = param.get(field_name)
+        if isinstance(bound, int) and not isinstance(bound, bool) and abs(bound) > _MAX_INT_BOUND:
+            raise _config_error(
+                f"space.{name}.{field_name}",
+                f"must be an integer of magnitude at most 2^53 = {_MAX_INT_BOUND} "
+                f"(the largest exact in a double), got {bound}",
+            )
+
+
+_MAX_INT_BOUND = 2**53
+_U64_MAX = 2**64 - 1
 
 
 def _plain(value: Any, path: str) -> Any:
@@ -191,6 +211,17 @@ def _plain(value: Any, path: str) -> Any:
         return {k: _plain(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and not -_U64_MAX <= value <= _U64_MAX
+    ):
+        # JSON would carry it, but the engine would read it as a rounded double and report
+        # a type error; no config field holds an integer this large.
+        raise _config_error(
+            path,
+            f"is too large: integers in a config are at most 2^64 - 1 = {_U64_MAX} in magnitude, got {value}",
+        )
     if isinstance(value, (str, bool, int)) or value is None:
         return value
     if _is_numpy_bool(value):
@@ -279,7 +310,14 @@ class ArqonSolver:
         elif isinstance(config, str) and config.lstrip().startswith("{"):
             text = config
         elif isinstance(config, (str, os.PathLike)):
-            text = Path(config).read_text(encoding="utf-8")
+            data = Path(config).read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _config_error(
+                    "json",
+                    f"the config file is not UTF-8 text: byte {exc.start} is not valid UTF-8",
+                ) from None
         else:
             raise TypeError(
                 f"config must be a dict, JSON text or a path, got {type(config).__name__}"
@@ -318,7 +356,8 @@ class ArqonSolver:
         """Reports a result: ``tell(trial, value)``, or ``tell(trial, failed=True, reason=...)``.
 
         ``trial`` is the Trial or its id. NaN and infinite values are recorded as failed.
-        Raises TrialError for an unknown or already-told id; the solver is then unchanged.
+        Raises TrialError for an unknown or already-told id, or a Trial handed out by another
+        solver; the solver is then unchanged.
         """
         self._solver.tell(trial, value, failed=failed, reason=reason)
 
@@ -405,7 +444,7 @@ class ArqonSolver:
     def load(cls, path: str | os.PathLike[str]) -> ArqonSolver:
         """Resumes from an artifact written by ``save`` (or the CLI): the trials are replayed,
         pending ones included, and the next ``ask()`` is the one the saved run would make."""
-        return cls.from_artifact(Path(path).read_text(encoding="utf-8"))
+        return cls._wrap(_core.Solver.from_artifact(Path(path).read_bytes()))
 
     @classmethod
     def from_artifact(cls, artifact: Mapping[str, Any] | str) -> ArqonSolver:

@@ -121,6 +121,9 @@ def test_out_of_range_numbers_say_what_the_limit_is() -> None:
         aq.ArqonSolver.from_config(
             {"seed": 2**70, "budget": 3, "space": {"x": aq.Float(0, 1).to_config()}}
         )
+    # Other numbers may be large ints: only the 64-bit counts have this limit.
+    wide = {"budget": 3, "space": {"x": {"type": "float", "low": 0, "high": 2**70}}}
+    assert aq.ArqonSolver.from_config(wide).config["space"]["x"]["high"] == float(2**70)
     with pytest.raises(
         aq.ConfigError, match=r"space.k.high: .*2\^53 = 9007199254740992.*got 9223372036854775807"
     ):

@@ -217,10 +217,10 @@ pub fn events(artifact: &RunArtifact) -> Result<Vec<Event>, Error> {
     Ok(out)
 }
 
-/// Structural checks on an artifact's trial records, so that a damaged or edited file is a
-/// resume error naming the record rather than a replay that fails later with a misleading
-/// message (or silently drops the edit).
-fn check_records(trials: &[TrialRecord]) -> Result<(), String> {
+/// Structural checks on trial records (an artifact's or a state's), so that a damaged or
+/// edited file is a resume error naming the record rather than a replay that fails later with
+/// a misleading message (or silently drops the edit).
+pub(crate) fn check_records(trials: &[TrialRecord]) -> Result<(), String> {
     let mut told_at = vec![None; trials.len()];
     let mut previous_asked_after = 0;
     for (i, t) in trials.iter().enumerate() {

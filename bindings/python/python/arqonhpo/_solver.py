@@ -202,6 +202,8 @@ def _check_int_bounds(name: str, param: Mapping[str, Any]) -> None:
 
 _MAX_INT_BOUND = 2**53
 _U64_MAX = 2**64 - 1
+# The config's 64-bit unsigned fields (other numbers are doubles, where a large int is fine).
+_COUNT_FIELDS = frozenset({"seed", "budget", "probe.min_points", "parallel.lag"})
 
 
 def _plain(value: Any, path: str) -> Any:
@@ -211,16 +213,11 @@ def _plain(value: Any, path: str) -> Any:
         return {k: _plain(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and not -_U64_MAX <= value <= _U64_MAX
-    ):
-        # JSON would carry it, but the engine would read it as a rounded double and report
-        # a type error; no config field holds an integer this large.
+    # JSON would carry a larger count, but the engine would read it as a rounded double and
+    # report a type error instead of the range.
+    if path in _COUNT_FIELDS and isinstance(value, int) and value > _U64_MAX:
         raise _config_error(
-            path,
-            f"is too large: integers in a config are at most 2^64 - 1 = {_U64_MAX} in magnitude, got {value}",
+            path, f"is too large: it must be at most 2^64 - 1 = {_U64_MAX}, got {value}"
         )
     if isinstance(value, (str, bool, int)) or value is None:
         return value

@@ -17,7 +17,7 @@ fn float_ranges_wider_than_f64_max_do_not_collapse_to_the_bound() {
         ] {
             let space = Space::new().with("x", Param::float(low, high));
             let mut config = SolverConfig::new(space, 40, 3);
-            config.strategy = strategy.clone();
+            config.strategy = strategy;
             let mut solver = Solver::new(config).unwrap();
             let mut xs = Vec::new();
             while let Some(t) = solver.ask() {
@@ -126,4 +126,28 @@ fn damaged_artifacts_are_resume_errors_naming_the_damage() {
         Err(Error::Resume { reason }) => assert!(reason.contains("byte 40"), "{reason}"),
         other => panic!("non-UTF-8 artifact: {other:?}"),
     }
+}
+
+/// A state (snapshot) with an edited tell index or told count is a resume error; before, both
+/// were accepted and the run continued from a state no run could reach.
+#[test]
+fn damaged_states_with_edited_tells_are_resume_errors() {
+    let good = artifact_with_pending();
+    let solver = Solver::from_artifact(&good).unwrap();
+    let state: serde_json::Value = serde_json::from_str(&solver.snapshot()).unwrap();
+    assert!(Solver::restore(&state.to_string()).is_ok());
+    let reason = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut damaged = state.clone();
+        edit(&mut damaged);
+        match Solver::restore(&damaged.to_string()) {
+            Err(Error::Resume { reason }) => reason,
+            other => panic!("a damaged state must be a resume error, got {:?}", other.err()),
+        }
+    };
+    let r = reason(&|s| s["trials"][3]["told_index"] = 7.into());
+    assert!(r.contains("same tell index 7"), "{r}");
+    let r = reason(&|s| s["told"] = 3.into());
+    assert!(r.contains("count of told trials"), "{r}");
+    let r = reason(&|s| s["trials"][5]["told_index"] = serde_json::Value::Null);
+    assert!(r.contains("trial 5 is completed but has no tell index"), "{r}");
 }

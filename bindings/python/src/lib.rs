@@ -63,7 +63,7 @@ fn exceptions(py: Python<'_>) -> PyResult<&Exceptions> {
         let trial = make(
             "TrialError",
             two("KeyError")?,
-            "tell() named a trial id that was never handed out, or one already told. `trial_id` holds the id.",
+            "tell() named a trial id that was never handed out, one already told, or a Trial handed out by another solver. `trial_id` holds the id.",
         )?;
         let resume = make(
             "ResumeError",

@@ -38,7 +38,7 @@ class ConfigError(ArqonError, ValueError):
     issues: list[tuple[str, str]]
 
 class TrialError(ArqonError, KeyError):
-    """tell() named an unknown or already-told trial id."""
+    """tell() named an unknown or already-told trial id, or another solver's Trial."""
 
     trial_id: int
 

@@ -151,3 +151,30 @@ fn damaged_states_with_edited_tells_are_resume_errors() {
     let r = reason(&|s| s["trials"][5]["told_index"] = serde_json::Value::Null);
     assert!(r.contains("trial 5 is completed but has no tell index"), "{r}");
 }
+
+/// A budget or seed beyond 2^64 - 1 is reported by its range, not as "invalid type: floating
+/// point" (JSON integers that large are parsed as doubles).
+#[test]
+fn counts_beyond_u64_are_reported_by_their_range() {
+    let text = |field: &str, value: &str| {
+        let budget = if field == "budget" { value } else { "3" };
+        let seed = if field == "seed" { value } else { "1" };
+        format!(
+            r#"{{"seed": {seed}, "budget": {budget}, "space": {{"x": {{"type": "float", "low": 0, "high": 1}}}}}}"#
+        )
+    };
+    for field in ["budget", "seed"] {
+        let message =
+            SolverConfig::from_json(&text(field, "18446744073709551616")).unwrap_err().to_string();
+        assert!(message.contains("must be at most 2^64 - 1 = 18446744073709551615"), "{message}");
+        assert!(!message.contains("invalid type"), "{message}");
+        let message = SolverConfig::from_json(&text(field, "2.5")).unwrap_err().to_string();
+        assert!(message.contains("must be an integer, got 2.5"), "{message}");
+        let message = SolverConfig::from_json(&text(field, "-1")).unwrap_err().to_string();
+        assert!(message.contains("must not be negative, got -1"), "{message}");
+    }
+    assert_eq!(
+        SolverConfig::from_json(&text("budget", "18446744073709551615")).unwrap().budget,
+        u64::MAX
+    );
+}

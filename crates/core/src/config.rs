@@ -562,11 +562,16 @@ fn validate_param(name: &str, param: &Param, add: &mut impl FnMut(String, String
                 if !v.is_finite() {
                     add(path(field), format!("must be a finite number, got {v}"));
                     finite = false;
-                } else if is_int && (libm::trunc(v) != v || v.abs() > MAX_INT_BOUND) {
+                } else if is_int && v.abs() > MAX_INT_BOUND {
+                    // Bounds are read as doubles, so a bound this large is already rounded:
+                    // show it as such rather than as an integer the user never wrote.
                     add(
                         path(field),
-                        format!("must be an integer of magnitude at most 2^53, got {v}"),
+                        format!("must be an integer of magnitude at most 2^53 = 9007199254740992 (bounds are held as doubles), got about {v:e}"),
                     );
+                    finite = false;
+                } else if is_int && libm::trunc(v) != v {
+                    add(path(field), format!("must be an integer, got {v}"));
                     finite = false;
                 }
             }

@@ -178,3 +178,22 @@ fn counts_beyond_u64_are_reported_by_their_range() {
         u64::MAX
     );
 }
+
+/// An int bound beyond 2^53 is reported as the rounded double it was read as (with the limit),
+/// not as an integer the user never wrote (`9223372036854776000` for `2^63 - 1`).
+#[test]
+fn int_bounds_beyond_2_53_name_the_limit_and_the_rounding() {
+    let text =
+        r#"{"budget": 3, "space": {"k": {"type": "int", "low": 0, "high": 9223372036854775807}}}"#;
+    let message = Solver::from_json(text).unwrap_err().to_string();
+    assert!(
+        message.contains(
+            "space.k.high: must be an integer of magnitude at most 2^53 = 9007199254740992"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("got about 9.223372036854776e18"), "{message}");
+    let text = r#"{"budget": 3, "space": {"k": {"type": "int", "low": 0.5, "high": 4}}}"#;
+    let message = Solver::from_json(text).unwrap_err().to_string();
+    assert!(message.contains("space.k.low: must be an integer, got 0.5"), "{message}");
+}

@@ -19,10 +19,10 @@ use std::sync::{Mutex, MutexGuard};
 
 use arqonhpo_core as engine;
 use arqonhpo_core::{Error, Method, Outcome, StrategyChoice, Value};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
 
 /// The exception classes, created once at module import (they need two bases, which
 /// `create_exception!` cannot express).
@@ -63,7 +63,7 @@ fn exceptions(py: Python<'_>) -> PyResult<&Exceptions> {
         let trial = make(
             "TrialError",
             two("KeyError")?,
-            "tell() named a trial id that was never handed out, or one already told. `trial_id` holds the id.",
+            "tell() named a trial id that was never handed out, one already told, or a Trial handed out by another solver. `trial_id` holds the id.",
         )?;
         let resume = make(
             "ResumeError",
@@ -192,18 +192,30 @@ struct Trial {
     params: Py<PyDict>,
     phase: Py<PyString>,
     strategy: Py<PyString>,
+    /// Fingerprint of the parameters the solver handed out under this id (None for a Trial
+    /// built by hand): `tell` refuses a Trial whose fingerprint differs from the one the
+    /// receiving solver recorded for the id, i.e. another solver's trial.
+    key: Option<u64>,
 }
 
 #[pymethods]
 impl Trial {
     #[new]
+    #[pyo3(signature = (id, params, phase, strategy, key=None))]
     fn new(
         id: u64,
         params: Bound<'_, PyDict>,
         phase: Bound<'_, PyString>,
         strategy: Bound<'_, PyString>,
+        key: Option<u64>,
     ) -> Self {
-        Self { id, params: params.unbind(), phase: phase.unbind(), strategy: strategy.unbind() }
+        Self {
+            id,
+            params: params.unbind(),
+            phase: phase.unbind(),
+            strategy: strategy.unbind(),
+            key,
+        }
     }
 
     /// The id to pass back to `tell` (trials are numbered from 0 in the order asked).
@@ -249,6 +261,7 @@ impl Trial {
             this.params.clone_ref(py),
             this.phase.clone_ref(py),
             this.strategy.clone_ref(py),
+            this.key,
         );
         (slf.get_type(), args).into_pyobject(py)
     }
@@ -291,6 +304,7 @@ impl Solver {
             params: params.unbind(),
             phase: phase.unbind(),
             strategy: strategy.unbind(),
+            key: Some(fingerprint(&trial.params)),
         })
     }
 
@@ -312,25 +326,49 @@ impl Solver {
         })
         .map_err(|what| panic_error(py, what))
     }
-
-    /// Like [`Solver::with`] for engine calls that return a `Result`.
-    fn try_with<T: Send>(
-        &self,
-        py: Python<'_>,
-        f: impl FnOnce(&mut engine::Solver) -> Result<T, Error> + Send,
-    ) -> PyResult<T> {
-        self.with(py, f)?.map_err(|e| map_error(py, e))
-    }
 }
 
-/// The id named by `tell`'s first argument: a `Trial` or an integer (numpy integers too).
-fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
+/// A fingerprint of a trial's parameters (FNV-1a over names, kinds and value bits): the same
+/// in every process, so a pickled Trial keeps naming its trial. It only tells trials apart
+/// and never affects a suggestion.
+fn fingerprint(params: &engine::Params) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (name, value) in params.iter() {
+        eat(name.as_bytes());
+        match value {
+            Value::Bool(b) => eat(&[1, u8::from(*b)]),
+            Value::Int(i) => {
+                eat(&[2]);
+                eat(&i.to_le_bytes());
+            }
+            Value::Float(x) => {
+                eat(&[3]);
+                eat(&x.to_bits().to_le_bytes());
+            }
+            Value::Str(s) => {
+                eat(&[4]);
+                eat(s.as_bytes());
+                eat(&[0]);
+            }
+        }
+    }
+    h
+}
+
+/// What `tell`'s first argument names: a trial id, and for a `Trial` the fingerprint of its
+/// parameters (integers, numpy integers too, name the id alone).
+fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<(u64, Option<u64>)> {
     if let Ok(t) = trial.cast::<Trial>() {
-        return Ok(t.get().id);
+        return Ok((t.get().id, t.get().key));
     }
     let index = integer("trial", "a Trial or an integer trial id", trial)?;
     match index.extract::<u64>() {
-        Ok(id) => Ok(id),
+        Ok(id) => Ok((id, None)),
         // Negative or huge: no such trial was ever handed out.
         Err(_) => {
             let ex = exceptions(py)?;
@@ -342,6 +380,24 @@ fn trial_id(py: Python<'_>, trial: &Bound<'_, PyAny>) -> PyResult<u64> {
             ))
         }
     }
+}
+
+/// The error for a Trial that another solver handed out.
+fn foreign_trial(py: Python<'_>, id: u64) -> PyErr {
+    let ex = match exceptions(py) {
+        Ok(ex) => ex,
+        Err(e) => return e,
+    };
+    let attr =
+        id.into_pyobject(py).map(|o| o.into_any()).unwrap_or_else(|_| py.None().into_bound(py));
+    raise(
+        py,
+        &ex.trial,
+        format!(
+            "trial {id} was handed out by another solver: this solver's trial {id} has different parameters; tell a Trial to the solver whose ask() returned it (or a copy or resume of that solver)"
+        ),
+        &[("trial_id", attr)],
+    )
 }
 
 /// An integer from Python: an int or anything with `__index__` (numpy integers), but not a
@@ -390,7 +446,20 @@ fn real(what: &str, value: &Bound<'_, PyAny>) -> PyResult<f64> {
         || value.hasattr("__index__")?
         || value.hasattr("__float__")?
     {
-        return value.extract::<f64>().map_err(|_| type_error(what, "a real number", value));
+        return value.extract::<f64>().map_err(|e| {
+            // An integer too large for a double is a real number, just out of range.
+            if e.is_instance_of::<PyOverflowError>(value.py()) {
+                PyValueError::new_err(format!(
+                    "{what} is too large for a double (the largest is about 1.8e308), got an integer of {} bits",
+                    value
+                        .call_method0("bit_length")
+                        .and_then(|b| b.extract::<u64>())
+                        .unwrap_or_default()
+                ))
+            } else {
+                type_error(what, "a real number", value)
+            }
+        });
     }
     Err(type_error(what, "a real number", value))
 }
@@ -409,11 +478,19 @@ impl Solver {
         detached_call(py, || engine::Solver::restore(snapshot)).map(|s| Self::wrap(py, s))
     }
 
-    /// Rebuilds a solver by replaying an artifact's asks and tells (pending trials included).
+    /// Rebuilds a solver by replaying an artifact's asks and tells (pending trials included),
+    /// from JSON text or the bytes of a file.
     #[staticmethod]
-    fn from_artifact(py: Python<'_>, artifact_json: &str) -> PyResult<Self> {
+    fn from_artifact(py: Python<'_>, artifact_json: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let bytes: Vec<u8> = if let Ok(text) = artifact_json.cast::<PyString>() {
+            text.to_str()?.as_bytes().to_vec()
+        } else if let Ok(bytes) = artifact_json.cast::<PyBytes>() {
+            bytes.as_bytes().to_vec()
+        } else {
+            return Err(type_error("artifact", "JSON text (str) or bytes", artifact_json));
+        };
         detached_call(py, || {
-            let artifact = engine::RunArtifact::from_json(artifact_json)?;
+            let artifact = engine::RunArtifact::from_json_bytes(&bytes)?;
             engine::Solver::from_artifact(&artifact)
         })
         .map(|s| Self::wrap(py, s))
@@ -442,12 +519,21 @@ impl Solver {
         if n.is_instance_of::<PyBool>() || !n.hasattr("__index__")? {
             return Err(type_error("n", "a non-negative integer", n));
         }
-        let n: i64 = n.call_method0("__index__")?.extract().map_err(|_| {
-            PyValueError::new_err(format!("n must be a non-negative integer, got {n}"))
-        })?;
-        let n = usize::try_from(n).map_err(|_| {
-            PyValueError::new_err(format!("n must be a non-negative integer, got {n}"))
-        })?;
+        let index = n.call_method0("__index__")?;
+        let n: usize = match index.extract::<usize>() {
+            Ok(n) => n,
+            Err(_) if index.lt(0)? => {
+                return Err(PyValueError::new_err(format!(
+                    "n must be a non-negative integer, got {index}"
+                )))
+            }
+            Err(_) => {
+                return Err(PyValueError::new_err(format!(
+                    "n is too large: at most {} trials can be asked at once, got {index}",
+                    usize::MAX
+                )))
+            }
+        };
         self.with(py, |s| s.ask_batch(n))?.into_iter().map(|t| self.trial_to_py(py, t)).collect()
     }
 
@@ -462,7 +548,7 @@ impl Solver {
         failed: bool,
         reason: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let id = trial_id(py, trial)?;
+        let (id, key) = trial_id(py, trial)?;
         let reason = match reason {
             None => None,
             Some(r) if r.is_none() => None,
@@ -488,7 +574,19 @@ impl Solver {
                 return Err(PyTypeError::new_err("tell() needs the objective value, e.g. tell(trial, 0.25), or failed=True for a failed evaluation"))
             }
         };
-        self.try_with(py, |s| s.tell(id, outcome))
+        // A Trial must be this solver's: the parameters it recorded under the id are the
+        // Trial's (checked under the same lock as the tell).
+        let told = self.with(py, |s| {
+            let recorded = s.trials().get(usize::try_from(id).unwrap_or(usize::MAX));
+            if key.is_some_and(|k| recorded.is_some_and(|r| fingerprint(&r.params) != k)) {
+                return Err(None);
+            }
+            s.tell(id, outcome).map_err(Some)
+        })?;
+        told.map_err(|e| match e {
+            Some(e) => map_error(py, e),
+            None => foreign_trial(py, id),
+        })
     }
 
     /// The whole state as JSON text; `Solver.restore` continues bit-identically.

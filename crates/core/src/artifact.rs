@@ -73,6 +73,21 @@ impl RunArtifact {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// Parses artifact JSON from the bytes of a file: text that is not UTF-8 is a resume
+    /// error naming the first bad byte, like any other damage to a saved run.
+    pub fn from_json_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let text = core::str::from_utf8(bytes).map_err(|e| {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            Error::Resume {
+                reason: alloc::format!(
+                    "the run artifact is not UTF-8 text: byte {at} (line {line}) is not valid UTF-8"
+                ),
+            }
+        })?;
+        Self::from_json(text)
+    }
+
     /// Parses artifact JSON text.
     pub fn from_json(text: &str) -> Result<Self, Error> {
         let artifact: Self =

@@ -23,16 +23,43 @@ pub const MAX_INT_BOUND: f64 = 9_007_199_254_740_992.0; // 2^53
 /// Largest number of parameters a space may hold (the Sobol probe's dimension limit).
 pub const MAX_DIMENSIONS: usize = 256;
 
+/// A `u64` field whose out-of-range values are reported by their range: JSON integers above
+/// 2^64 - 1 reach the parser as floating point, which serde would call a type error.
+fn count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    struct Count;
+    impl Visitor<'_> for Count {
+        type Value = u64;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a non-negative integer at most 2^64 - 1 = 18446744073709551615")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom(format!("must not be negative, got {v}")))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+            Err(E::custom(if v >= 18_446_744_073_709_551_615.0 {
+                format!("must be at most 2^64 - 1 = 18446744073709551615, got {v:e}")
+            } else {
+                format!("must be an integer, got {v}")
+            }))
+        }
+    }
+    deserializer.deserialize_u64(Count)
+}
+
 /// Everything a run needs: the space, the budget, the seed and the strategy settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SolverConfig {
     /// Seed of every random stream; the same seed and results give the same suggestions.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "count")]
     pub seed: u64,
     /// Total number of trials the solver hands out (at least 1).
     #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    #[serde(deserialize_with = "count")]
     pub budget: u64,
     /// The parameters to tune, in order. Suggestions list them in this order.
     pub space: Space,
@@ -543,11 +570,16 @@ fn validate_param(name: &str, param: &Param, add: &mut impl FnMut(String, String
                 if !v.is_finite() {
                     add(path(field), format!("must be a finite number, got {v}"));
                     finite = false;
-                } else if is_int && (libm::trunc(v) != v || v.abs() > MAX_INT_BOUND) {
+                } else if is_int && v.abs() > MAX_INT_BOUND {
+                    // Bounds are read as doubles, so a bound this large is already rounded:
+                    // show it as such rather than as an integer the user never wrote.
                     add(
                         path(field),
-                        format!("must be an integer of magnitude at most 2^53, got {v}"),
+                        format!("must be an integer of magnitude at most 2^53 = 9007199254740992 (bounds are held as doubles), got about {v:e}"),
                     );
+                    finite = false;
+                } else if is_int && libm::trunc(v) != v {
+                    add(path(field), format!("must be an integer, got {v}"));
                     finite = false;
                 }
             }

@@ -528,7 +528,12 @@ impl Solver {
         if s.trials.iter().enumerate().any(|(i, t)| t.id != i as u64) {
             return bad("trial ids are not consecutive");
         }
+        crate::journal::check_records(&s.trials)
+            .map_err(|what| Error::Resume { reason: format!("the state is damaged: {what}") })?;
         let pending = s.trials.iter().filter(|t| t.status == TrialStatus::Pending).count();
+        if s.told != (n - pending) as u64 || s.probe_told > s.told {
+            return bad("the count of told trials does not match the trial list");
+        }
         if pending != s.pending.len() || s.pending.iter().any(|&p| p as usize >= n) {
             return bad("pending trials do not match the trial list");
         }

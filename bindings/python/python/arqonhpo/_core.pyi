@@ -62,7 +62,8 @@ class ConfigError(ArqonError, ValueError):
     """(field path, message) for every problem, e.g. ``("space.lr", "needs low < high, ...")``."""
 
 class TrialError(ArqonError, KeyError):
-    """``tell()`` named an unknown or already-told trial id; the solver is unchanged.
+    """``tell()`` named an unknown or already-told trial id, or a ``Trial`` handed out by
+    another solver; the solver is unchanged.
 
     Also a ``KeyError``.
 
@@ -110,7 +111,12 @@ class Trial:
     """
 
     def __new__(
-        cls, id: int, params: dict[str, _ParamValue], phase: str, strategy: str
+        cls,
+        id: int,
+        params: dict[str, _ParamValue],
+        phase: str,
+        strategy: str,
+        key: int | None = None,
     ) -> Trial: ...
     @property
     def id(self) -> int:
@@ -132,7 +138,7 @@ class Solver:
     @staticmethod
     def restore(snapshot: str) -> Solver: ...
     @staticmethod
-    def from_artifact(artifact_json: str) -> Solver: ...
+    def from_artifact(artifact_json: str | bytes) -> Solver: ...
     def ask(self) -> Trial | None: ...
     def ask_next(self) -> Trial | Literal["wait"] | None: ...
     def ask_batch(self, n: SupportsIndex) -> list[Trial]: ...

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from . import _core
 from ._dashboard import Dashboard, dashboard
 from ._solver import ArqonSolver, Classification, ParamValue, SpaceSpec, TrialResult
 
@@ -135,7 +136,9 @@ def _progress_bar(total: int) -> _Progress:
 
 
 def _evaluate(objective: Callable[..., Any], params: dict[str, ParamValue]) -> float:
-    return float(objective(**params))
+    # The value is checked by tell()'s rules, so a string such as "1.5" fails the trial with
+    # tell()'s error instead of being converted.
+    return _core._real("value", objective(**params))
 
 
 def minimize(
@@ -205,6 +208,15 @@ def minimize(
         raise TypeError(f"deterministic must be True or False, got {deterministic!r}")
     if hasattr(executor, "get_executor") and not isinstance(executor, cf.Executor):
         executor = executor.get_executor()  # a Dask client
+    # Checked whatever n_workers is: a typo or an unpicklable objective is found on the
+    # one-worker trial run, not when the user scales up.
+    if not isinstance(executor, cf.Executor):
+        if not isinstance(executor, str) or executor not in ("thread", "process"):
+            raise ValueError(
+                f"executor must be 'thread', 'process' or a concurrent.futures.Executor, got {executor!r}"
+            )
+        if executor == "process":
+            _check_picklable(objective)
     if solver is None:
         if deterministic and n_workers > 1:
             solver_options.setdefault("parallel_lag", n_workers)
@@ -294,13 +306,8 @@ def _run_parallel(
         pool = executor
     elif executor == "thread":
         pool = cf.ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="arqonhpo")
-    elif executor == "process":
-        _check_picklable(objective)
-        pool = cf.ProcessPoolExecutor(max_workers=n_workers)
     else:
-        raise ValueError(
-            f"executor must be 'thread', 'process' or a concurrent.futures.Executor, got {executor!r}"
-        )
+        pool = cf.ProcessPoolExecutor(max_workers=n_workers)
 
     in_flight: dict[cf.Future[float], int] = {}
     error: BaseException | None = None

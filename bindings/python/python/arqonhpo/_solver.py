@@ -256,7 +256,29 @@ def _space_config(space: SpaceSpec) -> dict[str, Any]:
             raise TypeError(
                 f"space[{name!r}] must be arqonhpo.Float, Int or Choice (or a config dict), got {type(param).__name__} ({param!r})"
             )
+        _check_int_bounds(name, out[name])
     return out
+
+
+def _check_int_bounds(name: str, param: Mapping[str, Any]) -> None:
+    """Int bounds beyond 2^53, reported with the integer the user gave: the engine holds
+    bounds as doubles and would report the rounded value."""
+    if param.get("type") != "int":
+        return
+    for field_name in ("low", "high"):
+        bound = param.get(field_name)
+        if isinstance(bound, int) and not isinstance(bound, bool) and abs(bound) > _MAX_INT_BOUND:
+            raise _config_error(
+                f"space.{name}.{field_name}",
+                f"must be an integer of magnitude at most 2^53 = {_MAX_INT_BOUND} "
+                f"(the largest exact in a double), got {bound}",
+            )
+
+
+_MAX_INT_BOUND = 2**53
+_U64_MAX = 2**64 - 1
+# The config's 64-bit unsigned fields (other numbers are doubles, where a large int is fine).
+_COUNT_FIELDS = frozenset({"seed", "budget", "probe.min_points", "parallel.lag"})
 
 
 def _plain(value: Any, path: str) -> Any:
@@ -266,6 +288,12 @@ def _plain(value: Any, path: str) -> Any:
         return {k: _plain(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    # JSON would carry a larger count, but the engine would read it as a rounded double and
+    # report a type error instead of the range.
+    if path in _COUNT_FIELDS and isinstance(value, int) and value > _U64_MAX:
+        raise _config_error(
+            path, f"is too large: it must be at most 2^64 - 1 = {_U64_MAX}, got {value}"
+        )
     if isinstance(value, (str, bool, int)) or value is None:
         return value
     if _is_numpy_bool(value):
@@ -389,7 +417,14 @@ class ArqonSolver:
         elif isinstance(config, str) and config.lstrip().startswith("{"):
             text = config
         elif isinstance(config, (str, os.PathLike)):
-            text = Path(config).read_text(encoding="utf-8")
+            data = Path(config).read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _config_error(
+                    "json",
+                    f"the config file is not UTF-8 text: byte {exc.start} is not valid UTF-8",
+                ) from None
         else:
             raise TypeError(
                 f"config must be a dict, JSON text or a path, got {type(config).__name__}"
@@ -454,7 +489,8 @@ class ArqonSolver:
             reason: Why it failed; kept in the artifact.
 
         Raises:
-            TrialError: An unknown or already-told id; the solver is then unchanged.
+            TrialError: An unknown or already-told id, or a Trial handed out by another
+                solver; the solver is then unchanged.
 
         Examples:
             >>> import arqonhpo as aq
@@ -660,7 +696,7 @@ class ArqonSolver:
         Raises:
             ResumeError: The file is not a readable artifact, or its trials do not replay.
         """
-        return cls.from_artifact(Path(path).read_text(encoding="utf-8"))
+        return cls._wrap(_core.Solver.from_artifact(Path(path).read_bytes()))
 
     @classmethod
     def from_artifact(cls, artifact: Mapping[str, Any] | str) -> ArqonSolver:

@@ -611,11 +611,11 @@ mod tests {
         let mut cmd = parent_of_a_sleeper();
         cmd.stdout(std::process::Stdio::piped());
         let started = std::time::Instant::now();
-        let (mut child, tree) = ProcessTree::spawn(&mut cmd).unwrap_or_else(|e| panic!("{e}"));
+        let (mut child, tree) = ProcessTree::spawn(&mut cmd).unwrap();
         let mut stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout pipe"));
         std::thread::sleep(std::time::Duration::from_millis(300));
         tree.clone().kill();
-        let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+        let status = child.wait().unwrap();
         assert!(killed(&status).is_some(), "{status:?} reads as a normal exit");
         // End of file only once every process holding the pipe, the grandchild too, is gone.
         let _ = stdout.read_to_end(&mut Vec::new());

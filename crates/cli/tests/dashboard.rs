@@ -1,5 +1,7 @@
 //! The `dashboard` subcommand as a process: what it listens on, what it refuses over a real
 //! socket, and that Ctrl-C stops it cleanly.
+// clippy's allowance for tests covers #[test] functions, not the helpers beside them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -12,7 +14,7 @@ fn artifact(dir: &std::path::Path) -> std::path::PathBuf {
         &config,
         r#"{"seed": 2, "budget": 6, "space": {"x": {"type": "float", "low": 0, "high": 1}}}"#,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let state = dir.join("state.json");
     for id in 0..6 {
         let ask = Command::new(env!("CARGO_BIN_EXE_arqonhpo-cli"))
@@ -21,14 +23,14 @@ fn artifact(dir: &std::path::Path) -> std::path::PathBuf {
             .arg("-c")
             .arg(&config)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert!(ask.status.success());
         let tell = Command::new(env!("CARGO_BIN_EXE_arqonhpo-cli"))
             .args(["-q", "tell", "-s"])
             .arg(&state)
             .args(["--id", &id.to_string(), "--value", &(id as f64 * 0.5).to_string()])
             .status()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert!(tell.success());
     }
     state
@@ -44,10 +46,10 @@ fn start(args: &[&str], run: &std::path::Path) -> (Child, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let mut line = String::new();
     let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    BufReader::new(stdout).read_line(&mut line).unwrap_or_else(|e| panic!("{e}"));
+    BufReader::new(stdout).read_line(&mut line).unwrap();
     let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_default();
     let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
     assert!(!addr.is_empty(), "no address in {line:?}");
@@ -56,8 +58,8 @@ fn start(args: &[&str], run: &std::path::Path) -> (Child, String) {
 
 fn request(addr: &str, text: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap_or_else(|e| panic!("{e}"));
-    stream.write_all(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(text.as_bytes()).unwrap();
     let mut out = String::new();
     let _ = stream.read_to_string(&mut out);
     out
@@ -82,7 +84,7 @@ fn stop(mut child: Child) -> std::process::ExitStatus {
 
 #[test]
 fn serves_loopback_refuses_foreign_hosts_writes_and_paths_and_stops_on_ctrl_c() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let run = artifact(dir.path());
     let (child, addr) = start(&[], &run);
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");
@@ -117,20 +119,20 @@ fn serves_loopback_refuses_foreign_hosts_writes_and_paths_and_stops_on_ctrl_c() 
 
 #[test]
 fn other_addresses_need_an_explicit_host_and_an_ip() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let run = artifact(dir.path());
     let bad = Command::new(env!("CARGO_BIN_EXE_arqonhpo-cli"))
         .arg("dashboard")
         .arg(&run)
         .args(["--host", "example.com", "--port", "0"])
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not an IP address"));
     let missing = Command::new(env!("CARGO_BIN_EXE_arqonhpo-cli"))
         .args(["dashboard", "/nonexistent/run.json", "--port", "0"])
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(!missing.status.success());
     let (child, addr) = start(&["--host", "0.0.0.0"], &run);
     let port = addr.rsplit(':').next().unwrap_or_default();

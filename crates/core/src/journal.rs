@@ -437,7 +437,7 @@ mod tests {
 
     /// Runs the solver to the end with two trials in flight, journaling every step.
     fn journaled_run() -> (Solver, String) {
-        let mut solver = Solver::new(config()).unwrap_or_else(|e| panic!("{e}"));
+        let mut solver = Solver::new(config()).unwrap();
         let mut log = Event::start(solver.config()).to_line();
         let mut in_flight: Vec<Trial> = Vec::new();
         loop {
@@ -455,9 +455,9 @@ mod tests {
             }
             let t = in_flight.remove(0);
             if t.id % 5 == 4 {
-                solver.tell_failed(t.id, "exit status 1").unwrap_or_else(|e| panic!("{e}"));
+                solver.tell_failed(t.id, "exit status 1").unwrap();
             } else {
-                solver.tell_value(t.id, value(&t)).unwrap_or_else(|e| panic!("{e}"));
+                solver.tell_value(t.id, value(&t)).unwrap();
             }
             log += &Event::tell(&solver.trials()[t.id as usize]).to_line();
         }
@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn replay_of_a_whole_journal_rebuilds_the_exact_state() {
         let (solver, log) = journaled_run();
-        let r = replay(&log, Some(solver.config())).unwrap_or_else(|e| panic!("{e}"));
+        let r = replay(&log, Some(solver.config())).unwrap();
         assert_eq!(r.solver.snapshot(), solver.snapshot());
         assert_eq!(r.valid_len, log.len());
         assert!(!r.torn_tail);
@@ -478,14 +478,11 @@ mod tests {
     #[test]
     fn an_artifact_holds_the_journal_of_its_run() {
         let (solver, log) = journaled_run();
-        let journal: Vec<Event> = log
-            .lines()
-            .skip(1)
-            .map(|l| Event::from_line(l).unwrap_or_else(|e| panic!("{e}")))
-            .collect();
-        let from_artifact = events(&solver.artifact()).unwrap_or_else(|e| panic!("{e}"));
+        let journal: Vec<Event> =
+            log.lines().skip(1).map(|l| Event::from_line(l).unwrap()).collect();
+        let from_artifact = events(&solver.artifact()).unwrap();
         assert_eq!(from_artifact, journal);
-        let replayed = Solver::from_artifact(&solver.artifact()).unwrap_or_else(|e| panic!("{e}"));
+        let replayed = Solver::from_artifact(&solver.artifact()).unwrap();
         assert_eq!(replayed.snapshot(), solver.snapshot());
     }
 
@@ -513,7 +510,7 @@ mod tests {
             let mut s = r.solver;
             // Finish the pending trials first, then continue in the journal's order.
             for line in &lines[cut..] {
-                let event = Event::from_line(line.trim_end()).unwrap_or_else(|e| panic!("{e}"));
+                let event = Event::from_line(line.trim_end()).unwrap();
                 apply(&mut s, &event).unwrap_or_else(|e| panic!("cut {cut}: {e}"));
             }
             assert_eq!(s.snapshot(), full.snapshot(), "cut after line {cut}");
@@ -526,16 +523,13 @@ mod tests {
         let lines: Vec<&str> = log.split_inclusive('\n').collect();
         let intact: String = lines[..6].concat();
         let torn = format!("{intact}{}", &lines[6][..lines[6].len() / 2]);
-        let r = replay(&torn, None).unwrap_or_else(|e| panic!("{e}"));
+        let r = replay(&torn, None).unwrap();
         assert!(r.torn_tail);
         assert_eq!(r.valid_len, intact.len());
-        assert_eq!(
-            r.solver.snapshot(),
-            replay(&intact, None).unwrap_or_else(|e| panic!("{e}")).solver.snapshot()
-        );
+        assert_eq!(r.solver.snapshot(), replay(&intact, None).unwrap().solver.snapshot());
         // A complete last event that only lost its newline is kept.
         let no_newline = intact.trim_end_matches('\n');
-        let r = replay(no_newline, None).unwrap_or_else(|e| panic!("{e}"));
+        let r = replay(no_newline, None).unwrap();
         assert!(!r.torn_tail);
         assert_eq!(r.events, 6);
         assert_eq!(r.valid_len, no_newline.len());
@@ -571,11 +565,11 @@ mod tests {
 
     #[test]
     fn interrupted_trials_stay_pending_and_a_bad_apply_changes_nothing() {
-        let mut solver = Solver::new(config()).unwrap_or_else(|e| panic!("{e}"));
+        let mut solver = Solver::new(config()).unwrap();
         let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
         let mut log = Event::start(solver.config()).to_line() + &Event::ask(&t).to_line();
         log += &Event::Interrupted { id: t.id, reason: "stopped".into() }.to_line();
-        let r = replay(&log, None).unwrap_or_else(|e| panic!("{e}"));
+        let r = replay(&log, None).unwrap();
         assert_eq!(r.interrupted, alloc::vec![t.id]);
         assert_eq!(r.solver.pending().collect::<Vec<_>>(), alloc::vec![t.id]);
 
@@ -591,9 +585,9 @@ mod tests {
 
     #[test]
     fn a_failed_nan_tell_is_journaled_as_the_failure_the_solver_recorded() {
-        let mut solver = Solver::new(config()).unwrap_or_else(|e| panic!("{e}"));
+        let mut solver = Solver::new(config()).unwrap();
         let t = solver.ask().unwrap_or_else(|| panic!("a trial"));
-        solver.tell_value(t.id, f64::NAN).unwrap_or_else(|e| panic!("{e}"));
+        solver.tell_value(t.id, f64::NAN).unwrap();
         let event = Event::tell(&solver.trials()[0]);
         assert!(
             matches!(&event, Event::Tell { value: None, reason: Some(r), .. } if r.contains("NaN"))

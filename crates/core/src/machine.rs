@@ -562,7 +562,7 @@ mod tests {
 
     #[test]
     fn unknown_and_repeated_tells_are_errors_that_change_nothing() {
-        let mut s = Solver::new(config(10)).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Solver::new(config(10)).unwrap();
         let t = s.ask().unwrap_or_else(|| panic!("a trial"));
         let before = s.snapshot();
         assert!(matches!(
@@ -578,22 +578,22 @@ mod tests {
 
     #[test]
     fn budget_bounds_asks_and_done_needs_every_tell() {
-        let mut s = Solver::new(config(5)).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Solver::new(config(5)).unwrap();
         let trials = s.ask_batch(10);
         assert_eq!(trials.len(), 5);
         assert!(s.ask().is_none());
         for t in trials.iter().rev() {
             assert!(!s.is_done());
-            s.tell_value(t.id, 1.0).unwrap_or_else(|e| panic!("{e}"));
+            s.tell_value(t.id, 1.0).unwrap();
         }
         assert!(s.is_done());
     }
 
     #[test]
     fn non_finite_values_are_recorded_as_failed() {
-        let mut s = Solver::new(config(3)).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Solver::new(config(3)).unwrap();
         let t = s.ask().unwrap_or_else(|| panic!("a trial"));
-        s.tell_value(t.id, f64::NAN).unwrap_or_else(|e| panic!("{e}"));
+        s.tell_value(t.id, f64::NAN).unwrap();
         assert_eq!(s.trials()[0].status, TrialStatus::Failed);
         assert!(s.best().is_none());
         assert!(s.snapshot().len() > 10, "a failed trial still serializes");

@@ -478,14 +478,13 @@ mod tests {
             .with("lr", Param::log_float(1e-4, 1.0))
             .with("x", Param::float(-3.0, 3.0))
             .with("kind", Param::Choice { choices: vec!["a".into(), "b".into()] });
-        let mut s =
-            Solver::new(SolverConfig::new(space, budget, 5)).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Solver::new(SolverConfig::new(space, budget, 5)).unwrap();
         while let Some(t) = s.ask() {
             let x = t.params.get("x").and_then(Value::as_f64).unwrap_or_default();
             if t.id % 17 == 3 {
-                s.tell_failed(t.id, "boom").unwrap_or_else(|e| panic!("{e}"));
+                s.tell_failed(t.id, "boom").unwrap();
             } else {
-                s.tell_value(t.id, 1.0 + x * x).unwrap_or_else(|e| panic!("{e}"));
+                s.tell_value(t.id, 1.0 + x * x).unwrap();
             }
         }
         RunView::new(s.artifact())

@@ -252,15 +252,15 @@ mod tests {
     use super::*;
 
     fn runs() -> (tempfile::TempDir, Runs) {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let space = Space::new().with("x", Param::float(-1.0, 1.0));
-        let mut s = Solver::new(SolverConfig::new(space, 12, 1)).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Solver::new(SolverConfig::new(space, 12, 1)).unwrap();
         while let Some(t) = s.ask() {
             let x = t.params.get("x").and_then(|v| v.as_f64()).unwrap_or_default();
-            s.tell_value(t.id, x * x).unwrap_or_else(|e| panic!("{e}"));
+            s.tell_value(t.id, x * x).unwrap();
         }
         let path: PathBuf = dir.path().join("run.json");
-        std::fs::write(&path, s.artifact().to_json()).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, s.artifact().to_json()).unwrap();
         let runs = data::open(&[path]);
         (dir, runs)
     }

@@ -126,7 +126,7 @@ mod tests {
     fn a_03_config_converts_to_floats_with_the_same_scales() {
         let text = r#"{"seed": 42, "budget": 100, "probe_ratio": 0.25,
             "bounds": {"x": {"min": -10.0, "max": 10.0}, "lr": {"min": 0.001, "max": 1.0, "scale": "Log"}}}"#;
-        let config = SolverConfig::from_json(text).unwrap_or_else(|e| panic!("{e}"));
+        let config = SolverConfig::from_json(text).unwrap();
         assert_eq!((config.seed, config.budget, config.probe.fraction), (42, 100, 0.25));
         let params: alloc::vec::Vec<_> = config.space.iter().collect();
         assert_eq!(params[0], ("x", &Param::float(-10.0, 10.0)));

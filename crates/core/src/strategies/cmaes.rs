@@ -23,12 +23,8 @@
 //! a convex combination of points in the cube, so it stays inside. Projection rather than
 //! mirroring because a boundary optimum is then sampled exactly (a mirrored sample only
 //! approaches the face); rather than a penalty because a penalty needs a scale of the
-//! objective the engine does not know. Two alternatives were measured and lost (median log10
-//! regret over the ten cells of `examples/cmaes_study.rs`): optimising `f ∘ projection` with
-//! the unrepaired samples in the update solves the linear slope exactly at D = 5 and 10 but
-//! is worse on 8 of the other 8 cells (rotated ellipsoid at D = 10: +4.40 against +3.61),
-//! and repaired steps for the mean and covariance with the unrepaired ones for the step size
-//! is worse on 9 of 10. (A projected sample equal to a point still pending is mirrored into
+//! objective the engine does not know. Two alternatives measured worse (`docs/design.md`,
+//! Selection). (A projected sample equal to a point still pending is mirrored into
 //! the cube instead, so parallel workers never get the same corner twice.)
 //!
 //! **Integers: a margin.** On an integer (or, when forced, categorical) coordinate with `k`

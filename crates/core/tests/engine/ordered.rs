@@ -29,12 +29,12 @@ fn f(p: &Params) -> f64 {
 /// wait; then one busy worker, chosen by `order_seed`, finishes and tells. At step `resume_at`
 /// the solver goes through a snapshot. Returns every trial in the order handed out.
 fn drive(config: SolverConfig, workers: usize, order_seed: u64, resume_at: usize) -> Vec<Trial> {
-    let mut solver = Solver::new(config).unwrap_or_else(|e| panic!("{e}"));
+    let mut solver = Solver::new(config).unwrap();
     let mut asked = Vec::new();
     let mut busy: Vec<Trial> = Vec::new();
     for step in 0.. {
         if step == resume_at {
-            solver = Solver::restore(&solver.snapshot()).unwrap_or_else(|e| panic!("{e}"));
+            solver = Solver::restore(&solver.snapshot()).unwrap();
         }
         while busy.len() < workers {
             match solver.ask_next() {
@@ -56,7 +56,7 @@ fn drive(config: SolverConfig, workers: usize, order_seed: u64, resume_at: usize
             as usize
             % busy.len();
         let t = busy.swap_remove(pick);
-        solver.tell_value(t.id, f(&t.params)).unwrap_or_else(|e| panic!("{e}"));
+        solver.tell_value(t.id, f(&t.params)).unwrap();
     }
     assert!(solver.is_done(), "every trial is told and applied at the end");
     asked
@@ -107,20 +107,19 @@ fn lag_one_is_the_sequential_run() {
 
 #[test]
 fn the_next_trial_waits_for_the_one_lag_places_back() {
-    let mut solver =
-        Solver::new(config(StrategyChoice::Auto, Some(2), 0)).unwrap_or_else(|e| panic!("{e}"));
+    let mut solver = Solver::new(config(StrategyChoice::Auto, Some(2), 0)).unwrap();
     let t0 = solver.ask().unwrap_or_else(|| panic!("trial 0"));
     let t1 = solver.ask().unwrap_or_else(|| panic!("trial 1"));
     assert_eq!(solver.ask_next(), Ask::Wait);
     // Trial 1's result is held: trial 2 still needs trial 0.
-    solver.tell_value(t1.id, 1.0).unwrap_or_else(|e| panic!("{e}"));
+    solver.tell_value(t1.id, 1.0).unwrap();
     assert_eq!(solver.ask_next(), Ask::Wait);
     assert_eq!(solver.told(), 0);
     // A held tell cannot be told again, and the failed call changes nothing.
     let before = solver.snapshot();
     assert!(matches!(solver.tell_value(t1.id, 2.0), Err(Error::AlreadyTold { id: 1 })));
     assert_eq!(solver.snapshot(), before);
-    solver.tell_value(t0.id, 0.5).unwrap_or_else(|e| panic!("{e}"));
+    solver.tell_value(t0.id, 0.5).unwrap();
     assert_eq!(solver.told(), 1, "trial 1 stays held until trial 2 is handed out");
     assert!(matches!(solver.ask_next(), Ask::Trial(Trial { id: 2, .. })));
     assert_eq!(solver.told(), 2);

@@ -8,6 +8,9 @@ use arbitrary::Arbitrary;
 use arqonhpo_core::{Outcome, Param, Solver, SolverConfig, Space, StrategyChoice, Value};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+
 #[derive(Debug, Arbitrary)]
 enum Dim {
     Float { low: i16, width: u16, log: bool },
@@ -108,13 +111,5 @@ fuzz_target!(|input: Input| {
 });
 
 fn check(config: &SolverConfig, params: &arqonhpo_core::Params) {
-    for ((_, p), (_, v)) in config.space.iter().zip(params.iter()) {
-        let ok = match (p, v) {
-            (Param::Float { low, high, .. }, Value::Float(x)) => low <= x && x <= high,
-            (Param::Int { low, high, .. }, Value::Int(x)) => *low <= *x as f64 && *x as f64 <= *high,
-            (Param::Choice { choices }, v) => choices.contains(v),
-            _ => false,
-        };
-        assert!(ok, "{v:?} is outside {p:?}");
-    }
+    common::assert_inside(&config.space, params);
 }

@@ -12,6 +12,9 @@ use arqonhpo_core::journal::{self, Event};
 use arqonhpo_core::{Param, Solver, SolverConfig, Space, Value};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+
 #[derive(Debug, Arbitrary)]
 enum Edit {
     Truncate(u16),
@@ -107,15 +110,7 @@ fn check(replay: &journal::Replay) {
     let mut solver = restored;
     let config = solver.config().clone();
     for t in solver.ask_batch(3) {
-        for ((_, p), (_, v)) in config.space.iter().zip(t.params.iter()) {
-            let ok = match (p, v) {
-                (Param::Float { low, high, .. }, Value::Float(x)) => low <= x && x <= high,
-                (Param::Int { low, high, .. }, Value::Int(x)) => *low <= *x as f64 && *x as f64 <= *high,
-                (Param::Choice { choices }, v) => choices.contains(v),
-                _ => false,
-            };
-            assert!(ok, "{v:?} is outside {p:?}");
-        }
+        common::assert_inside(&config.space, &t.params);
         let _ = solver.tell_value(t.id, 1.0);
     }
 }

@@ -10,6 +10,9 @@ use std::sync::Mutex;
 use arbitrary::Arbitrary;
 use arqonhpo_core::{Param, Solver, SolverConfig, Space, StrategyChoice, Value};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
 use serde_json::Value as Json;
 
 #[derive(Debug, Arbitrary)]
@@ -132,15 +135,7 @@ fuzz_target!(|input: Input| {
     let budget = restored.config().budget;
     let space = restored.config().space.clone();
     for t in restored.ask_batch(4) {
-        for ((_, p), (_, v)) in space.iter().zip(t.params.iter()) {
-            let ok = match (p, v) {
-                (Param::Float { low, high, .. }, Value::Float(x)) => low <= x && x <= high,
-                (Param::Int { low, high, .. }, Value::Int(x)) => *low <= *x as f64 && *x as f64 <= *high,
-                (Param::Choice { choices }, v) => choices.contains(v),
-                _ => false,
-            };
-            assert!(ok, "{v:?} is outside {p:?}");
-        }
+        common::assert_inside(&space, &t.params);
         let _ = restored.tell_value(t.id, 0.5);
     }
     assert!(restored.issued() <= budget);

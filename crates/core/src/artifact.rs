@@ -5,7 +5,9 @@
 //! features and reason, and the best trial. [`crate::Solver::from_artifact`] replays it to
 //! resume; `contracts/artifact.schema.json` is generated from these types.
 
+use alloc::format;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
@@ -102,4 +104,74 @@ impl RunArtifact {
         }
         Ok(artifact)
     }
+}
+
+/// Structural checks on trial records (an artifact's or a state's), so that a damaged or
+/// edited file is a resume error naming the record rather than a replay that fails later with
+/// a misleading message (or silently drops the edit).
+pub(crate) fn check_records(trials: &[TrialRecord]) -> Result<(), String> {
+    let mut told_at = vec![None; trials.len()];
+    let mut previous_asked_after = 0;
+    for (i, t) in trials.iter().enumerate() {
+        if t.id != i as u64 {
+            return Err(format!(
+                "trial record {i} has id {} (ids must run 0, 1, 2, ... in ask order; is the list duplicated or reordered?)",
+                t.id
+            ));
+        }
+        let status = t.status.as_str();
+        match (t.status, t.told_index, t.value) {
+            (TrialStatus::Pending, Some(_), _) => {
+                return Err(format!("trial {i} is pending but has a tell index"))
+            }
+            (TrialStatus::Pending, None, Some(_)) => {
+                return Err(format!("trial {i} is pending but has a value"))
+            }
+            (TrialStatus::Completed | TrialStatus::Failed, None, _) => {
+                return Err(format!(
+                    "trial {i} is {status} but has no tell index (was a pending trial edited?)"
+                ))
+            }
+            (TrialStatus::Completed, Some(_), None) => {
+                return Err(format!("trial {i} is completed but has no value"))
+            }
+            (TrialStatus::Failed, Some(_), Some(_)) => {
+                return Err(format!("trial {i} is failed but has a value"))
+            }
+            _ => {}
+        }
+        if t.asked_after < previous_asked_after {
+            return Err(format!(
+                "trial {i} was asked after {} tells, fewer than trial {} before it ({previous_asked_after})",
+                t.asked_after,
+                i - 1
+            ));
+        }
+        previous_asked_after = t.asked_after;
+        if let Some(k) = t.told_index {
+            if k < t.asked_after {
+                return Err(format!(
+                    "trial {i} has tell index {k} but was asked after {} tells: it would be told before it was asked",
+                    t.asked_after
+                ));
+            }
+            match told_at.get_mut(k as usize) {
+                Some(Some(other)) => {
+                    return Err(format!("trials {other} and {i} have the same tell index {k}"))
+                }
+                Some(slot) => *slot = Some(i),
+                None => {
+                    return Err(format!(
+                        "trial {i} has tell index {k}, but only {} trials exist",
+                        trials.len()
+                    ))
+                }
+            }
+        }
+    }
+    let told = told_at.iter().filter(|s| s.is_some()).count();
+    if let Some(gap) = told_at[..told].iter().position(Option::is_none) {
+        return Err(format!("no trial has tell index {gap}, but {told} trials are told"));
+    }
+    Ok(())
 }

@@ -79,7 +79,18 @@ pub struct SolverConfig {
     /// trial `i` waits until trials 0 to `i − lag` are told, so parallel runs reproduce
     /// exactly. Absent: free mode, where tells apply as they arrive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel: Option<crate::ordered::ParallelConfig>,
+    pub parallel: Option<ParallelConfig>,
+}
+
+/// Settings of the deterministic parallel mode (`"parallel": {"lag": 4}` in a config).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ParallelConfig {
+    /// How many trials may be out at once: trial `i` is handed out once trials 0 to `i − lag`
+    /// are told. Set it to the number of workers (at least 1; 1 is a sequential run).
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    pub lag: u64,
 }
 
 /// How the refinement strategy is chosen.

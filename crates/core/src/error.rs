@@ -5,6 +5,7 @@
 //! With the `diagnostics` feature, [`Error`] is a [`miette::Diagnostic`] with a code and help,
 //! and a JSON syntax error carries a label into the source text.
 
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;

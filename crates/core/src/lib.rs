@@ -53,7 +53,6 @@ mod encoding;
 pub mod error;
 pub mod journal;
 mod machine;
-mod ordered;
 mod probe;
 mod rng;
 #[cfg(feature = "schema")]
@@ -65,13 +64,13 @@ mod trial;
 pub use artifact::{RunArtifact, TrialRecord};
 pub use classify::{Classification, Features, Landscape};
 pub use config::{
-    ClassifierConfig, Observation, Param, Params, ProbeConfig, SolverConfig, Space, StrategyChoice,
-    Value,
+    ClassifierConfig, Observation, ParallelConfig, Param, Params, ProbeConfig, SolverConfig, Space,
+    StrategyChoice, Value,
 };
 pub use error::{ConfigIssue, Error, JsonSource};
 pub use journal::{Event as JournalEvent, Replay};
+pub use machine::Ask;
 pub use machine::{Outcome, Solver, Trial, STATE_VERSION};
-pub use ordered::{Ask, ParallelConfig};
 pub use trial::{Method, Phase, Stage, TrialStatus};
 
 /// Version of this engine.

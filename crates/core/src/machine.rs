@@ -22,13 +22,17 @@ use crate::classify::{self, Classification};
 use crate::config::{Params, SolverConfig, StrategyChoice};
 use crate::encoding::{self, Encoding, Seen};
 use crate::error::{Error, JsonSource};
-use crate::ordered::{self, Ask, Hold};
 use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::strategies::{
     nelder_mead, Cmaes, Context, NelderMead, Point, RandomSearch, Strategy, Tpe,
 };
 use crate::trial::{Method, Phase, Score, Stage, TrialStatus};
+
+mod ordered;
+
+pub use ordered::Ask;
+use ordered::Hold;
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
 pub const STATE_VERSION: u32 = 1;
@@ -528,7 +532,7 @@ impl Solver {
         if s.trials.iter().enumerate().any(|(i, t)| t.id != i as u64) {
             return bad("trial ids are not consecutive");
         }
-        crate::journal::check_records(&s.trials)
+        crate::artifact::check_records(&s.trials)
             .map_err(|what| Error::Resume { reason: format!("the state is damaged: {what}") })?;
         let pending = s.trials.iter().filter(|t| t.status == TrialStatus::Pending).count();
         if s.told != (n - pending) as u64 || s.probe_told > s.told {

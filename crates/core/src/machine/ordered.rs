@@ -22,18 +22,7 @@ use alloc::string::String;
 
 use serde::{Deserialize, Serialize};
 
-use crate::machine::{Outcome, Trial};
-
-/// Settings of the deterministic parallel mode (`"parallel": {"lag": 4}` in a config).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ParallelConfig {
-    /// How many trials may be out at once: trial `i` is handed out once trials 0 to `i − lag`
-    /// are told. Set it to the number of workers (at least 1; 1 is a sequential run).
-    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
-    pub lag: u64,
-}
+use super::{Outcome, Trial};
 
 /// What [`crate::Solver::ask_next`] answers.
 #[derive(Debug, Clone, PartialEq)]

@@ -130,7 +130,7 @@ CONFIG_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "got 3",
     ),
     ("unknown_field", base_config(budgett=3), "json", "budgett"),
-    ("unknown_strategy", base_config(strategy="cmaes"), "json", "cmaes"),
+    ("unknown_strategy", base_config(strategy="bayesopt"), "json", "bayesopt"),
     ("unknown_param_type", base_config(space={"x": {"type": "complex"}}), "json", "complex"),
 ]
 

@@ -232,8 +232,8 @@ fn verdict(
     let rough_text = roughness.map_or(String::from("n/a"), |r| format!("{r:.3}"));
     let noise_text = noise.map_or(String::from("n/a"), |r| format!("{r:.4}"));
     let measured = format!(
-        "fdc {fdc:.2}, quadratic q2 {q2_text}, roughness {rough_text}, noise {noise_text}, \
-         top dispersion {top_dispersion:.2}"
+        "fitness-distance correlation {fdc:.2}, quadratic fit R² {q2_text}, roughness \
+         {rough_text}, noise {noise_text}, spread of the best fifth {top_dispersion:.2}"
     );
     let trend = fdc.max(quad_q2.unwrap_or(fdc));
     if n < 3 {
@@ -551,6 +551,23 @@ mod tests {
         let (p, v) = sample(|x| rastrigin(x, 0.5), 20, 3);
         let c = classify(&p, &v, &[], None, DEFAULT_THRESHOLD);
         assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
+    }
+
+    #[test]
+    fn the_reason_spells_out_every_feature_name() {
+        let bowl = |x: &[f64]| x.iter().map(|v| (v - 0.3) * (v - 0.3)).sum::<f64>();
+        let (p, v) = sample(bowl, 20, 3);
+        let reason = classify(&p, &v, &[], None, DEFAULT_THRESHOLD).reason;
+        for name in [
+            "fitness-distance correlation",
+            "quadratic fit R²",
+            "roughness",
+            "noise",
+            "spread of the best fifth",
+        ] {
+            assert!(reason.contains(name), "{name} missing from: {reason}");
+        }
+        assert!(!reason.contains("fdc") && !reason.contains("dispersion"), "{reason}");
     }
 
     /// Classifies `f` from a 40-trial probe laid out as the solver lays it out.

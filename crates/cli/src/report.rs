@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use arqonhpo_core::{RunArtifact, Solver, TrialRecord, TrialStatus};
+use arqonhpo_core::{Decision, RunArtifact, Solver, TrialRecord, TrialStatus};
 use miette::{IntoDiagnostic, Result, WrapErr};
 
 use crate::cli::ReportArgs;
@@ -105,7 +105,7 @@ pub fn summary(a: &RunArtifact, top: usize) -> String {
             let _ = writeln!(s, "classification: none (no trial completed)");
         }
         // The score decided the label: the reason states the comparison.
-        Some(c) if c.reason.starts_with("score ") => {
+        Some(c) if c.decided_by == Decision::Score => {
             let _ = writeln!(s, "classification: {}: {}", c.label.as_str(), c.reason);
         }
         // A rule decided before the score was compared (too few points, categorical

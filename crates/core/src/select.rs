@@ -67,7 +67,14 @@ mod tests {
             top_dispersion: 0.8,
             categorical: 0,
         };
-        Classification { label, score: 0.6, threshold: 0.5, features, reason: String::new() }
+        Classification {
+            label,
+            score: 0.6,
+            threshold: 0.5,
+            features,
+            decided_by: crate::Decision::Score,
+            reason: String::new(),
+        }
     }
 
     #[test]

@@ -111,10 +111,12 @@ pub enum StrategyChoice {
     Random,
     /// Always refine with CMA-ES (IPOP restarts) after the probe.
     Cmaes,
+    /// Always refine with a trust region of quadratic models after the probe.
+    TrustRegion,
 }
 
 impl StrategyChoice {
-    /// The name used in configs: `auto`, `nelder_mead`, `tpe`, `random` or `cmaes`.
+    /// The name used in configs: `auto`, `nelder_mead`, `tpe`, `random`, `cmaes` or `trust_region`.
     pub const fn as_str(self) -> &'static str {
         match self {
             StrategyChoice::Auto => "auto",
@@ -122,6 +124,7 @@ impl StrategyChoice {
             StrategyChoice::Tpe => "tpe",
             StrategyChoice::Random => "random",
             StrategyChoice::Cmaes => "cmaes",
+            StrategyChoice::TrustRegion => "trust_region",
         }
     }
 }
@@ -663,6 +666,7 @@ mod tests {
             StrategyChoice::Tpe,
             StrategyChoice::Random,
             StrategyChoice::Cmaes,
+            StrategyChoice::TrustRegion,
         ] {
             assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::json!(s.as_str())));
         }

@@ -25,7 +25,7 @@ use crate::error::{Error, JsonSource};
 use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::strategies::{
-    nelder_mead, Cmaes, Context, NelderMead, Point, RandomSearch, Strategy, Tpe,
+    nelder_mead, Cmaes, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, TrustRegion,
 };
 use crate::trial::{Method, Phase, Score, Stage, TrialStatus};
 
@@ -385,6 +385,7 @@ impl Solver {
             StrategyChoice::Tpe => Method::Tpe,
             StrategyChoice::Random => Method::Random,
             StrategyChoice::Cmaes => Method::Cmaes,
+            StrategyChoice::TrustRegion => Method::TrustRegion,
         };
         // Everything told so far, in trial order (a deterministic order whatever the tells).
         let history: Vec<Point> = warm
@@ -406,6 +407,9 @@ impl Solver {
             }
             Method::Random => Strategy::Random(RandomSearch::new(seed)),
             Method::Cmaes => Strategy::Cmaes(Cmaes::new(self.encoding.kinds(), &history, seed)),
+            Method::TrustRegion => {
+                Strategy::TrustRegion(TrustRegion::new(self.encoding.dim(), &history, seed))
+            }
             // Selection never returns the probe's method; TPE is the safe default.
             Method::Tpe | Method::Sobol => Strategy::Tpe(Tpe::new(&history, seed)),
         };

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::{RunArtifact, TrialRecord};
 use crate::classify::{self, Classification};
 use crate::config::{Params, SolverConfig, StrategyChoice};
-use crate::encoding::{self, Encoding, Seen};
+use crate::encoding::{self, DimKind, Encoding, Seen};
 use crate::error::{Error, JsonSource};
 use crate::probe;
 use crate::rng::{Rng, Stream};
@@ -374,8 +374,15 @@ impl Solver {
             StrategyChoice::Auto => {
                 let piecewise = self.encoding.piecewise().is_some();
                 let dim = self.encoding.dim();
-                let (method, why) =
-                    crate::select::select(&classification, dim, s.config.budget, piecewise);
+                let integers =
+                    self.encoding.kinds().iter().any(|k| matches!(k, DimKind::Integer { .. }));
+                let (method, why) = crate::select::select(
+                    &classification,
+                    dim,
+                    s.config.budget,
+                    piecewise,
+                    integers,
+                );
                 if let Some(why) = why {
                     classification.reason = format!("{}; {why}", classification.reason);
                 }

@@ -120,15 +120,31 @@ pub fn point(index: u64, dim: usize, scramble: u32) -> Vec<f64> {
         .collect()
 }
 
+/// Budgets below this many trials per parameter are small: the probe shrinks to
+/// [`small_probe`] points.
+pub const SMALL_BUDGET_PER_DIM: u64 = 40;
+
+/// The probe of a small budget in `dim` dimensions: `max(3·D + 3, 10)` points: two or more
+/// twin sites and enough Sobol points for a first trust-region model (which then learns from
+/// every trial, so the probe need not carry the classifier's quadratic fit).
+pub fn small_probe(dim: u64) -> u64 {
+    (3 * dim + 3).max(PIECEWISE_FLOOR)
+}
+
 /// Number of probe trials the config asks for, before warm-start points are counted.
 ///
 /// The default floor is `4·D + 4` points, enough for the classifier's quadratic fit. A space
 /// with a categorical parameter, or of integers on a coarse lattice, is rugged by rule, so
 /// nothing is fitted and the floor is only [`PIECEWISE_FLOOR`] (or `D + 1`, a Nelder–Mead
-/// simplex, if larger).
+/// simplex, if larger). Below [`SMALL_BUDGET_PER_DIM`] trials per parameter every trial
+/// counts: the probe is [`small_probe`] points (or `min_points`), and the fraction is not
+/// applied. The measurements are in `docs/design.md` (Probe, Selection).
 pub fn planned_size(config: &SolverConfig) -> u64 {
     let dim = config.space.len() as u64;
     let piecewise = crate::encoding::Encoding::new(&config.space).piecewise().is_some();
+    if !piecewise && config.budget < SMALL_BUDGET_PER_DIM * dim {
+        return config.probe.min_points.unwrap_or(small_probe(dim)).min(config.budget);
+    }
     let default_floor = if piecewise { PIECEWISE_FLOOR.max(dim + 1) } else { 4 * dim + 4 };
     let floor = config.probe.min_points.unwrap_or(default_floor);
     let by_fraction = libm::ceil(config.probe.fraction * config.budget as f64) as u64;
@@ -178,9 +194,14 @@ mod tests {
             "the fraction still rules"
         );
         assert_eq!(
-            planned_size(&SolverConfig::new(continuous, 50, 0)),
-            12,
+            planned_size(&SolverConfig::new(continuous.clone(), 80, 0)),
+            16,
             "4·D + 4 for the quadratic fit"
+        );
+        assert_eq!(
+            planned_size(&SolverConfig::new(continuous, 79, 0)),
+            10,
+            "a small budget: max(3·D + 3, 10) points, the fraction not applied"
         );
         let wide = (0..15).fold(Space::new().with("c", Param::choice([1, 2])), |s, i| {
             s.with(alloc::format!("x{i}"), Param::float(0.0, 1.0))
@@ -197,8 +218,8 @@ mod tests {
         );
         let fine = Space::new().with("a", Param::int(1, 30)).with("b", Param::int(1, 30));
         assert_eq!(
-            planned_size(&SolverConfig::new(fine, 50, 0)),
-            12,
+            planned_size(&SolverConfig::new(fine, 80, 0)),
+            16,
             "a fine lattice is probed like a continuous space"
         );
         let layout = Layout::new(10, true);

@@ -183,7 +183,7 @@ class TrialResult:
     phase: str
     """``"probe"`` or ``"refine"``."""
     strategy: str
-    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"`` or ``"cmaes"``."""
+    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"`` or ``"trust_region"``."""
     asked_after: int
     """How many results had been told when this trial was handed out."""
     told_index: int | None
@@ -333,10 +333,12 @@ class ArqonSolver:
             order suggestions list them.
         budget: Total number of trials to hand out (at least 1).
         seed: Seed of every random stream: the same seed and results give the same trials.
-        strategy: ``"auto"`` (the classifier decides), ``"nelder_mead"``, ``"tpe"`` or
-            ``"random"``. A forced strategy still starts with the probe.
+        strategy: ``"auto"`` (the classifier decides), ``"nelder_mead"``, ``"tpe"``,
+            ``"random"``, ``"cmaes"`` or ``"trust_region"``. A forced strategy still starts
+            with the probe.
         probe_fraction: Share of the budget spent on the probe (default 0.2).
-        probe_min_points: Floor on the probe size (default ``4·D + 4``).
+        probe_min_points: Floor on the probe size (default ``4·D + 4``; below 40 trials
+            per parameter the probe is ``max(3·D + 3, 10)`` points).
         threshold: Smoothness score at or above which the landscape is smooth (default 0.5).
         warm_start: Earlier results, as ``(params, value)`` pairs or ``{"params", "value"}``
             dicts; they count towards the probe and the model without using budget.
@@ -607,7 +609,7 @@ class ArqonSolver:
     def strategy(self) -> str | None:
         """The refining strategy once the probe is classified, else None.
 
-        ``"nelder_mead"``, ``"tpe"`` or ``"random"``.
+        ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"`` or ``"trust_region"``.
 
         Examples:
             >>> import arqonhpo as aq

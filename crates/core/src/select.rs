@@ -9,7 +9,8 @@
 //!    that a simplex settles in. The reason is appended to the classification's.
 //! 2. **Trust region** for what the classifier calls smooth or rippled on a space without
 //!    integers when the budget is small (fewer than [`crate::probe::SMALL_BUDGET_PER_DIM`]
-//!    trials per parameter; its steps are continuous and shrink below an integer's cell): its
+//!    trials per parameter, at least [`crate::probe::SMALL_BUDGET_MIN_DIM`] parameters; its
+//!    steps are continuous and shrink below an integer's cell): its
 //!    quadratic models learn from every trial, probe points included, where a simplex spends
 //!    `D + 1` trials before it moves. The reason is appended to the classification's.
 //! 3. **Nelder–Mead** for the rest of what the classifier calls smooth or rippled: single
@@ -23,7 +24,7 @@ use alloc::format;
 use alloc::string::String;
 
 use crate::classify::{Classification, Landscape};
-use crate::probe::SMALL_BUDGET_PER_DIM;
+use crate::probe::{SMALL_BUDGET_MIN_DIM, SMALL_BUDGET_PER_DIM};
 use crate::Method;
 
 /// Roughness (at the probe twins' scale) from which a landscape has ripples.
@@ -47,7 +48,7 @@ pub(crate) fn select(
     let ripples_without_a_bowl =
         f.roughness.zip(f.quad_q2).filter(|&(r, q2)| r >= RIPPLE_ROUGHNESS && q2 < BOWL_Q2);
     let room = dim >= CMAES_MIN_DIM && budget >= CMAES_TRIALS_PER_DIM * dim as u64;
-    let small = budget < SMALL_BUDGET_PER_DIM * dim as u64;
+    let small = dim as u64 >= SMALL_BUDGET_MIN_DIM && budget < SMALL_BUDGET_PER_DIM * dim as u64;
     match ripples_without_a_bowl {
         Some((r, q2)) if room && !piecewise && c.label != Landscape::Noisy => (
             Method::Cmaes,
@@ -114,7 +115,7 @@ mod tests {
             Method::TrustRegion
         );
         assert_eq!(
-            select(&verdict(Landscape::Smooth, 0.001, 0.9), 2, 80, false, false).0,
+            select(&verdict(Landscape::Smooth, 0.001, 0.9), 4, 80, false, false).0,
             Method::NelderMead
         );
         // Noise or a rugged verdict keep TPE whatever the budget; a piecewise space is never

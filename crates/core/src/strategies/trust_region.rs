@@ -3,7 +3,7 @@
 //!
 //! **Model.** Around the incumbent `x_b` (the best point of the current run) the objective is
 //! modelled as `q(x_b + s) = f_b + gᵀs + ½ sᵀHs`, interpolating up to `(D+1)(D+2)/2` (a full
-//! quadratic's coefficients) evaluated points near `x_b`. With fewer points the interpolation
+//! quadratic's coefficients; at most 66, or `2D + 1` when larger) evaluated points near `x_b`. With fewer points the interpolation
 //! conditions leave freedom, which is taken by the Hessian closest to the previous model's in
 //! Frobenius norm (Powell 2004, 2009): a KKT system of `m + D + 1` equations. Curvature
 //! learnt from earlier points is kept, so every evaluation informs the model even after it
@@ -66,14 +66,17 @@ const MAX_START_RADIUS: f64 = 0.25;
 const RESTART_RADIUS: f64 = 0.15;
 /// A restart starts at least this far from every earlier start.
 pub(crate) const RESTART_SPREAD: f64 = 0.25;
+/// Most points a model interpolates (a full quadratic up to `D = 10`).
+const MAX_MODEL_POINTS: usize = 66;
 /// Probe points remembered as restart candidates.
 const STARTS_KEPT: usize = 12;
 
-/// Points a model interpolates in `dim` dimensions: a full quadratic's coefficients. (Powell's
-/// `2D + 1` with least-change updates measured decades worse on ill-conditioned quadratics at
-/// 10–20 trials per parameter; `docs/design.md`, Selection.)
+/// Points a model interpolates in `dim` dimensions: a full quadratic's coefficients, at most
+/// [`MAX_MODEL_POINTS`] (from 11 parameters on, Powell's `2D + 1` when larger, so that a fit
+/// stays `O(D³)`). Powell's `2D + 1` with least-change updates measured decades worse on
+/// ill-conditioned quadratics at 10–20 trials per parameter (`docs/design.md`, Selection).
 fn model_points(dim: usize) -> usize {
-    (dim + 1) * (dim + 2) / 2
+    ((dim + 1) * (dim + 2) / 2).min(MAX_MODEL_POINTS.max(2 * dim + 1))
 }
 
 /// Points the archive keeps: enough to choose a well-spread set from, bounded so the cost

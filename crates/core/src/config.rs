@@ -99,8 +99,9 @@ pub struct ParallelConfig {
 #[serde(rename_all = "snake_case")]
 pub enum StrategyChoice {
     /// Probe, classify the landscape, then pick Nelder–Mead (smooth or rippled), TPE (noisy
-    /// or rugged) or CMA-ES (ripples a quadratic does not explain, at least 5 parameters and
-    /// 100 trials per parameter).
+    /// or rugged), CMA-ES (ripples a quadratic does not explain, at least 5 parameters and
+    /// 100 trials per parameter) or the trust region (smooth or rippled, at least 5 float
+    /// parameters, fewer than 40 trials per parameter).
     #[default]
     Auto,
     /// Always refine with bounded Nelder–Mead after the probe.
@@ -129,24 +130,19 @@ impl StrategyChoice {
     }
 }
 
-/// Probe sizing: `max(ceil(fraction * budget), min_points)`, never more than the budget
-/// (on floats only below 40 trials per parameter, `min_points` alone).
+/// Probe sizing: `max(ceil(fraction * budget), min_points)`, never more than the budget.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProbeConfig {
-    /// Fraction of the budget spent on the Sobol probe (0 < fraction ≤ 1). Default 0.2. Not
-    /// applied on a space of floats only below 40 trials per parameter, where the probe is the
-    /// floor.
+    /// Fraction of the budget spent on the Sobol probe (0 < fraction ≤ 1). Default 0.2.
     #[serde(default = "default_probe_fraction")]
     #[cfg_attr(feature = "schema", schemars(extend("exclusiveMinimum" = 0, "maximum" = 1)))]
     pub fraction: f64,
     /// Floor on the probe size. Default (when absent): `4 * dimensions + 4`, enough points for
     /// the classifier's quadratic fit; `max(10, dimensions + 1)` when the space has a categorical
     /// parameter or holds only integers with at most 12 levels each (geometric mean): such a
-    /// space is rugged by rule, so nothing is fitted; `max(10, 3 * dimensions + 3)` on a space
-    /// of floats only when the budget is below 40 trials per parameter, where every trial
-    /// counts.
+    /// space is rugged by rule, so nothing is fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub min_points: Option<u64>,

@@ -120,39 +120,15 @@ pub fn point(index: u64, dim: usize, scramble: u32) -> Vec<f64> {
         .collect()
 }
 
-/// Budgets below this many trials per parameter are small: the probe shrinks to
-/// [`small_probe`] points.
-pub const SMALL_BUDGET_PER_DIM: u64 = 40;
-
-/// Fewest parameters for which a small budget changes the probe (and selects the trust
-/// region): below, Nelder–Mead's simplex is cheap and it won on the measured 2- and
-/// 3-parameter tasks (rippled functions, the PID simulation).
-pub const SMALL_BUDGET_MIN_DIM: u64 = 5;
-
-/// The probe of a small budget in `dim` dimensions: `max(3·D + 3, 10)` points: two or more
-/// twin sites and enough Sobol points for a first trust-region model (which then learns from
-/// every trial, so the probe need not carry the classifier's quadratic fit).
-pub fn small_probe(dim: u64) -> u64 {
-    (3 * dim + 3).max(PIECEWISE_FLOOR)
-}
-
 /// Number of probe trials the config asks for, before warm-start points are counted.
 ///
 /// The default floor is `4·D + 4` points, enough for the classifier's quadratic fit. A space
 /// with a categorical parameter, or of integers on a coarse lattice, is rugged by rule, so
 /// nothing is fitted and the floor is only [`PIECEWISE_FLOOR`] (or `D + 1`, a Nelder–Mead
-/// simplex, if larger). Below [`SMALL_BUDGET_PER_DIM`] trials per parameter a space of at
-/// least [`SMALL_BUDGET_MIN_DIM`] floats only (the trust region's ground) gets [`small_probe`] points (or `min_points`), and the
-/// fraction is not applied. The measurements are in `docs/design.md` (Probe, Selection).
+/// simplex, if larger).
 pub fn planned_size(config: &SolverConfig) -> u64 {
     let dim = config.space.len() as u64;
-    let encoding = crate::encoding::Encoding::new(&config.space);
-    let piecewise = encoding.piecewise().is_some();
-    let continuous =
-        encoding.kinds().iter().all(|k| matches!(k, crate::encoding::DimKind::Continuous));
-    if continuous && dim >= SMALL_BUDGET_MIN_DIM && config.budget < SMALL_BUDGET_PER_DIM * dim {
-        return config.probe.min_points.unwrap_or(small_probe(dim)).min(config.budget);
-    }
+    let piecewise = crate::encoding::Encoding::new(&config.space).piecewise().is_some();
     let default_floor = if piecewise { PIECEWISE_FLOOR.max(dim + 1) } else { 4 * dim + 4 };
     let floor = config.probe.min_points.unwrap_or(default_floor);
     let by_fraction = libm::ceil(config.probe.fraction * config.budget as f64) as u64;
@@ -195,14 +171,6 @@ mod tests {
             .with("criterion", Param::choice(["a", "b", "c"]));
         let continuous =
             Space::new().with("x", Param::float(0.0, 1.0)).with("y", Param::float(0.0, 1.0));
-        let five = (0..5)
-            .fold(Space::new(), |s, i| s.with(alloc::format!("x{i}"), Param::float(0.0, 1.0)));
-        assert_eq!(planned_size(&SolverConfig::new(five.clone(), 200, 0)), 40);
-        assert_eq!(
-            planned_size(&SolverConfig::new(five, 199, 0)),
-            18,
-            "a small budget: max(3·D + 3, 10) points, the fraction not applied"
-        );
         assert_eq!(planned_size(&SolverConfig::new(mixed.clone(), 50, 0)), 10);
         assert_eq!(
             planned_size(&SolverConfig::new(mixed.clone(), 200, 0)),

@@ -8,8 +8,8 @@
 //!    structure, where IPOP restarts with growing populations follow the funnel across basins
 //!    that a simplex settles in. The reason is appended to the classification's.
 //! 2. **Trust region** for what the classifier calls smooth or rippled on a space without
-//!    integers when the budget is small (fewer than [`crate::probe::SMALL_BUDGET_PER_DIM`]
-//!    trials per parameter, at least [`crate::probe::SMALL_BUDGET_MIN_DIM`] parameters; its
+//!    integers when the budget is small (fewer than [`SMALL_BUDGET_PER_DIM`]
+//!    trials per parameter, at least [`SMALL_BUDGET_MIN_DIM`] parameters; its
 //!    steps are continuous and shrink below an integer's cell): its
 //!    quadratic models learn from every trial, probe points included, where a simplex spends
 //!    `D + 1` trials before it moves. The reason is appended to the classification's.
@@ -24,7 +24,6 @@ use alloc::format;
 use alloc::string::String;
 
 use crate::classify::{Classification, Landscape};
-use crate::probe::{SMALL_BUDGET_MIN_DIM, SMALL_BUDGET_PER_DIM};
 use crate::Method;
 
 /// Roughness (at the probe twins' scale) from which a landscape has ripples.
@@ -35,6 +34,11 @@ pub(crate) const BOWL_Q2: f64 = 0.85;
 pub(crate) const CMAES_MIN_DIM: usize = 5;
 /// Fewest trials per parameter for which CMA-ES is selected.
 pub(crate) const CMAES_TRIALS_PER_DIM: u64 = 100;
+/// Budgets below this many trials per parameter are small: the trust region refines.
+pub(crate) const SMALL_BUDGET_PER_DIM: u64 = 40;
+/// Fewest parameters for which a small budget selects the trust region: below, Nelder–Mead
+/// won on the measured 2- and 3-parameter tasks (rippled functions, the PID simulation).
+pub(crate) const SMALL_BUDGET_MIN_DIM: u64 = 5;
 
 /// The strategy `auto` refines with, and why when the verdict's label alone does not say.
 pub(crate) fn select(

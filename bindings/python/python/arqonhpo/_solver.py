@@ -337,8 +337,7 @@ class ArqonSolver:
             ``"random"``, ``"cmaes"`` or ``"trust_region"``. A forced strategy still starts
             with the probe.
         probe_fraction: Share of the budget spent on the probe (default 0.2).
-        probe_min_points: Floor on the probe size (default ``4·D + 4``; below 40 trials
-            per parameter the probe is ``max(3·D + 3, 10)`` points).
+        probe_min_points: Floor on the probe size (default ``4·D + 4``).
         threshold: Smoothness score at or above which the landscape is smooth (default 0.5).
         warm_start: Earlier results, as ``(params, value)`` pairs or ``{"params", "value"}``
             dicts; they count towards the probe and the model without using budget.

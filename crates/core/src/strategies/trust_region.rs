@@ -110,10 +110,22 @@ struct Model {
     g: Vec<f64>,
     /// Row-major `D × D`.
     h: Vec<f64>,
-    /// Whether the interpolation set spans every direction within `2Δ`.
-    poised: bool,
-    /// A unit direction the set misses (when not poised).
-    missing: Option<Vec<f64>>,
+    set: Chosen,
+}
+
+/// An interpolation set: displacements from the incumbent and values.
+struct Chosen {
+    chosen: Vec<(Vec<f64>, f64)>,
+    /// Distance within which the set spans every direction (`f64::MAX` when it never does).
+    spans: f64,
+}
+
+impl Chosen {
+    /// Whether the set spans every direction within `2Δ`: a model good enough on the region
+    /// that a failed step blames the radius, not the points.
+    fn poised(&self, delta: f64) -> bool {
+        self.spans <= 2.0 * delta
+    }
 }
 
 /// Trust-region state: the archive, the incumbent, the radius and the model's Hessian.
@@ -176,26 +188,25 @@ impl TrustRegion {
         if waiting {
             return self.hand_out(id, Purpose::Spread, |s| s.spread_point(&base.u));
         }
-        for _ in 0..64 {
-            let model = self.fit(&base);
+        // One fit; the radius shrinks under it until the model promises a real step.
+        let model = self.fit(&base);
+        self.hessian.clone_from(&model.h);
+        while self.radius >= MIN_RADIUS {
             let s = minimise(&model, &base.u, self.radius);
             let length = norm(&s);
             let predicted = -model_value(&model, &s);
             if length >= 0.1 * self.radius && predicted > 0.0 {
-                self.hessian.clone_from(&model.h);
                 let u: Vec<f64> = base.u.iter().zip(&s).map(|(x, d)| clamp01(x + d)).collect();
                 let purpose = Purpose::Step { base: base.f, predicted, length };
                 return self.hand_out(id, purpose, |_| u);
             }
-            self.hessian = model.h;
-            if let Some(dir) = model.missing {
+            if !model.set.poised(self.radius) {
+                let dir =
+                    missing_direction(self.dim, &self.near(&base.u), &base.u, 2.0 * self.radius);
                 let u = along(&base.u, &dir, self.radius);
                 return self.hand_out(id, Purpose::Geometry, |_| u);
             }
             self.radius *= 0.5;
-            if self.radius < MIN_RADIUS {
-                return self.restart(id);
-            }
         }
         self.restart(id)
     }
@@ -230,7 +241,8 @@ impl TrustRegion {
             if ratio >= 0.7 {
                 self.radius = (2.0 * length).max(self.radius).min(MAX_RADIUS);
             } else if ratio < 0.1 {
-                let poised = self.incumbent.as_ref().is_none_or(|b| self.fit(b).poised);
+                let poised =
+                    self.incumbent.as_ref().is_none_or(|b| self.choose(b).poised(self.radius));
                 if poised {
                     self.radius = 0.5 * length.min(self.radius);
                 }
@@ -292,7 +304,7 @@ impl TrustRegion {
         let model = self.fit(&base);
         let s = minimise(&model, &base.u, self.radius);
         let predicted = -model_value(&model, &s);
-        self.hessian = model.h;
+        self.hessian.clone_from(&model.h);
         if norm(&s) > 0.0 && predicted > 0.0 {
             let u: Vec<f64> = base.u.iter().zip(&s).map(|(x, d)| clamp01(x + d)).collect();
             let purpose = Purpose::Step { base: base.f, predicted, length: norm(&s) };
@@ -320,17 +332,34 @@ impl TrustRegion {
         along(centre, &dir, self.radius)
     }
 
-    /// The least-change quadratic model around `base` from the archive.
-    fn fit(&self, base: &Point) -> Model {
-        let n = self.dim;
-        let delta = self.radius;
+    /// Archive points other than `centre` with their squared distance to it, nearest first.
+    fn near(&self, centre: &[f64]) -> Vec<(f64, &Point)> {
         let mut near: Vec<(f64, &Point)> = self
             .archive
             .iter()
-            .map(|p| (dist2(&p.u, &base.u), p))
+            .map(|p| (dist2(&p.u, centre), p))
             .filter(|(d, _)| *d > 0.0)
             .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        near
+    }
+
+    /// The least-change quadratic model around `base` from the archive.
+    fn fit(&self, base: &Point) -> Model {
+        let n = self.dim;
+        let set = self.choose(base);
+        let (g, h) = least_change(&set.chosen, base.f, &self.hessian, n)
+            .unwrap_or_else(|| (vec![0.0; n], self.hessian.clone()));
+        Model { g, h, set }
+    }
+
+    /// The interpolation set around `base`: nearest first, first the points that add a
+    /// direction, then the nearest of the rest, none closer than a tenth of the radius to
+    /// another.
+    fn choose(&self, base: &Point) -> Chosen {
+        let n = self.dim;
+        let delta = self.radius;
+        let near = self.near(&base.u);
         let min_gap2 = (0.1 * delta) * (0.1 * delta);
         let mut chosen: Vec<(Vec<f64>, f64)> = Vec::new(); // displacement, value
         let mut basis: Vec<Vec<f64>> = Vec::new(); // orthonormal directions found
@@ -376,11 +405,8 @@ impl TrustRegion {
                 chosen.push((s, p.f));
             }
         }
-        let poised = basis.len() == n && poised_radius <= 2.0 * delta;
-        let missing = (!poised).then(|| missing_direction(n, &near, &base.u, 2.0 * delta));
-        let (g, h) = least_change(&chosen, base.f, &self.hessian, n)
-            .unwrap_or_else(|| (vec![0.0; n], self.hessian.clone()));
-        Model { g, h, poised, missing }
+        let spans = if basis.len() == n { poised_radius } else { f64::MAX };
+        Chosen { chosen, spans }
     }
 
     pub(crate) fn is_consistent(&self, dim: usize) -> bool {

@@ -142,7 +142,9 @@ def test_determinism_across_processes() -> None:
     assert len(first["params"]) == 35
 
 
-@pytest.mark.parametrize("strategy", ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region"])
+@pytest.mark.parametrize(
+    "strategy", ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region"]
+)
 def test_pickle_resumes_exactly_with_pending_trials(strategy: str) -> None:
     space = {"x": aq.Float(-2, 2), "y": aq.Float(-2, 2), "k": aq.Int(0, 5)}
     solver = aq.ArqonSolver(space, budget=40, seed=9, strategy=strategy)
@@ -158,7 +160,9 @@ def test_pickle_resumes_exactly_with_pending_trials(strategy: str) -> None:
     assert copy.artifact() == solver.artifact()
 
 
-@pytest.mark.parametrize("strategy", ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region"])
+@pytest.mark.parametrize(
+    "strategy", ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region"]
+)
 def test_save_load_resumes_exactly_with_pending_trials(strategy: str, tmp_path: Path) -> None:
     space = {"x": aq.Float(-2, 2), "y": aq.Float(0.1, 10, log=True), "c": aq.Choice(["a", "bb"])}
     solver = aq.ArqonSolver(space, budget=40, seed=4, strategy=strategy)

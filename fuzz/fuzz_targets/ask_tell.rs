@@ -59,12 +59,13 @@ fn space(dims: &[Dim]) -> Space {
 
 fuzz_target!(|input: Input| {
     let mut config = SolverConfig::new(space(&input.dims), u64::from(input.budget), input.seed);
-    config.strategy = match input.strategy % 5 {
+    config.strategy = match input.strategy % 6 {
         0 => StrategyChoice::Auto,
         1 => StrategyChoice::NelderMead,
         2 => StrategyChoice::Tpe,
         3 => StrategyChoice::Random,
-        _ => StrategyChoice::Cmaes,
+        4 => StrategyChoice::Cmaes,
+        _ => StrategyChoice::TrustRegion,
     };
     let Ok(mut solver) = Solver::new(config.clone()) else { return };
     for op in input.ops.iter().take(300) {

@@ -236,8 +236,8 @@ impl Trial {
         self.phase.clone_ref(py)
     }
 
-    /// The component that proposed it: `"sobol"`, `"nelder_mead"`, `"tpe"`, `"random"` or
-    /// `"cmaes"`.
+    /// The component that proposed it: `"sobol"`, `"nelder_mead"`, `"tpe"`, `"random"`,
+    /// `"cmaes"` or `"trust_region"`.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> Py<PyString> {
         self.strategy.clone_ref(py)
@@ -653,8 +653,8 @@ impl Solver {
         self.with(py, |s| s.phase().as_str())
     }
 
-    /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`, `"cmaes"`),
-    /// else None.
+    /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`, `"cmaes"`,
+    /// `"trust_region"`), else None.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
         self.with(py, |s| s.strategy().map(Method::as_str))
@@ -737,6 +737,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
             StrategyChoice::Tpe,
             StrategyChoice::Random,
             StrategyChoice::Cmaes,
+            StrategyChoice::TrustRegion,
         ]
         .map(StrategyChoice::as_str),
     )?;

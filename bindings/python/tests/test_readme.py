@@ -42,6 +42,7 @@ def test_readme_quick_start_runs(tmp_path: Path) -> None:
     assert "integers only, 6.0 levels per parameter (geometric mean, <= 12)" in lines, lines
     assert "configurations tried: 12 {'depth': 3, 'kernel': 'rbf'}" in lines, lines
     assert "cmaes CMA-ES refines" in lines, lines
+    assert "trust_region True" in lines, lines
     saved = json.loads((tmp_path / "run.json").read_text())
     assert saved["phase"] == {"phase": "done"} and len(saved["trials"]) == 60
 

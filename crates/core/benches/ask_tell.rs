@@ -61,11 +61,14 @@ fn ask_tell(c: &mut Criterion) {
         ("nelder_mead", StrategyChoice::NelderMead),
         ("random", StrategyChoice::Random),
         ("cmaes", StrategyChoice::Cmaes),
+        ("trust_region", StrategyChoice::TrustRegion),
     ] {
         let mut group = c.benchmark_group(format!("ask_tell/{name}"));
         group.throughput(Throughput::Elements(BATCH));
         group.sample_size(30);
-        for dim in [2usize, 10, 50] {
+        // The trust region is for small budgets and D <= 10 (its fit is O(D^3) up to 66 points).
+        let dims: &[usize] = if name == "trust_region" { &[5, 10] } else { &[2, 10, 50] };
+        for &dim in dims {
             for &history in histories {
                 let base = warmed(strategy, dim, history);
                 group.bench_with_input(

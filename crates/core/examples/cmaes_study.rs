@@ -11,7 +11,9 @@
 //! nice -n 10 cargo run --release -p arqonhpo-core --example cmaes_study -- 5,10 15
 //! ```
 //! (dimensions, then seeds, `N` or a range `A..B`, then optionally a comma list of the
-//! columns to run; without arguments: D = 5 and 10, seeds 0..15, every column). A line per
+//! columns to run, then a comma list of budgets per dimension; without arguments: D = 5 and
+//! 10, seeds 0..15, every column, budget 100·D). The small-budget study behind the trust
+//! region runs `2,5,10 15 auto,nelder_mead,cmaes,trust_region 10,20`. A line per
 //! run is written to stderr when `ARQON_STUDY_RUNS` is set, with the classifier's verdict and
 //! features, for studying the selection rule.
 
@@ -216,12 +218,13 @@ fn run(
     d: usize,
     seed: u64,
     strategy: StrategyChoice,
+    per_dim: u64,
 ) -> Result<Outcome, Box<dyn Error>> {
     let mut space = Space::new();
     for i in 0..d {
         space.push(format!("x{i}"), Param::float(-5.0, 5.0));
     }
-    let mut config = SolverConfig::new(space, 100 * d as u64, seed);
+    let mut config = SolverConfig::new(space, per_dim * d as u64, seed);
     config.strategy = strategy;
     let mut solver = Solver::new(config)?;
     let mut best = f64::INFINITY;
@@ -274,45 +277,56 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("nelder_mead", StrategyChoice::NelderMead),
         ("tpe", StrategyChoice::Tpe),
         ("cmaes", StrategyChoice::Cmaes),
+        ("trust_region", StrategyChoice::TrustRegion),
     ]
     .into_iter()
     .filter(|(name, _)| only.as_ref().is_none_or(|o| o.iter().any(|m| m == name)))
     .collect();
-    println!(
-        "median log10 regret, budget 100·D, seeds {}..{} (lower is better)\n",
-        seeds.start, seeds.end
-    );
-    let names: Vec<&str> = methods.iter().map(|(n, _)| *n).collect();
-    println!("| function | D | {} | auto picked |", names.join(" | "));
-    println!("|---|---|{}---|", "---|".repeat(names.len()));
-    for &d in &dims {
-        for family in Family::ALL {
-            let mut cells = Vec::new();
-            let mut picked = std::collections::BTreeMap::<String, u32>::new();
-            for &(name, strategy) in &methods {
-                let mut logs = Vec::new();
-                for seed in seeds.clone() {
-                    let inst = Instance::new(family, d, seed);
-                    let out = run(&inst, d, seed, strategy)?;
-                    if trace {
-                        eprintln!(
-                            "{} {d} {seed} {name} {:.3} {}",
-                            family.name(),
-                            out.log_regret,
-                            out.verdict
-                        );
+    let budgets: Vec<u64> =
+        args.get(3).map_or_else(|| Ok(vec![100]), |a| a.split(',').map(str::parse).collect())?;
+    for per_dim in budgets {
+        println!(
+            "median log10 regret, budget {per_dim}·D, seeds {}..{} (lower is better)\n",
+            seeds.start, seeds.end
+        );
+        let names: Vec<&str> = methods.iter().map(|(n, _)| *n).collect();
+        println!("| function | D | {} | auto picked |", names.join(" | "));
+        println!("|---|---|{}---|", "---|".repeat(names.len()));
+        for &d in &dims {
+            for family in Family::ALL {
+                let mut cells = Vec::new();
+                let mut picked = std::collections::BTreeMap::<String, u32>::new();
+                for &(name, strategy) in &methods {
+                    let mut logs = Vec::new();
+                    for seed in seeds.clone() {
+                        let inst = Instance::new(family, d, seed);
+                        let out = run(&inst, d, seed, strategy, per_dim)?;
+                        if trace {
+                            eprintln!(
+                                "{} {d} {per_dim} {seed} {name} {:.3} {}",
+                                family.name(),
+                                out.log_regret,
+                                out.verdict
+                            );
+                        }
+                        if strategy == StrategyChoice::Auto {
+                            let m = out.verdict.split(' ').nth(1).unwrap_or("-").to_string();
+                            *picked.entry(m).or_default() += 1;
+                        }
+                        logs.push(out.log_regret);
                     }
-                    if strategy == StrategyChoice::Auto {
-                        let m = out.verdict.split(' ').nth(1).unwrap_or("-").to_string();
-                        *picked.entry(m).or_default() += 1;
-                    }
-                    logs.push(out.log_regret);
+                    cells.push(format!("{:+.2}", median(logs)));
                 }
-                cells.push(format!("{:+.2}", median(logs)));
+                let picked: Vec<String> = picked.iter().map(|(m, n)| format!("{m} {n}")).collect();
+                println!(
+                    "| {} | {d} | {} | {} |",
+                    family.name(),
+                    cells.join(" | "),
+                    picked.join(", ")
+                );
             }
-            let picked: Vec<String> = picked.iter().map(|(m, n)| format!("{m} {n}")).collect();
-            println!("| {} | {d} | {} | {} |", family.name(), cells.join(" | "), picked.join(", "));
         }
+        println!();
     }
     Ok(())
 }

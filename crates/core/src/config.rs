@@ -99,8 +99,9 @@ pub struct ParallelConfig {
 #[serde(rename_all = "snake_case")]
 pub enum StrategyChoice {
     /// Probe, classify the landscape, then pick Nelder–Mead (smooth or rippled), TPE (noisy
-    /// or rugged) or CMA-ES (ripples a quadratic does not explain, at least 5 parameters and
-    /// 100 trials per parameter).
+    /// or rugged), CMA-ES (ripples a quadratic does not explain, at least 5 parameters and
+    /// 100 trials per parameter) or the trust region (smooth or rippled, at least 5 float
+    /// parameters, fewer than 40 trials per parameter).
     #[default]
     Auto,
     /// Always refine with bounded Nelder–Mead after the probe.
@@ -111,10 +112,12 @@ pub enum StrategyChoice {
     Random,
     /// Always refine with CMA-ES (IPOP restarts) after the probe.
     Cmaes,
+    /// Always refine with a trust region of quadratic models after the probe.
+    TrustRegion,
 }
 
 impl StrategyChoice {
-    /// The name used in configs: `auto`, `nelder_mead`, `tpe`, `random` or `cmaes`.
+    /// The name used in configs: `auto`, `nelder_mead`, `tpe`, `random`, `cmaes` or `trust_region`.
     pub const fn as_str(self) -> &'static str {
         match self {
             StrategyChoice::Auto => "auto",
@@ -122,6 +125,7 @@ impl StrategyChoice {
             StrategyChoice::Tpe => "tpe",
             StrategyChoice::Random => "random",
             StrategyChoice::Cmaes => "cmaes",
+            StrategyChoice::TrustRegion => "trust_region",
         }
     }
 }
@@ -663,6 +667,7 @@ mod tests {
             StrategyChoice::Tpe,
             StrategyChoice::Random,
             StrategyChoice::Cmaes,
+            StrategyChoice::TrustRegion,
         ] {
             assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::json!(s.as_str())));
         }

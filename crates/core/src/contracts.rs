@@ -74,12 +74,15 @@ fn golden_configs() -> Vec<(&'static str, SolverConfig)> {
     random.strategy = StrategyChoice::Random;
     let mut cmaes = SolverConfig::new(smooth.clone(), 40, 15);
     cmaes.strategy = StrategyChoice::Cmaes;
+    let mut trust_region = SolverConfig::new(smooth.clone(), 30, 16);
+    trust_region.strategy = StrategyChoice::TrustRegion;
     let auto = SolverConfig::new(smooth, 30, 14);
     alloc::vec![
         ("nelder_mead", nm),
         ("tpe", tpe),
         ("random", random),
         ("cmaes", cmaes),
+        ("trust_region", trust_region),
         ("auto", auto)
     ]
 }

@@ -20,12 +20,12 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::{RunArtifact, TrialRecord};
 use crate::classify::{self, Classification};
 use crate::config::{Params, SolverConfig, StrategyChoice};
-use crate::encoding::{self, Encoding, Seen};
+use crate::encoding::{self, DimKind, Encoding, Seen};
 use crate::error::{Error, JsonSource};
 use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::strategies::{
-    nelder_mead, Cmaes, Context, NelderMead, Point, RandomSearch, Strategy, Tpe,
+    nelder_mead, Cmaes, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, TrustRegion,
 };
 use crate::trial::{Method, Phase, Score, Stage, TrialStatus};
 
@@ -374,8 +374,15 @@ impl Solver {
             StrategyChoice::Auto => {
                 let piecewise = self.encoding.piecewise().is_some();
                 let dim = self.encoding.dim();
-                let (method, why) =
-                    crate::select::select(&classification, dim, s.config.budget, piecewise);
+                let integers =
+                    self.encoding.kinds().iter().any(|k| matches!(k, DimKind::Integer { .. }));
+                let (method, why) = crate::select::select(
+                    &classification,
+                    dim,
+                    s.config.budget,
+                    piecewise,
+                    integers,
+                );
                 if let Some(why) = why {
                     classification.reason = format!("{}; {why}", classification.reason);
                 }
@@ -385,6 +392,7 @@ impl Solver {
             StrategyChoice::Tpe => Method::Tpe,
             StrategyChoice::Random => Method::Random,
             StrategyChoice::Cmaes => Method::Cmaes,
+            StrategyChoice::TrustRegion => Method::TrustRegion,
         };
         // Everything told so far, in trial order (a deterministic order whatever the tells).
         let history: Vec<Point> = warm
@@ -406,6 +414,9 @@ impl Solver {
             }
             Method::Random => Strategy::Random(RandomSearch::new(seed)),
             Method::Cmaes => Strategy::Cmaes(Cmaes::new(self.encoding.kinds(), &history, seed)),
+            Method::TrustRegion => {
+                Strategy::TrustRegion(TrustRegion::new(self.encoding.dim(), &history, seed))
+            }
             // Selection never returns the probe's method; TPE is the safe default.
             Method::Tpe | Method::Sobol => Strategy::Tpe(Tpe::new(&history, seed)),
         };

@@ -7,10 +7,16 @@
 //!    parameters and [`CMAES_TRIALS_PER_DIM`] trials per parameter: multimodal with global
 //!    structure, where IPOP restarts with growing populations follow the funnel across basins
 //!    that a simplex settles in. The reason is appended to the classification's.
-//! 2. **Nelder–Mead** for the rest of what the classifier calls smooth or rippled: single
+//! 2. **Trust region** for what the classifier calls smooth or rippled on a space without
+//!    integers when the budget is small (fewer than [`SMALL_BUDGET_PER_DIM`]
+//!    trials per parameter, at least [`SMALL_BUDGET_MIN_DIM`] parameters; its
+//!    steps are continuous and shrink below an integer's cell): its
+//!    quadratic models learn from every trial, probe points included, where a simplex spends
+//!    `D + 1` trials before it moves. The reason is appended to the classification's.
+//! 3. **Nelder–Mead** for the rest of what the classifier calls smooth or rippled: single
 //!    bowls, ill-conditioned ellipsoids and funnels a quadratic explains (Ackley), where the
 //!    restarting simplex converges fastest at these budgets.
-//! 3. **TPE** for noisy and rugged landscapes and piecewise spaces.
+//! 4. **TPE** for noisy and rugged landscapes and piecewise spaces.
 //!
 //! The measurements behind the thresholds are in `docs/design.md` (Selection).
 
@@ -28,6 +34,11 @@ pub(crate) const BOWL_Q2: f64 = 0.85;
 pub(crate) const CMAES_MIN_DIM: usize = 5;
 /// Fewest trials per parameter for which CMA-ES is selected.
 pub(crate) const CMAES_TRIALS_PER_DIM: u64 = 100;
+/// Budgets below this many trials per parameter are small: the trust region refines.
+pub(crate) const SMALL_BUDGET_PER_DIM: u64 = 40;
+/// Fewest parameters for which a small budget selects the trust region: below, Nelder–Mead
+/// won on the measured 2- and 3-parameter tasks (rippled functions, the PID simulation).
+pub(crate) const SMALL_BUDGET_MIN_DIM: u64 = 5;
 
 /// The strategy `auto` refines with, and why when the verdict's label alone does not say.
 pub(crate) fn select(
@@ -35,16 +46,24 @@ pub(crate) fn select(
     dim: usize,
     budget: u64,
     piecewise: bool,
+    integers: bool,
 ) -> (Method, Option<String>) {
     let f = &c.features;
     let ripples_without_a_bowl =
         f.roughness.zip(f.quad_q2).filter(|&(r, q2)| r >= RIPPLE_ROUGHNESS && q2 < BOWL_Q2);
     let room = dim >= CMAES_MIN_DIM && budget >= CMAES_TRIALS_PER_DIM * dim as u64;
+    let small = dim as u64 >= SMALL_BUDGET_MIN_DIM && budget < SMALL_BUDGET_PER_DIM * dim as u64;
     match ripples_without_a_bowl {
         Some((r, q2)) if room && !piecewise && c.label != Landscape::Noisy => (
             Method::Cmaes,
             Some(format!(
                 "CMA-ES refines: ripples (roughness {r:.3} >= {RIPPLE_ROUGHNESS}) a quadratic does not explain (quadratic fit R² {q2:.2} < {BOWL_Q2}), {dim} parameters, {budget} trials (>= {CMAES_TRIALS_PER_DIM} per parameter)"
+            )),
+        ),
+        _ if c.label.suits_nelder_mead() && !piecewise && !integers && small => (
+            Method::TrustRegion,
+            Some(format!(
+                "trust region refines: {budget} trials for {dim} parameters (< {SMALL_BUDGET_PER_DIM} per parameter), every one informs its quadratic model"
             )),
         ),
         _ if c.label.suits_nelder_mead() => (Method::NelderMead, None),
@@ -80,23 +99,57 @@ mod tests {
     #[test]
     fn cmaes_takes_ripples_without_a_bowl_given_room_and_nothing_else() {
         let ripples = verdict(Landscape::Smooth, 0.1, 0.4);
-        let (method, why) = select(&ripples, 10, 1_000, false);
+        let (method, why) = select(&ripples, 10, 1_000, false, false);
         assert_eq!(method, Method::Cmaes);
         assert!(why.is_some_and(|w| w.contains("roughness 0.100")));
         let rugged = verdict(Landscape::Rugged, 0.1, 0.1);
-        assert_eq!(select(&rugged, 5, 500, false).0, Method::Cmaes);
+        assert_eq!(select(&rugged, 5, 500, false, false).0, Method::Cmaes);
         // Too few parameters or trials, a piecewise space, noise: the label decides.
-        assert_eq!(select(&ripples, 4, 1_000, false), (Method::NelderMead, None));
-        assert_eq!(select(&ripples, 10, 999, false).0, Method::NelderMead);
-        assert_eq!(select(&rugged, 10, 1_000, true).0, Method::Tpe);
-        assert_eq!(select(&verdict(Landscape::Noisy, 0.1, 0.4), 10, 1_000, false).0, Method::Tpe);
+        assert_eq!(select(&ripples, 4, 1_000, false, false), (Method::NelderMead, None));
+        assert_eq!(select(&ripples, 10, 999, false, false).0, Method::NelderMead);
+        assert_eq!(select(&rugged, 10, 1_000, true, false).0, Method::Tpe);
+        assert_eq!(
+            select(&verdict(Landscape::Noisy, 0.1, 0.4), 10, 1_000, false, false).0,
+            Method::Tpe
+        );
         // A bowl (Ackley's funnel) or no ripples (an ellipsoid): Nelder–Mead.
         assert_eq!(
-            select(&verdict(Landscape::Smooth, 0.1, 0.9), 10, 1_000, false).0,
+            select(&verdict(Landscape::Smooth, 0.1, 0.9), 10, 1_000, false, false).0,
+            Method::NelderMead
+        );
+        // ... and the trust region below 40 trials per parameter.
+        let (method, why) = select(&verdict(Landscape::Smooth, 0.1, 0.9), 10, 399, false, false);
+        assert_eq!(method, Method::TrustRegion);
+        assert!(why.is_some_and(|w| w.contains("399 trials for 10 parameters")));
+        assert_eq!(
+            select(&verdict(Landscape::Rippled, 0.1, 0.4), 5, 100, false, false).0,
+            Method::TrustRegion
+        );
+        assert_eq!(
+            select(&verdict(Landscape::Smooth, 0.001, 0.9), 4, 80, false, false).0,
+            Method::NelderMead
+        );
+        // Noise or a rugged verdict keep TPE whatever the budget; a piecewise space is never
+        // given the trust region.
+        assert_eq!(
+            select(&verdict(Landscape::Noisy, 0.1, 0.9), 5, 50, false, false).0,
+            Method::Tpe
+        );
+        assert_eq!(
+            select(&verdict(Landscape::Rugged, 0.1, 0.1), 5, 50, false, false).0,
+            Method::Tpe
+        );
+        assert_eq!(
+            select(&verdict(Landscape::Smooth, 0.001, 0.9), 5, 50, true, false).0,
+            Method::NelderMead
+        );
+        // Integers keep Nelder–Mead.
+        assert_eq!(
+            select(&verdict(Landscape::Smooth, 0.001, 0.9), 5, 50, false, true).0,
             Method::NelderMead
         );
         assert_eq!(
-            select(&verdict(Landscape::Smooth, 0.001, 0.4), 10, 1_000, false).0,
+            select(&verdict(Landscape::Smooth, 0.001, 0.4), 10, 1_000, false, false).0,
             Method::NelderMead
         );
     }

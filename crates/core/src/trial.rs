@@ -63,6 +63,8 @@ pub enum Method {
     Random,
     /// CMA-ES with IPOP restarts.
     Cmaes,
+    /// A trust region with quadratic models.
+    TrustRegion,
 }
 
 impl Method {
@@ -74,6 +76,7 @@ impl Method {
             Method::Tpe => "tpe",
             Method::Random => "random",
             Method::Cmaes => "cmaes",
+            Method::TrustRegion => "trust_region",
         }
     }
 }

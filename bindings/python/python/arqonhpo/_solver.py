@@ -183,7 +183,7 @@ class TrialResult:
     phase: str
     """``"probe"`` or ``"refine"``."""
     strategy: str
-    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"`` or ``"cmaes"``."""
+    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"`` or ``"trust_region"``."""
     asked_after: int
     """How many results had been told when this trial was handed out."""
     told_index: int | None
@@ -333,8 +333,9 @@ class ArqonSolver:
             order suggestions list them.
         budget: Total number of trials to hand out (at least 1).
         seed: Seed of every random stream: the same seed and results give the same trials.
-        strategy: ``"auto"`` (the classifier decides), ``"nelder_mead"``, ``"tpe"`` or
-            ``"random"``. A forced strategy still starts with the probe.
+        strategy: ``"auto"`` (the classifier decides), ``"nelder_mead"``, ``"tpe"``,
+            ``"random"``, ``"cmaes"`` or ``"trust_region"``. A forced strategy still starts
+            with the probe.
         probe_fraction: Share of the budget spent on the probe (default 0.2).
         probe_min_points: Floor on the probe size (default ``4·D + 4``).
         threshold: Smoothness score at or above which the landscape is smooth (default 0.5).
@@ -607,7 +608,7 @@ class ArqonSolver:
     def strategy(self) -> str | None:
         """The refining strategy once the probe is classified, else None.
 
-        ``"nelder_mead"``, ``"tpe"`` or ``"random"``.
+        ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"`` or ``"trust_region"``.
 
         Examples:
             >>> import arqonhpo as aq

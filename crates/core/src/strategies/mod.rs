@@ -17,11 +17,13 @@ pub(crate) mod cmaes;
 pub(crate) mod nelder_mead;
 pub(crate) mod random;
 pub(crate) mod tpe;
+pub(crate) mod trust_region;
 
 pub(crate) use cmaes::Cmaes;
 pub(crate) use nelder_mead::NelderMead;
 pub(crate) use random::RandomSearch;
 pub(crate) use tpe::Tpe;
+pub(crate) use trust_region::TrustRegion;
 
 /// Score of a failed trial inside the strategies: worse than any finite value, and still
 /// serializable.
@@ -61,6 +63,7 @@ pub(crate) enum Strategy {
     Tpe(Tpe),
     Random(RandomSearch),
     Cmaes(Cmaes),
+    TrustRegion(TrustRegion),
 }
 
 impl Strategy {
@@ -71,6 +74,7 @@ impl Strategy {
             Strategy::Tpe(_) => Method::Tpe,
             Strategy::Random(_) => Method::Random,
             Strategy::Cmaes(_) => Method::Cmaes,
+            Strategy::TrustRegion(_) => Method::TrustRegion,
         }
     }
 
@@ -81,6 +85,7 @@ impl Strategy {
             Strategy::Tpe(s) => s.propose(ctx),
             Strategy::Random(s) => s.propose(ctx),
             Strategy::Cmaes(s) => s.propose(id, ctx),
+            Strategy::TrustRegion(s) => s.propose(id, ctx),
         }
     }
 
@@ -92,6 +97,7 @@ impl Strategy {
             Strategy::Tpe(s) => s.observe(u, f),
             Strategy::Random(_) => {}
             Strategy::Cmaes(s) => s.observe(id, u, f),
+            Strategy::TrustRegion(s) => s.observe(id, u, f),
         }
     }
 
@@ -102,6 +108,7 @@ impl Strategy {
             Strategy::Tpe(s) => s.is_consistent(dim),
             Strategy::Random(_) => true,
             Strategy::Cmaes(s) => s.is_consistent(dim),
+            Strategy::TrustRegion(s) => s.is_consistent(dim),
         }
     }
 }

@@ -15,6 +15,7 @@ fn float_ranges_wider_than_f64_max_do_not_collapse_to_the_bound() {
             StrategyChoice::Tpe,
             StrategyChoice::Random,
             StrategyChoice::Cmaes,
+            StrategyChoice::TrustRegion,
         ] {
             let space = Space::new().with("x", Param::float(low, high));
             let mut config = SolverConfig::new(space, 40, 3);

@@ -33,7 +33,8 @@ fn strategy_choice() -> impl Strategy<Value = StrategyChoice> {
         Just(StrategyChoice::NelderMead),
         Just(StrategyChoice::Tpe),
         Just(StrategyChoice::Random),
-        Just(StrategyChoice::Cmaes)
+        Just(StrategyChoice::Cmaes),
+        Just(StrategyChoice::TrustRegion)
     ]
 }
 
@@ -219,6 +220,7 @@ fn trials_in_flight_are_distinct() {
         StrategyChoice::NelderMead,
         StrategyChoice::Random,
         StrategyChoice::Cmaes,
+        StrategyChoice::TrustRegion,
     ] {
         let space = Space::new()
             .with("x", Param::float(0.0, 1.0))

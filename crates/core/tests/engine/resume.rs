@@ -79,6 +79,7 @@ fn every_strategy_resumes_bit_identically_with_trials_pending() {
         (StrategyChoice::Tpe, Method::Tpe),
         (StrategyChoice::Random, Method::Random),
         (StrategyChoice::Cmaes, Method::Cmaes),
+        (StrategyChoice::TrustRegion, Method::TrustRegion),
         (StrategyChoice::Auto, Method::NelderMead),
     ];
     for (strategy, method) in cases {

@@ -306,12 +306,11 @@ pub unsafe extern "C" fn arqon_best(
         // SAFETY: as above.
         let out_value = unsafe { out(out_value, "out_value") }?;
         with_solver(solver, |s| {
-            let Some((id, value, params)) =
-                s.best().and_then(|b| Some((b.id, b.value?, &b.params)))
+            let Some((id, value, params)) = s.best().and_then(|b| Some((b.id, b.value?, b.params)))
             else {
                 return Ok(ArqonStatus::NoResult);
             };
-            let text = params_json(params)?;
+            let text = params_json(&params)?;
             *out_trial_id = id;
             *out_value = value;
             *out_params_json = owned_string(text);
@@ -346,12 +345,11 @@ pub unsafe extern "C" fn arqon_best_array(
         let values = unsafe { array(values, len, "values") }?;
         with_solver(solver, |s| {
             check_numeric(s, len)?;
-            let Some((id, value, params)) =
-                s.best().and_then(|b| Some((b.id, b.value?, &b.params)))
+            let Some((id, value, params)) = s.best().and_then(|b| Some((b.id, b.value?, b.params)))
             else {
                 return Ok(ArqonStatus::NoResult);
             };
-            fill(params, values);
+            fill(&params, values);
             *out_trial_id = id;
             *out_value = value;
             Ok(ArqonStatus::Ok)

@@ -95,7 +95,7 @@ pub enum TrialRetention {
     /// Every trial stays in the solver, its artifact and its snapshot.
     #[default]
     Keep,
-    /// Told trials are streamed out ([`crate::Solver::drain_told`]) and dropped; the solver
+    /// Told trials are streamed out (`Solver::drain_told`, the journal) and dropped; the solver
     /// keeps the pending trials, the best one, the probe until it is classified, and the
     /// strategy's bounded working set.
     Stream,

@@ -11,7 +11,7 @@ import concurrent.futures as cf
 import pickle
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -41,8 +41,9 @@ class MinimizeResult:
     """Its objective value."""
     best: TrialResult | None
     """The best trial's full record."""
-    trials: list[TrialResult]
-    """Every trial handed out, by id (pending ones only after an interruption)."""
+    trials: Sequence[TrialResult]
+    """Every trial handed out, by id (pending ones only after an interruption), read from the
+    solver as needed (a ``TrialsView``)."""
     artifact: dict[str, Any]
     """The run artifact (``contracts/artifact.schema.json``); ``ArqonSolver.from_artifact`` resumes it."""
     classification: Classification | None

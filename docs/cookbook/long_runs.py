@@ -15,7 +15,12 @@ space = {
 
 
 def objective(x: float, y: float, layers: int, act: str) -> float:
-    return (x - 1) ** 2 + (y + 2) ** 2 + 0.1 * (layers - 3) ** 2 + (0.5 if act == "tanh" else 0)
+    return (
+        (x - 1) ** 2
+        + (y + 2) ** 2
+        + 0.1 * (layers - 3) ** 2
+        + (0.5 if act == "tanh" else 0)
+    )
 
 
 def run(crash_at: int | None = None) -> aq.ArqonSolver:
@@ -27,14 +32,17 @@ def run(crash_at: int | None = None) -> aq.ArqonSolver:
             kept = f.readlines()[: solver.n_told]
         with open("trials.jsonl", "w") as f:
             f.writelines(kept)
-        print(f"resumed: {solver.n_told} trials told, {solver.held_trials} held in memory")
+        print(
+            f"resumed: {solver.n_told} trials told, {solver.held_trials} held in memory"
+        )
     else:
-        solver = aq.ArqonSolver(space, budget=600, seed=3, strategy="tpe", trials="stream")
-    log = open("trials.jsonl", "a")
-    solver.on_told = lambda t: log.write(
-        json.dumps({"id": t.id, "params": t.params, "value": t.value}) + "\n"
-    )
-    try:
+        solver = aq.ArqonSolver(
+            space, budget=600, seed=3, strategy="tpe", trials="stream"
+        )
+    with open("trials.jsonl", "a") as log:
+        solver.on_told = lambda t: log.write(
+            json.dumps({"id": t.id, "params": t.params, "value": t.value}) + "\n"
+        )
         while (trial := solver.ask()) is not None:
             if trial.id == crash_at:
                 raise SystemError("power cut")
@@ -42,10 +50,10 @@ def run(crash_at: int | None = None) -> aq.ArqonSolver:
             if trial.id % 50 == 0:
                 log.flush()
                 solver.save("state.json")  # a few kilobytes, however long the run
-    finally:
-        log.close()
     best = solver.best
-    print(f"finished: {solver.n_told} told, {solver.held_trials} held, best {best.value:.4f}")
+    print(
+        f"finished: {solver.n_told} told, {solver.held_trials} held, best {best.value:.4f}"
+    )
     return solver
 
 
@@ -56,7 +64,12 @@ except SystemError as err:
 resumed = run()
 with open("trials.jsonl") as f:
     records = [json.loads(line) for line in f]
-print("log lines:", len(records), "ids all distinct:", len({r["id"] for r in records}) == 600)
+print(
+    "log lines:",
+    len(records),
+    "ids all distinct:",
+    len({r["id"] for r in records}) == 600,
+)
 
 # The same study without a crash streams the same records, in the same order.
 log_after_crash = records
@@ -64,4 +77,7 @@ os.remove("state.json")
 os.remove("trials.jsonl")
 run()
 with open("trials.jsonl") as f:
-    print("same records as without the crash:", [json.loads(x) for x in f] == log_after_crash)
+    print(
+        "same records as without the crash:",
+        [json.loads(x) for x in f] == log_after_crash,
+    )

@@ -246,7 +246,10 @@ class TrialsView(Sequence[TrialResult]):
             i += self._n
         if not 0 <= i < self._n:
             raise IndexError(f"trial index {index} out of range for {self._n} trials")
-        record = self._solver.trial(i if self._ids is None else self._ids[i])
+        trial_id = i if self._ids is None else self._ids[i]
+        record = self._solver.trial(trial_id)
+        if record is None:
+            raise IndexError(f"trial {trial_id} was streamed out after this view was made")
         return TrialResult._from_record(record)
 
     def __iter__(self) -> Iterator[TrialResult]:
@@ -460,7 +463,9 @@ class ArqonSolver:
         if parallel_lag is not None:
             config["parallel"] = {"lag": _integer("parallel_lag", parallel_lag)}
         if not isinstance(trials, str):
-            raise TypeError(f'trials must be "keep" or "stream", got {type(trials).__name__} ({trials!r})')
+            raise TypeError(
+                f'trials must be "keep" or "stream", got {type(trials).__name__} ({trials!r})'
+            )
         if trials != "keep":
             config["trials"] = trials
         if on_told is not None and trials != "stream":
@@ -695,6 +700,23 @@ class ArqonSolver:
             1
         """
         return self._solver.told
+
+    @property
+    def held_trials(self) -> int:
+        """Number of trials the solver holds in memory: every trial handed out, or with
+        ``trials="stream"`` the pending ones, the best and the probe until it is classified.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver(
+            ...     {"x": aq.Float(0, 1)}, budget=40, strategy="random", trials="stream"
+            ... )
+            >>> for _ in range(40):
+            ...     solver.tell(solver.ask(), 0.5)
+            >>> solver.held_trials, len(solver.drain_told())
+            (1, 40)
+        """
+        return self._solver.held_trials
 
     @property
     def is_done(self) -> bool:

@@ -116,3 +116,13 @@ def test_trials_is_a_view_that_reads_records_as_needed(
     with pytest.raises(IndexError):
         view[2000]
     assert solver.artifact()["trials"][7]["params"] == view[7].params
+
+
+def test_minimize_streams_to_on_told_and_needs_it(mixed_space: dict[str, Any]) -> None:
+    told: list[aq.TrialResult] = []
+    result = aq.minimize(bowl, mixed_space, budget=60, seed=2, trials="stream", on_told=told.append)
+    kept = aq.minimize(bowl, mixed_space, budget=60, seed=2)
+    assert sorted(told, key=lambda t: t.id) == list(kept.trials)
+    assert result.best == kept.best and len(result.trials) == 1
+    with pytest.raises(ValueError, match="on_told"):
+        aq.minimize(bowl, mixed_space, budget=60, trials="stream")

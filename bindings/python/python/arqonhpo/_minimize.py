@@ -185,7 +185,7 @@ def minimize(
             ``seed`` and ``deterministic`` are then ignored: the solver's own
             ``parallel_lag`` decides).
         **solver_options: Passed to ``ArqonSolver`` (``probe_fraction``, ``threshold``,
-            ``warm_start``, ...).
+            ``warm_start``, ``trials="stream"`` with ``on_told``, ...).
 
     Returns:
         A ``MinimizeResult``. KeyboardInterrupt stops the run cleanly: finished trials are
@@ -218,6 +218,11 @@ def minimize(
             )
         if executor == "process":
             _check_picklable(objective)
+    if solver_options.get("trials") == "stream" and solver_options.get("on_told") is None:
+        # Nothing would take the streamed trials: they would pile up in the solver.
+        raise ValueError(
+            'minimize(trials="stream") needs on_told=, a callable that receives each told trial'
+        )
     if solver is None:
         if deterministic and n_workers > 1:
             solver_options.setdefault("parallel_lag", n_workers)

@@ -632,11 +632,6 @@ impl Solver {
         let streaming = state.config.trials == TrialRetention::Stream;
         let store = Store::from_records(encoding.dim(), streaming, &state.trials, &state.units)
             .ok_or_else(|| damaged("trial points do not match the space"))?;
-        if let Some(t) = state.trials.iter().find(|t| {
-            store.unit(t.id).is_none_or(|u| encoding::decode(&state.config.space, u) != t.params)
-        }) {
-            return Err(damaged(&format!("trial {}'s parameters do not match its point", t.id)));
-        }
         let issued = match (streaming, state.issued) {
             (false, None) => state.trials.len() as u64,
             (true, Some(issued)) => issued,
@@ -667,6 +662,12 @@ impl Solver {
             seen: None,
         };
         solver.check_consistent(&state.trials)?;
+        let s = &solver.state;
+        if let Some(t) = state.trials.iter().find(|t| {
+            s.store.unit(t.id).is_none_or(|u| encoding::decode(&s.config.space, u) != t.params)
+        }) {
+            return Err(damaged(&format!("trial {}'s parameters do not match its point", t.id)));
+        }
         solver.seen = if streaming {
             seen_saved.filter(|_| Seen::for_kinds(solver.encoding.kinds()).is_some())
         } else {

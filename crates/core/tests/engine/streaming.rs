@@ -220,3 +220,23 @@ fn a_streaming_config_with_a_huge_probe_is_an_error_naming_the_field() {
     let err = SolverConfig::from_json(text).unwrap_err().to_string();
     assert!(err.contains("trials") && err.contains("stream"), "{err}");
 }
+
+#[test]
+fn a_state_whose_parameters_were_edited_is_a_resume_error() {
+    // Parameters are derived from each trial's point, so an edit cannot pass unnoticed.
+    for trials in [TrialRetention::Keep, TrialRetention::Stream] {
+        let mut run = Run::new(config(StrategyChoice::Tpe, false, 100, trials));
+        for _ in 0..3 {
+            run.step();
+        }
+        let text = run.solver.snapshot();
+        let mut state: serde_json::Value = serde_json::from_str(&text).unwrap();
+        state["trials"][0]["params"]["n"] = serde_json::json!(100);
+        let err = Solver::restore(&state.to_string()).unwrap_err();
+        assert!(
+            matches!(&err, Error::Resume { reason } if reason.contains("trial 0's parameters")),
+            "{trials:?}: {err}"
+        );
+        assert!(Solver::restore(&text).is_ok());
+    }
+}

@@ -577,8 +577,7 @@ impl Solver {
         // A Trial must be this solver's: the parameters it recorded under the id are the
         // Trial's (checked under the same lock as the tell).
         let told = self.with(py, |s| {
-            let recorded = s.trial(id);
-            if key.is_some_and(|k| recorded.is_some_and(|r| fingerprint(&r.params) != k)) {
+            if key.is_some_and(|k| s.trial(id).is_some_and(|r| fingerprint(&r.params) != k)) {
                 return Err(None);
             }
             s.tell(id, outcome).map_err(Some)

@@ -4,7 +4,8 @@
 //! (`"trials": "stream"`) as it goes from 10 000 to 1 000 000 trials.
 //!
 //! `cargo run --release -p arqonhpo-core --example memory [max_trials]` (Linux, for the
-//! resident size; a minute or two). The numbers go into the benchmarks' cost table.
+//! resident size; a few minutes). Each measurement runs in its own process. The numbers go
+//! into the benchmarks' cost table.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -86,30 +87,25 @@ fn run(config: SolverConfig, mut at: impl FnMut(u64, &Solver)) {
     }
 }
 
-fn main() {
-    let max: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let strategies = [("random", StrategyChoice::Random), ("tpe", StrategyChoice::Tpe)];
-
-    println!("kept trials (\"trials\": \"keep\"), 200 000-trial runs");
-    println!("| D | strategy | heap bytes/trial | RSS bytes/trial |");
-    println!("|---|---|---|---|");
-    for dim in [4, 10] {
-        for (name, strategy) in strategies {
-            let (mut heap, mut resident) = ((0, 0), (0, 0));
-            run(config(dim, strategy, 200_000, TrialRetention::Keep), |told, s| match told {
-                20_000 => (heap.0, resident.0) = (held_bytes(s), rss()),
-                200_000 => (heap.1, resident.1) = (held_bytes(s), rss()),
-                _ => {}
-            });
-            let per = |(a, b): (usize, usize)| (b as f64 - a as f64) / 180_000.0;
-            println!("| {dim} | {name} | {:.0} | {:.0} |", per(heap), per(resident));
-        }
-    }
-
-    println!("\nstreaming (\"trials\": \"stream\"), D = 4, resident size");
-    println!("| strategy | 10 000 | 100 000 | 1 000 000 | held trials at the end |");
-    println!("|---|---|---|---|---|");
-    for (name, strategy) in strategies {
+/// One measurement in this process, so that no earlier run's freed memory hides growth.
+fn measure(args: &[String]) {
+    let strategy = match args.get(2).map(String::as_str) {
+        Some("tpe") => StrategyChoice::Tpe,
+        _ => StrategyChoice::Random,
+    };
+    let number = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok()).unwrap_or(0);
+    if args[0] == "keep" {
+        let dim = number(1) as usize;
+        let (mut heap, mut resident) = ((0, 0), (0, 0));
+        run(config(dim, strategy, 200_000, TrialRetention::Keep), |told, s| match told {
+            20_000 => (heap.0, resident.0) = (held_bytes(s), rss()),
+            200_000 => (heap.1, resident.1) = (held_bytes(s), rss()),
+            _ => {}
+        });
+        let per = |(a, b): (usize, usize)| (b as f64 - a as f64) / 180_000.0;
+        println!("| {dim} | {} | {:.0} | {:.0} |", args[2], per(heap), per(resident));
+    } else {
+        let max = number(1);
         let mut row = Vec::new();
         let mut held = 0;
         run(config(4, strategy, max, TrialRetention::Stream), |told, s| {
@@ -118,6 +114,36 @@ fn main() {
                 held = s.held_trials();
             }
         });
-        println!("| {name} | {} | {held} |", row.join(" | "));
+        println!("| {} | {} | {held} |", args[2], row.join(" | "));
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "keep" || a == "stream") {
+        return measure(&args);
+    }
+    let max = args.first().cloned().unwrap_or_else(|| "1000000".into());
+    let exe = std::env::current_exe().unwrap_or_default();
+    let child = |args: &[&str]| {
+        let out = std::process::Command::new(&exe).args(args).output();
+        print!(
+            "{}",
+            out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default()
+        );
+    };
+    println!("kept trials (\"trials\": \"keep\"), growth from 20 000 to 200 000 trials");
+    println!("| D | strategy | heap bytes/trial | RSS bytes/trial |");
+    println!("|---|---|---|---|");
+    for dim in ["4", "10"] {
+        for strategy in ["random", "tpe"] {
+            child(&["keep", dim, strategy]);
+        }
+    }
+    println!("\nstreaming (\"trials\": \"stream\"), D = 4, resident size");
+    println!("| strategy | 10 000 | 100 000 | 1 000 000 | held trials at the end |");
+    println!("|---|---|---|---|---|");
+    for strategy in ["random", "tpe"] {
+        child(&["stream", &max, strategy]);
     }
 }

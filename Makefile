@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 CORE_FEATURES := --features arqonhpo-core/schema
+# Each published package carries the licence text; packagers cannot reach the root's copy.
+LICENSE_COPIES := crates/core/LICENSE crates/cli/LICENSE bindings/python/LICENSE
 
 .PHONY: test lint demo test-rust nostd contracts bench-core fuzz
 
@@ -23,6 +25,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PYTHON) .ci/check_msrv.py
+	for f in $(LICENSE_COPIES); do cmp LICENSE $$f || exit 1; done
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
 
 
@@ -111,6 +114,7 @@ wheel-check: venv
 	rm -rf target/wheel-check && mkdir -p target/wheel-check
 	cd $(PY_DIR) && $(PY_ABS_VENV)/bin/maturin build --release --quiet --out $(abspath target/wheel-check/dist)
 	ls target/wheel-check/dist/arqonhpo-*-cp310-abi3-*.whl
+	$(PYTHON) tools/release/wheel_license.py target/wheel-check/dist/arqonhpo-*.whl
 	$(PYTHON) -m venv target/wheel-check/venv
 	target/wheel-check/venv/bin/python -m pip install --quiet --no-index target/wheel-check/dist/arqonhpo-*.whl
 	cd target/wheel-check && venv/bin/python -c 'import arqonhpo as aq, pathlib; \
@@ -284,6 +288,7 @@ sdist-check: release-venv
 		mkdir unpacked && tar -xzf dist/arqonhpo-*.tar.gz -C unpacked && \
 		venv/bin/python -m pip wheel --quiet --no-deps --wheel-dir wheel unpacked/arqonhpo-* && \
 		venv/bin/python -m pip install --quiet --no-index wheel/arqonhpo-*.whl
+	$(PYTHON) tools/release/wheel_license.py $(REL_DIR)/sdist/wheel/arqonhpo-*.whl
 	cd $(REL_DIR)/sdist && venv/bin/python $(abspath tools/release/smoke.py)
 
 ## Every publishable crate packages and builds from its .crate alone, in dependency order
@@ -291,6 +296,9 @@ sdist-check: release-venv
 ## `publish = false` (the C library ships as archives, the extension inside the wheels).
 PUBLISH_CRATES := arqonhpo-core arqonhpo-cli
 crates-package:
+	for c in $(PUBLISH_CRATES); do \
+		$(CARGO) package --list --locked --allow-dirty -p $$c | grep -qx LICENSE || exit 1; \
+	done
 	$(CARGO) publish --dry-run --locked --allow-dirty $(addprefix -p ,$(PUBLISH_CRATES))
 
 SBOM_WHEEL_DIR ?= $(REL_DIR)/sdist/wheel

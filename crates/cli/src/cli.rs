@@ -92,7 +92,7 @@ pub struct RunArgs {
     /// Continue the run recorded in --journal (it is created when missing).
     #[arg(long, requires = "journal")]
     pub resume: bool,
-    /// Fail a trial that runs longer than this many seconds (its process group is killed).
+    /// Fail a trial that runs longer than this many seconds (its whole process tree is killed).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
     /// Write the run's artifact (config, every trial, classification, best) here at the end.

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use arqonhpo_core::{RunArtifact, Solver, TrialRecord, TrialStatus};
+use arqonhpo_core::{Decision, RunArtifact, Solver, TrialRecord, TrialStatus};
 use miette::{IntoDiagnostic, Result, WrapErr};
 
 use crate::cli::ReportArgs;
@@ -27,28 +27,28 @@ pub fn load(path: &Path) -> Result<RunArtifact> {
     if is_journal {
         return Ok(crate::journal_file::read(path, &text)?.artifact());
     }
-    let kind = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .map(|v| (v.get("schema_version").is_some(), v.get("state_version").is_some()));
-    if looks_like_config(&text) {
+    let kind = serde_json::from_str::<TopLevelKeys>(&text).unwrap_or_default();
+    if kind.space.is_some() || kind.bounds.is_some() {
         return Err(miette::miette!(
             help = "pass the --artifact, --journal or --state file of a run; check a config with `arqonhpo-cli validate`",
             "{name} is a config; report reads artifacts, journals and state files"
         ));
     }
-    match kind {
-        Some((_, true)) => {
-            Ok(Solver::restore(&text).map_err(|e| file_report(e, &name, &text))?.artifact())
-        }
-        _ => RunArtifact::from_json(&text).map_err(|e| file_report(e, &name, &text)),
+    if kind.state_version.is_some() {
+        Ok(Solver::restore(&text).map_err(|e| file_report(e, &name, &text))?.artifact())
+    } else {
+        RunArtifact::from_json(&text).map_err(|e| file_report(e, &name, &text))
     }
 }
 
-/// A JSON object with a `space` (or a 0.3 config's `bounds`) at the top level is a config;
-/// an artifact or state file nests its config.
-fn looks_like_config(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text)
-        .is_ok_and(|v| v.get("space").is_some() || v.get("bounds").is_some())
+/// The top-level keys that tell the inputs apart, read without building the document (a
+/// 100 000-trial artifact is tens of megabytes). A config has a `space` (or a 0.3 config's
+/// `bounds`) at the top level; an artifact or state file nests its config.
+#[derive(Default, serde::Deserialize)]
+struct TopLevelKeys {
+    space: Option<serde::de::IgnoredAny>,
+    bounds: Option<serde::de::IgnoredAny>,
+    state_version: Option<serde::de::IgnoredAny>,
 }
 
 /// `report`: prints the summary and writes the plot if asked.
@@ -105,7 +105,7 @@ pub fn summary(a: &RunArtifact, top: usize) -> String {
             let _ = writeln!(s, "classification: none (no trial completed)");
         }
         // The score decided the label: the reason states the comparison.
-        Some(c) if c.reason.starts_with("score ") => {
+        Some(c) if c.decided_by == Decision::Score => {
             let _ = writeln!(s, "classification: {}: {}", c.label.as_str(), c.reason);
         }
         // A rule decided before the score was compared (too few points, categorical

@@ -140,8 +140,24 @@ pub struct Classification {
     pub threshold: f64,
     /// The measured features.
     pub features: Features,
+    /// Whether the score or a rule decided the label.
+    #[serde(default)]
+    pub decided_by: Decision,
     /// One line saying why.
     pub reason: String,
+}
+
+/// What decided a classification's label.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The smoothness score against the threshold.
+    #[default]
+    Score,
+    /// A rule applied before the score was compared: too few points, categorical parameters,
+    /// a coarse integer lattice, or noise.
+    Rule,
 }
 
 /// Classifies from unit points and their scores: the probe's [`features`], their
@@ -155,8 +171,8 @@ pub(crate) fn classify(
 ) -> Classification {
     let features = features(points, scores, sites, piecewise);
     let score = score(&features);
-    let (label, reason) = verdict(&features, piecewise, score, threshold);
-    Classification { label, score, threshold, features, reason }
+    let (label, decided_by, reason) = verdict(&features, piecewise, score, threshold);
+    Classification { label, score, threshold, features, decided_by, reason }
 }
 
 /// The landscape features of a probe (see the module docs for each).
@@ -225,22 +241,27 @@ fn verdict(
     piecewise: Option<Piecewise>,
     score: f64,
     threshold: f64,
-) -> (Landscape, String) {
+) -> (Landscape, Decision, String) {
     let Features { n_points: n, fdc, quad_q2, roughness, noise, top_dispersion, categorical } =
         *features;
     let q2_text = quad_q2.map_or(String::from("n/a"), |q| format!("{q:.2}"));
     let rough_text = roughness.map_or(String::from("n/a"), |r| format!("{r:.3}"));
     let noise_text = noise.map_or(String::from("n/a"), |r| format!("{r:.4}"));
     let measured = format!(
-        "fdc {fdc:.2}, quadratic q2 {q2_text}, roughness {rough_text}, noise {noise_text}, \
-         top dispersion {top_dispersion:.2}"
+        "fitness-distance correlation {fdc:.2}, quadratic fit R² {q2_text}, roughness \
+         {rough_text}, noise {noise_text}, spread of the best fifth {top_dispersion:.2}"
     );
     let trend = fdc.max(quad_q2.unwrap_or(fdc));
     if n < 3 {
-        (Landscape::Rugged, format!("only {n} probe results; too few to judge, assuming rugged"))
+        (
+            Landscape::Rugged,
+            Decision::Rule,
+            format!("only {n} probe results; too few to judge, assuming rugged"),
+        )
     } else if categorical > 0 {
         (
             Landscape::Rugged,
+            Decision::Rule,
             format!(
                 "{categorical} categorical parameter(s) make the landscape piecewise \
                  (score {score:.2}; {measured})"
@@ -249,6 +270,7 @@ fn verdict(
     } else if let Some(Piecewise::CoarseLattice { levels }) = piecewise {
         (
             Landscape::Rugged,
+            Decision::Rule,
             format!(
                 "integers only, {levels:.1} levels per parameter (geometric mean, \
                  <= {COARSE_LATTICE_LEVELS}): a lattice too coarse for simplex steps \
@@ -258,16 +280,22 @@ fn verdict(
     } else if let Some((r, nz)) = roughness.zip(noise).filter(|&(r, nz)| is_noisy(r, nz)) {
         (
             Landscape::Noisy,
+            Decision::Rule,
             format!(
                 "near repeats differ by {nz:.4} of the value range against a roughness of \
                  {r:.3}: noise ({measured})"
             ),
         )
     } else if score >= threshold {
-        (Landscape::Smooth, format!("score {score:.2} >= threshold {threshold:.2}: {measured}"))
+        (
+            Landscape::Smooth,
+            Decision::Score,
+            format!("score {score:.2} >= threshold {threshold:.2}: {measured}"),
+        )
     } else if roughness.is_some() && trend >= MIN_TREND {
         (
             Landscape::Rippled,
+            Decision::Score,
             format!(
                 "score {score:.2} < threshold {threshold:.2}, but deterministic with a global \
                  trend {trend:.2} >= {MIN_TREND:.2}: ripples over a funnel ({measured})"
@@ -276,6 +304,7 @@ fn verdict(
     } else {
         (
             Landscape::Rugged,
+            Decision::Score,
             format!("score {score:.2} < threshold {threshold:.2} and no global trend: {measured}"),
         )
     }
@@ -553,6 +582,23 @@ mod tests {
         assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
     }
 
+    #[test]
+    fn the_reason_spells_out_every_feature_name() {
+        let bowl = |x: &[f64]| x.iter().map(|v| (v - 0.3) * (v - 0.3)).sum::<f64>();
+        let (p, v) = sample(bowl, 20, 3);
+        let reason = classify(&p, &v, &[], None, DEFAULT_THRESHOLD).reason;
+        for name in [
+            "fitness-distance correlation",
+            "quadratic fit R²",
+            "roughness",
+            "noise",
+            "spread of the best fifth",
+        ] {
+            assert!(reason.contains(name), "{name} missing from: {reason}");
+        }
+        assert!(!reason.contains("fdc") && !reason.contains("dispersion"), "{reason}");
+    }
+
     /// Classifies `f` from a 40-trial probe laid out as the solver lays it out.
     fn classify_probe(f: impl Fn(&[f64], u64) -> f64, d: usize) -> Classification {
         let continuous = vec![false; d];
@@ -579,7 +625,7 @@ mod tests {
 
         // A bowl plus noise of a tenth of its spread: noisy.
         let c = classify_probe(|x, i| bowl(x) + 0.03 * jitter(i), 2);
-        assert_eq!(c.label, Landscape::Noisy, "{}", c.reason);
+        assert_eq!((c.label, c.decided_by), (Landscape::Noisy, Decision::Rule), "{}", c.reason);
 
         // Rastrigin: as rough at the twins' scale, but deterministic, with a funnel: rippled.
         let c = classify_probe(|x, _| rastrigin(x, 0.39), 2);
@@ -590,7 +636,7 @@ mod tests {
         let egg_crate =
             |x: &[f64]| x.iter().map(|v| libm::cos(core::f64::consts::TAU * 9.7 * v)).sum::<f64>();
         let c = classify_probe(|x, _| egg_crate(x), 2);
-        assert_eq!(c.label, Landscape::Rugged, "{}", c.reason);
+        assert_eq!((c.label, c.decided_by), (Landscape::Rugged, Decision::Score), "{}", c.reason);
         assert!(!c.label.suits_nelder_mead());
     }
 
@@ -601,8 +647,10 @@ mod tests {
         let c = classify(&p, &v, &[], Some(Piecewise::Categorical(1)), 0.0);
         assert_eq!((c.label, c.features.categorical), (Landscape::Rugged, 1));
         assert!(c.reason.contains("categorical"));
+        assert_eq!(c.decided_by, Decision::Rule);
         let c = classify(&p, &v, &[], Some(Piecewise::CoarseLattice { levels: 6.0 }), 0.0);
         assert_eq!((c.label, c.features.categorical), (Landscape::Rugged, 0));
+        assert_eq!(c.decided_by, Decision::Rule);
         assert!(c.reason.contains("integers only, 6.0 levels per parameter"), "{}", c.reason);
     }
 
@@ -675,8 +723,8 @@ mod tests {
         assert_eq!(label(&measured(0.1, Some(0.1), Some(0.5)), None, 0.2), Landscape::Rugged);
         assert_eq!(label(&measured(0.3, Some(0.1), None), None, 0.2), Landscape::Rugged);
         let few = Features { n_points: 2, ..smooth };
-        let (label, reason) = verdict(&few, None, 0.9, 0.5);
-        assert_eq!(label, Landscape::Rugged);
+        let (label, decided_by, reason) = verdict(&few, None, 0.9, 0.5);
+        assert_eq!((label, decided_by), (Landscape::Rugged, Decision::Rule));
         assert!(reason.starts_with("only 2 probe results"), "{reason}");
     }
 

@@ -62,7 +62,7 @@ mod strategies;
 mod trial;
 
 pub use artifact::{RunArtifact, TrialRecord};
-pub use classify::{Classification, Features, Landscape};
+pub use classify::{Classification, Decision, Features, Landscape};
 pub use config::{
     ClassifierConfig, Observation, ParallelConfig, Param, Params, ProbeConfig, SolverConfig, Space,
     StrategyChoice, TrialRetention, Value, MAX_STREAM_PROBE,

@@ -44,7 +44,7 @@ pub(crate) fn select(
         Some((r, q2)) if room && !piecewise && c.label != Landscape::Noisy => (
             Method::Cmaes,
             Some(format!(
-                "CMA-ES refines: ripples (roughness {r:.3} >= {RIPPLE_ROUGHNESS}) a quadratic does not explain (q2 {q2:.2} < {BOWL_Q2}), {dim} parameters, {budget} trials (>= {CMAES_TRIALS_PER_DIM} per parameter)"
+                "CMA-ES refines: ripples (roughness {r:.3} >= {RIPPLE_ROUGHNESS}) a quadratic does not explain (quadratic fit R² {q2:.2} < {BOWL_Q2}), {dim} parameters, {budget} trials (>= {CMAES_TRIALS_PER_DIM} per parameter)"
             )),
         ),
         _ if c.label.suits_nelder_mead() => (Method::NelderMead, None),
@@ -67,7 +67,14 @@ mod tests {
             top_dispersion: 0.8,
             categorical: 0,
         };
-        Classification { label, score: 0.6, threshold: 0.5, features, reason: String::new() }
+        Classification {
+            label,
+            score: 0.6,
+            threshold: 0.5,
+            features,
+            decided_by: crate::Decision::Score,
+            reason: String::new(),
+        }
     }
 
     #[test]

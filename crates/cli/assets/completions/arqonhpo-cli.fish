@@ -39,7 +39,7 @@ complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_needs_command" -f -a "help" -d 
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -s c -l config -d 'The config file (JSON; see `arqonhpo-cli schema config`)' -r -F
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -s j -l jobs -d 'Trials evaluated at the same time' -r
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l journal -d 'Append every event to this JSON-lines journal as it happens' -r -F
-complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l timeout -d 'Fail a trial that runs longer than this many seconds (its process group is killed)' -r
+complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l timeout -d 'Fail a trial that runs longer than this many seconds (its whole process tree is killed)' -r
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l artifact -d 'Write the run\'s artifact (config, every trial, classification, best) here at the end' -r -F
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l metric -d 'Read the objective from `NAME: <number>`, `NAME=<number>` or a JSON field `NAME` in the program\'s output (the last one printed), instead of the last number printed' -r
 complete -c arqonhpo-cli -n "__fish_arqonhpo_cli_using_subcommand run" -l max-failures-in-a-row -d 'Stop the run when this many trials in a row fail with the same reason (a typo in the command fails every trial); 0 runs the whole budget regardless' -r

@@ -54,6 +54,7 @@ RECIPES = [
     Recipe("parallel", "parallel.py"),
     Recipe("resume", "resume.py"),
     Recipe("resume_cli", "resume_cli.sh", needs=("slow_objective.py",)),
+    Recipe("long_runs", "long_runs.py"),
     Recipe("warm_start", "warm_start.py"),
     Recipe("force_strategy", "force_strategy.py"),
     Recipe("shell", "shell.sh", needs=("train.py",)),

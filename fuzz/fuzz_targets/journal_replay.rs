@@ -58,8 +58,8 @@ fn build_journal(seed: u64, trials: u8) -> String {
         if t.id % 3 != 2 {
             let x = t.params.get("x").and_then(Value::as_f64).unwrap_or(0.0);
             solver.tell_value(t.id, x * x).unwrap();
-            let record = solver.trials().iter().find(|r| r.id == t.id).unwrap();
-            text.push_str(&Event::tell(record).to_line());
+            let record = solver.trial(t.id).unwrap();
+            text.push_str(&Event::tell(&record).to_line());
         }
     }
     text

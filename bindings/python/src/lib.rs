@@ -577,8 +577,7 @@ impl Solver {
         // A Trial must be this solver's: the parameters it recorded under the id are the
         // Trial's (checked under the same lock as the tell).
         let told = self.with(py, |s| {
-            let recorded = s.trials().get(usize::try_from(id).unwrap_or(usize::MAX));
-            if key.is_some_and(|k| recorded.is_some_and(|r| fingerprint(&r.params) != k)) {
+            if key.is_some_and(|k| s.trial(id).is_some_and(|r| fingerprint(&r.params) != k)) {
                 return Err(None);
             }
             s.tell(id, outcome).map_err(Some)
@@ -613,14 +612,36 @@ impl Solver {
     /// The best completed trial as a dict, or None.
     #[getter]
     fn best<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.with(py, |s| s.best().cloned())?.map(|b| serde_to_py(py, &b)).transpose()
+        self.with(py, |s| s.best())?.map(|b| serde_to_py(py, &b)).transpose()
     }
 
-    /// Every trial handed out, as dicts, by id.
+    /// Every trial held, as dicts, by id (all of them unless the config streams trials).
     #[getter]
     fn trials<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let trials = self.with(py, |s| s.trials().to_vec())?;
+        let trials = self.with(py, |s| s.trials())?;
         serde_to_py(py, &trials)
+    }
+
+    /// Trial `id` as a dict, or None when it was not handed out (or was streamed out).
+    fn trial<'py>(&self, py: Python<'py>, id: u64) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.with(py, |s| s.trial(id))?.map(|t| serde_to_py(py, &t)).transpose()
+    }
+
+    /// Ids of the trials held, ascending.
+    fn held_ids(&self, py: Python<'_>) -> PyResult<Vec<u64>> {
+        self.with(py, |s| s.trials().iter().map(|t| t.id).collect())
+    }
+
+    /// Number of trials held (all of them unless the config streams trials).
+    #[getter]
+    fn held_trials(&self, py: Python<'_>) -> PyResult<usize> {
+        self.with(py, |s| s.held_trials())
+    }
+
+    /// Streaming mode: the trials told since the last call, as dicts, in told order.
+    fn drain_told<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let told = self.with(py, |s| s.drain_told())?;
+        serde_to_py(py, &told)
     }
 
     /// Ids of trials handed out and not yet told.

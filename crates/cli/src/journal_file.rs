@@ -214,7 +214,7 @@ mod platform {
 
 /// Reads a journal for `report`: the solver it describes.
 pub fn read(path: &Path, text: &str) -> Result<Solver> {
-    journal::replay(text, None)
+    journal::replay_keeping_all(text)
         .map(|r| r.solver)
         .map_err(miette::Report::new)
         .wrap_err_with(|| format!("cannot read the journal {}", path.display()))

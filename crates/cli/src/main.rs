@@ -68,7 +68,7 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
                 })?;
             }
             let best = solver.best();
-            if let Some(b) = best {
+            if let Some(b) = &best {
                 let line = serde_json::json!({ "id": b.id, "value": b.value, "params": b.params });
                 use std::io::Write;
                 let _ = writeln!(stdout, "{line}");
@@ -77,7 +77,9 @@ fn dispatch(cli: &Cli) -> miette::Result<ExitCode> {
                 "{} trials told of {}; best {}",
                 solver.told(),
                 solver.config().budget,
-                best.and_then(|b| b.value).map_or_else(|| "none".to_string(), |v| v.to_string())
+                best.as_ref()
+                    .and_then(|b| b.value)
+                    .map_or_else(|| "none".to_string(), |v| v.to_string())
             );
             Ok(match end {
                 run::RunEnd::Interrupted => {

@@ -21,7 +21,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use arqonhpo_core::journal::Event;
-use arqonhpo_core::{Outcome, Solver, Trial, TrialRecord, TrialStatus};
+use arqonhpo_core::{Outcome, Solver, Trial, TrialRecord};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{miette, IntoDiagnostic, Result, WrapErr};
 use wait_timeout::ChildExt;
@@ -181,6 +181,8 @@ impl<'a> Scheduler<'a> {
             return Ok(Some(trial));
         }
         let Some(trial) = self.solver.ask() else { return Ok(None) };
+        // The journal records every tell; a streaming solver's copies are not needed.
+        self.solver.drain_told();
         self.journal(&Event::ask(&trial))?;
         Ok(Some(trial))
     }
@@ -219,13 +221,14 @@ impl<'a> Scheduler<'a> {
         // until earlier trials are told, so the record need not be told yet.
         let event = Event::told(finished.id, &outcome);
         self.solver.tell(finished.id, outcome).map_err(miette::Report::new)?;
-        let record = &self.solver.trials()[finished.id as usize];
         if let Some(j) = self.journal.as_mut() {
             j.append(&event)?;
         }
+        // A streaming solver keeps no told trial, so what was told is read from the event.
+        self.solver.drain_told();
         self.progress.set_position(self.solver.told());
         update_message(&self.progress, &self.solver);
-        log_trial(&self.progress, record, finished.seconds, &self.solver);
+        log_trial(&self.progress, &event, finished.seconds, &self.solver);
         Ok(())
     }
 
@@ -326,7 +329,7 @@ fn open(
         };
         let solver = replay.solver;
         let queue: VecDeque<Trial> =
-            solver.pending().map(|id| pending_trial(&solver.trials()[id as usize])).collect();
+            solver.pending().filter_map(|id| solver.trial(id)).map(|r| pending_trial(&r)).collect();
         tracing::info!(
             "resuming {}: {} trial(s) told, {} pending to evaluate again{}",
             path.display(),
@@ -498,11 +501,12 @@ fn update_message(bar: &ProgressBar, solver: &Solver) {
     bar.set_message(format!("best {best} | {}", solver.phase()));
 }
 
-fn log_trial(bar: &ProgressBar, record: &TrialRecord, seconds: f64, solver: &Solver) {
-    let result = match (record.status, record.value, &record.reason) {
-        (TrialStatus::Completed, Some(v), _) => format!("value {v}"),
-        (_, _, Some(reason)) => format!("failed: {reason}"),
-        _ => "failed".into(),
+fn log_trial(bar: &ProgressBar, event: &Event, seconds: f64, solver: &Solver) {
+    let Event::Tell { id, value, reason } = event else { return };
+    let result = match (value, reason) {
+        (Some(v), _) => format!("value {v}"),
+        (None, Some(reason)) => format!("failed: {reason}"),
+        (None, None) => "failed".into(),
     };
     let best = solver
         .best()
@@ -511,24 +515,19 @@ fn log_trial(bar: &ProgressBar, record: &TrialRecord, seconds: f64, solver: &Sol
     let told = solver.told();
     let budget = solver.config().budget;
     let phase = solver.phase();
-    if record.status == TrialStatus::Failed {
+    if value.is_none() {
         // Failures show with -q too: a run failing every trial is otherwise silent.
         bar.suspend(|| {
-            tracing::warn!(
-                "trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}",
-                record.id
-            )
+            tracing::warn!("trial {id} ({told}/{budget}) {result} in {seconds:.2}s; best {best}")
         });
     } else if bar.is_hidden() {
         tracing::info!(
-            "trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}",
-            record.id
+            "trial {id} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}"
         );
     } else {
         bar.suspend(|| {
             tracing::debug!(
-                "trial {} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}",
-                record.id
+                "trial {id} ({told}/{budget}) {result} in {seconds:.2}s; best {best}; phase {phase}"
             )
         });
     }

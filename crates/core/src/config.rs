@@ -80,7 +80,43 @@ pub struct SolverConfig {
     /// exactly. Absent: free mode, where tells apply as they arrive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallel: Option<ParallelConfig>,
+    /// `keep` (the default) holds every trial in the solver; `stream` hands each told trial
+    /// out once (to the journal or a callback) and keeps only what the strategy needs, so
+    /// memory stays flat however long the run.
+    #[serde(default, skip_serializing_if = "TrialRetention::is_keep")]
+    pub trials: TrialRetention,
 }
+
+/// What the solver keeps of told trials (`"trials"` in a config).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TrialRetention {
+    /// Every trial stays in the solver, its artifact and its snapshot.
+    #[default]
+    Keep,
+    /// Told trials are streamed out (`Solver::drain_told`, the journal) and dropped; the solver
+    /// keeps the pending trials, the best one, the probe until it is classified, and the
+    /// strategy's bounded working set.
+    Stream,
+}
+
+impl TrialRetention {
+    /// The name used in configs: `keep` or `stream`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TrialRetention::Keep => "keep",
+            TrialRetention::Stream => "stream",
+        }
+    }
+
+    fn is_keep(&self) -> bool {
+        *self == TrialRetention::Keep
+    }
+}
+
+/// The largest probe a streaming run may plan: the probe is held until it is classified.
+pub const MAX_STREAM_PROBE: u64 = 10_000;
 
 /// Settings of the deterministic parallel mode (`"parallel": {"lag": 4}` in a config).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -444,6 +480,7 @@ impl SolverConfig {
             classifier: ClassifierConfig::default(),
             warm_start: Vec::new(),
             parallel: None,
+            trials: TrialRetention::Keep,
         }
     }
 
@@ -532,6 +569,20 @@ impl SolverConfig {
             add("classifier.threshold".into(), format!("must be in [0, 1], got {t}"));
         }
 
+        if self.trials == TrialRetention::Stream && self.probe.fraction.is_finite() {
+            // The by-fraction and explicit sizes (the default floor, 4·D + 4, is far below).
+            let by_fraction = libm::ceil(self.probe.fraction * self.budget as f64) as u64;
+            let planned = by_fraction.max(self.probe.min_points.unwrap_or(0)).min(self.budget);
+            if planned > MAX_STREAM_PROBE {
+                add(
+                    "trials".into(),
+                    format!(
+                        "is \"stream\", but the probe plans {planned} points and a streaming run holds the probe in memory until it is classified (at most {MAX_STREAM_PROBE}); lower probe.fraction (it is {}) or set probe.min_points",
+                        self.probe.fraction
+                    ),
+                );
+            }
+        }
         if self.parallel.as_ref().is_some_and(|p| p.lag == 0) {
             add("parallel.lag".into(), "must be at least 1 (the number of workers), got 0".into());
         }

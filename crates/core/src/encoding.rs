@@ -231,8 +231,9 @@ pub(crate) fn snap(space: &Space, u: &mut [f64]) {
 /// number (its values' positions as digits), so the index costs about 24 bytes per configuration
 /// and `O(log n)` per lookup. Spaces with a float parameter (where two proposals practically
 /// never coincide) or more configurations than a `u64` counts get no index. It is derived
-/// from the trial list and the warm start, never serialized.
-#[derive(Debug, Clone, PartialEq)]
+/// from the trial list and the warm start, and serialized only by a streaming run's snapshot
+/// (which no longer holds every trial).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Seen {
     /// Number of values of each parameter, and of configurations.
     radix: Vec<u64>,

@@ -222,6 +222,12 @@ impl Solver {
     /// that wrote the artifact, pending trials included; a trial that does not replay
     /// identically is an error.
     pub fn from_artifact(artifact: &RunArtifact) -> Result<Self, Error> {
+        let dense = artifact.trials.iter().enumerate().all(|(i, t)| t.id == i as u64);
+        if artifact.config.trials == crate::config::TrialRetention::Stream && !dense {
+            return Err(Error::Resume {
+                reason: "the artifact of a streaming run (\"trials\": \"stream\") holds only the trials the solver still held; resume from the run's journal or snapshot".into(),
+            });
+        }
         let mut solver = Solver::new(artifact.config.clone())?;
         for event in events(artifact)? {
             apply_unchecked(&mut solver, &event).map_err(|e| match e {
@@ -232,7 +238,7 @@ impl Solver {
         // The replay decides every record's stage, method and result; a record that differs
         // from it was edited, and resuming would silently drop the edit.
         let replayed = solver.trials();
-        if let Some(t) = artifact.trials.iter().zip(replayed).find(|(a, b)| a != b).map(|(a, _)| a)
+        if let Some(t) = artifact.trials.iter().zip(&replayed).find(|(a, b)| a != b).map(|(a, _)| a)
         {
             return Err(Error::Resume {
                 reason: format!(
@@ -274,6 +280,21 @@ pub fn is_unstarted(text: &str) -> bool {
 /// parse is a torn write and is dropped; any other bad line is an error naming its number.
 /// When `expected` is given, the journal must have been started with that config.
 pub fn replay(text: &str, expected: Option<&SolverConfig>) -> Result<Replay, Error> {
+    replay_with(text, expected, false)
+}
+
+/// [`replay`] holding every trial even when the run streamed them (`"trials": "stream"`), so
+/// that the solver's [`Solver::artifact`] lists the whole run (for reports). The suggestions
+/// do not depend on what is kept, so the replay is the same.
+pub fn replay_keeping_all(text: &str) -> Result<Replay, Error> {
+    replay_with(text, None, true)
+}
+
+fn replay_with(
+    text: &str,
+    expected: Option<&SolverConfig>,
+    keep_all: bool,
+) -> Result<Replay, Error> {
     let mut solver: Option<Solver> = None;
     let mut valid_len = 0;
     let mut torn_tail = false;
@@ -318,7 +339,11 @@ pub fn replay(text: &str, expected: Option<&SolverConfig>) -> Result<Replay, Err
                         });
                     }
                 }
-                solver = Some(Solver::new(config.clone()).map_err(at_line)?);
+                let mut config = config.clone();
+                if keep_all {
+                    config.trials = crate::config::TrialRetention::Keep;
+                }
+                solver = Some(Solver::new(config).map_err(at_line)?);
             }
             (None, _) => {
                 return Err(Error::Resume {
@@ -329,6 +354,8 @@ pub fn replay(text: &str, expected: Option<&SolverConfig>) -> Result<Replay, Err
             }
             (Some(s), event) => {
                 apply_unchecked(s, event).map_err(at_line)?;
+                // The journal already holds what a streaming solver hands out again.
+                s.drain_told();
                 match event {
                     Event::Interrupted { id, .. } => interrupted.push(*id),
                     Event::Tell { id, .. } => interrupted.retain(|i| i != id),

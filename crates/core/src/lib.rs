@@ -65,7 +65,7 @@ pub use artifact::{RunArtifact, TrialRecord};
 pub use classify::{Classification, Decision, Features, Landscape};
 pub use config::{
     ClassifierConfig, Observation, ParallelConfig, Param, Params, ProbeConfig, SolverConfig, Space,
-    StrategyChoice, Value,
+    StrategyChoice, TrialRetention, Value, MAX_STREAM_PROBE,
 };
 pub use error::{ConfigIssue, Error, JsonSource};
 pub use journal::{Event as JournalEvent, Replay};

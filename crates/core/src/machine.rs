@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::artifact::{RunArtifact, TrialRecord};
 use crate::classify::{self, Classification};
-use crate::config::{Params, SolverConfig, StrategyChoice};
+use crate::config::{Params, SolverConfig, Space, StrategyChoice, TrialRetention};
 use crate::encoding::{self, DimKind, Encoding, Seen};
 use crate::error::{Error, JsonSource};
 use crate::probe;
@@ -30,9 +30,11 @@ use crate::strategies::{
 use crate::trial::{Method, Phase, Score, Stage, TrialStatus};
 
 mod ordered;
+mod store;
 
 pub use ordered::Ask;
 use ordered::Hold;
+use store::{Meta, Store};
 
 /// Version of the snapshot format written by [`Solver::snapshot`].
 pub const STATE_VERSION: u32 = 1;
@@ -62,7 +64,7 @@ pub enum Outcome {
     },
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct State {
     state_version: u32,
     engine_version: String,
@@ -73,17 +75,102 @@ struct State {
     /// How many of the planned probe trials have been told.
     probe_told: u64,
     scramble: u32,
-    trials: Vec<TrialRecord>,
-    /// Unit-cube point of every trial, by id.
-    units: Vec<Vec<f64>>,
+    /// The trials held: every one, or in streaming mode those still needed.
+    store: Store,
+    /// Number of trials handed out.
+    issued: u64,
     pending: BTreeSet<u64>,
     told: u64,
     best: Option<u64>,
     classification: Option<Classification>,
     strategy: Option<Strategy>,
     /// Deterministic parallel mode: tells received but not yet applied (see `ordered`).
-    #[serde(default, skip_serializing_if = "Hold::is_empty")]
     held: Hold,
+    /// Streaming mode: told trials not yet taken by [`Solver::drain_told`], in told order.
+    outbox: Vec<TrialRecord>,
+}
+
+impl State {
+    fn streaming(&self) -> bool {
+        self.config.trials == TrialRetention::Stream
+    }
+
+    fn unit(&self, id: u64) -> &[f64] {
+        // Every id the machine looks up is held: pending, best, or told during the probe.
+        self.store.unit(id).unwrap_or(&[])
+    }
+}
+
+/// The snapshot layout (unchanged from when every trial was a stored record): the trials as
+/// records and their points, built from the compact store as they are written.
+#[derive(Serialize)]
+struct StateOut<'a> {
+    state_version: u32,
+    engine_version: &'a str,
+    config: &'a SolverConfig,
+    phase: Phase,
+    probe_planned: u64,
+    probe_told: u64,
+    scramble: u32,
+    trials: Records<'a>,
+    units: Units<'a>,
+    /// Streaming mode only: the trials list no longer counts the trials handed out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued: Option<u64>,
+    pending: &'a BTreeSet<u64>,
+    told: u64,
+    best: Option<u64>,
+    classification: &'a Option<Classification>,
+    strategy: &'a Option<Strategy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held: Option<&'a Hold>,
+    /// Streaming mode only: the index of configurations seen (no longer derivable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seen: Option<&'a Seen>,
+    #[serde(skip_serializing_if = "<[TrialRecord]>::is_empty")]
+    outbox: &'a [TrialRecord],
+}
+
+#[derive(Deserialize)]
+struct StateIn {
+    state_version: u32,
+    engine_version: String,
+    config: SolverConfig,
+    phase: Phase,
+    probe_planned: u64,
+    probe_told: u64,
+    scramble: u32,
+    trials: Vec<TrialRecord>,
+    units: Vec<Vec<f64>>,
+    #[serde(default)]
+    issued: Option<u64>,
+    pending: BTreeSet<u64>,
+    told: u64,
+    best: Option<u64>,
+    classification: Option<Classification>,
+    strategy: Option<Strategy>,
+    #[serde(default)]
+    held: Hold,
+    #[serde(default)]
+    seen: Option<Seen>,
+    #[serde(default)]
+    outbox: Vec<TrialRecord>,
+}
+
+struct Records<'a>(&'a Store, &'a Space);
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.ids().filter_map(|id| self.0.record(self.1, id)))
+    }
+}
+
+struct Units<'a>(&'a Store);
+
+impl Serialize for Units<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.ids().filter_map(|id| self.0.unit(id)))
+    }
 }
 
 /// The index of configurations handed out, from a state: the warm start, every trial's point,
@@ -95,23 +182,18 @@ fn seen_index(s: &State, encoding: &Encoding) -> Option<Seen> {
     for o in &s.config.warm_start {
         seen.record(space, &encoding::encode(space, &o.params), Score::Value(o.value));
     }
-    for u in &s.units {
-        seen.insert(space, u);
+    for id in s.store.ids() {
+        seen.insert(space, s.unit(id));
     }
-    let mut told: Vec<&TrialRecord> = s.trials.iter().filter(|t| t.told_index.is_some()).collect();
-    told.sort_by_key(|t| t.told_index);
-    for t in told {
-        seen.record(space, &s.units[t.id as usize], score_of(t));
+    let mut told: Vec<(u64, u64)> =
+        s.store.ids().filter_map(|id| Some((s.store.meta(id)?.told_index()?, id))).collect();
+    told.sort_unstable();
+    for (_, id) in told {
+        if let Some(m) = s.store.meta(id) {
+            seen.record(space, s.unit(id), m.score());
+        }
     }
     Some(seen)
-}
-
-/// What the classifier and the strategies see of a told trial.
-fn score_of(r: &TrialRecord) -> Score {
-    match (r.status, r.value) {
-        (TrialStatus::Completed, Some(v)) => Score::Value(v),
-        _ => Score::Failed,
-    }
 }
 
 /// The ask/tell optimizer.
@@ -130,6 +212,7 @@ impl Solver {
         let encoding = Encoding::new(&config.space);
         let planned = probe::planned_size(&config).saturating_sub(config.warm_start.len() as u64);
         let scramble = Rng::new(config.seed, Stream::Probe).next_u64() as u32;
+        let store = Store::new(encoding.dim(), config.trials == TrialRetention::Stream);
         let mut solver = Self {
             state: State {
                 state_version: STATE_VERSION,
@@ -139,14 +222,15 @@ impl Solver {
                 probe_planned: planned,
                 probe_told: 0,
                 scramble,
-                trials: Vec::new(),
-                units: Vec::new(),
+                store,
+                issued: 0,
                 pending: BTreeSet::new(),
                 told: 0,
                 best: None,
                 classification: None,
                 strategy: None,
                 held: Hold::default(),
+                outbox: Vec::new(),
             },
             encoding,
             seen: None,
@@ -174,9 +258,9 @@ impl Solver {
 
     /// The next trial to evaluate, [`Ask::Wait`] when deterministic parallel mode needs an
     /// earlier trial told first, or [`Ask::Exhausted`] once the whole budget is handed out.
-    #[cfg_attr(feature = "tracing", tracing::instrument(level = "debug", skip(self), fields(id = self.state.trials.len())))]
+    #[cfg_attr(feature = "tracing", tracing::instrument(level = "debug", skip(self), fields(id = self.state.issued)))]
     pub fn ask_next(&mut self) -> Ask {
-        let id = self.state.trials.len() as u64;
+        let id = self.state.issued;
         if id >= self.state.config.budget || self.state.phase == Phase::Done {
             return Ask::Exhausted;
         }
@@ -207,8 +291,9 @@ impl Solver {
                 )
             }
             Phase::Refine { strategy } => {
+                let store = &s.store;
                 let pending: Vec<&[f64]> =
-                    s.pending.iter().map(|&p| s.units[p as usize].as_slice()).collect();
+                    s.pending.iter().map(|&p| store.unit(p).unwrap_or(&[])).collect();
                 let ctx = Context {
                     kinds: self.encoding.kinds(),
                     space: &s.config.space,
@@ -221,21 +306,11 @@ impl Solver {
             Phase::Done => return None,
         };
         let params = encoding::decode(&s.config.space, &u);
-        s.trials.push(TrialRecord {
-            id,
-            params: params.clone(),
-            status: TrialStatus::Pending,
-            value: None,
-            reason: None,
-            stage,
-            method,
-            asked_after: s.told,
-            told_index: None,
-        });
+        s.store.push(id, &u, Meta::pending(stage, method, s.told));
+        s.issued += 1;
         if let Some(seen) = self.seen.as_mut() {
             seen.insert(&s.config.space, &u);
         }
-        s.units.push(u);
         s.pending.insert(id);
         Some(Trial { id, params, stage, method })
     }
@@ -251,12 +326,11 @@ impl Solver {
     #[cfg_attr(feature = "tracing", tracing::instrument(level = "debug", skip(self)))]
     pub fn tell(&mut self, id: u64, outcome: Outcome) -> Result<(), Error> {
         let s = &mut self.state;
-        match s.trials.get(id as usize) {
-            None => return Err(Error::UnknownTrial { id, issued: s.trials.len() as u64 }),
-            Some(r) if r.status != TrialStatus::Pending || s.held.contains(id) => {
-                return Err(Error::AlreadyTold { id })
-            }
-            Some(_) => {}
+        if id >= s.issued {
+            return Err(Error::UnknownTrial { id, issued: s.issued });
+        }
+        if !s.pending.contains(&id) || s.held.contains(id) {
+            return Err(Error::AlreadyTold { id });
         }
         if s.config.parallel.is_some() {
             s.held.insert(id, outcome);
@@ -272,7 +346,7 @@ impl Solver {
         let Some(lag) = self.state.config.parallel.as_ref().map(|p| p.lag) else { return };
         loop {
             let s = &mut self.state;
-            let issued = s.trials.len() as u64;
+            let issued = s.issued;
             match s.held.take_ready(lag, issued, s.told, s.config.budget) {
                 Some((id, outcome)) => self.apply(id, outcome),
                 None => return,
@@ -283,34 +357,23 @@ impl Solver {
     /// Records the result of pending trial `id` and moves the machine.
     fn apply(&mut self, id: u64, outcome: Outcome) {
         let s = &mut self.state;
-        let record = &mut s.trials[id as usize];
-        let score = match outcome {
-            Outcome::Value(v) if v.is_finite() => {
-                record.status = TrialStatus::Completed;
-                record.value = Some(v);
-                Score::Value(v)
-            }
-            Outcome::Value(v) => {
-                record.status = TrialStatus::Failed;
-                record.reason = Some(format!("objective returned {v}"));
-                Score::Failed
-            }
-            Outcome::Failed { reason } => {
-                record.status = TrialStatus::Failed;
-                record.reason = reason;
-                Score::Failed
-            }
+        let (value, reason) = match outcome {
+            Outcome::Value(v) if v.is_finite() => (Some(v), None),
+            Outcome::Value(v) => (None, Some(format!("objective returned {v}"))),
+            Outcome::Failed { reason } => (None, reason),
         };
-        record.told_index = Some(s.told);
-        let stage = record.stage;
+        let told_index = s.told;
+        let Some(meta) = s.store.meta_mut(id) else { return };
+        meta.tell(value, told_index);
+        let (stage, score) = (meta.stage, meta.score());
+        s.store.set_reason(id, reason);
         if let Some(seen) = self.seen.as_mut() {
-            seen.record(&s.config.space, &s.units[id as usize], score);
+            seen.record(&s.config.space, s.unit(id), score);
         }
         s.told += 1;
         s.pending.remove(&id);
-        if score.value().is_some_and(|v| {
-            s.best.is_none_or(|b| s.trials[b as usize].value.is_none_or(|bv| v < bv))
-        }) {
+        let best_value = s.best.and_then(|b| s.store.meta(b)).and_then(Meta::value);
+        if score.value().is_some_and(|v| best_value.is_none_or(|bv| v < bv)) {
             s.best = Some(id);
         }
         if stage == Stage::Probe && id < s.probe_planned {
@@ -321,11 +384,27 @@ impl Solver {
             Phase::Probe => {}
             Phase::Refine { .. } | Phase::Done => {
                 if let Some(strategy) = s.strategy.as_mut() {
-                    strategy.observe(id, &s.units[id as usize], score);
+                    strategy.observe(id, s.store.unit(id).unwrap_or(&[]), score);
                 }
             }
         }
         self.finish_if_done();
+        if self.state.streaming() {
+            self.stream_out(id);
+        }
+    }
+
+    /// Streaming mode: hands trial `id`'s record to the outbox, then drops every told trial
+    /// the machine no longer needs (all but the best, once the probe is classified).
+    fn stream_out(&mut self, id: u64) {
+        let s = &mut self.state;
+        if let Some(record) = s.store.record(&s.config.space, id) {
+            s.outbox.push(record);
+        }
+        if s.phase != Phase::Probe {
+            let best = s.best;
+            s.store.retain(|t, m| m.status == TrialStatus::Pending || Some(t) == best);
+        }
     }
 
     /// Shorthand for `tell(id, Outcome::Value(value))`.
@@ -350,11 +429,10 @@ impl Solver {
         let (pts, scores): (Vec<Vec<f64>>, Vec<Score>) = warm
             .iter()
             .cloned()
-            .chain(
-                s.trials[..s.probe_planned as usize]
-                    .iter()
-                    .map(|r| (s.units[r.id as usize].clone(), score_of(r))),
-            )
+            .chain((0..s.probe_planned).map(|id| {
+                let score = s.store.meta(id).map_or(Score::Failed, Meta::score);
+                (s.unit(id).to_vec(), score)
+            }))
             .unzip();
         let offset = warm.len();
         let sites: Vec<[usize; 4]> =
@@ -398,12 +476,10 @@ impl Solver {
         let history: Vec<Point> = warm
             .into_iter()
             .map(|(u, score)| Point::told(u, score))
-            .chain(
-                s.trials
-                    .iter()
-                    .filter(|r| r.status != TrialStatus::Pending)
-                    .map(|r| Point::told(s.units[r.id as usize].clone(), score_of(r))),
-            )
+            .chain(s.store.ids().filter_map(|id| {
+                let m = s.store.meta(id).filter(|m| m.status != TrialStatus::Pending)?;
+                Some(Point::told(s.unit(id).to_vec(), m.score()))
+            }))
             .collect();
         let seed = s.config.seed;
         let strategy = match method {
@@ -427,10 +503,7 @@ impl Solver {
 
     fn finish_if_done(&mut self) {
         let s = &mut self.state;
-        if s.trials.len() as u64 >= s.config.budget
-            && s.pending.is_empty()
-            && !matches!(s.phase, Phase::Probe)
-        {
+        if s.issued >= s.config.budget && s.pending.is_empty() && !matches!(s.phase, Phase::Probe) {
             s.phase = Phase::Done;
         }
     }
@@ -456,13 +529,35 @@ impl Solver {
     }
 
     /// The best completed trial so far (lowest value; the earliest on ties).
-    pub fn best(&self) -> Option<&TrialRecord> {
-        self.state.best.map(|id| &self.state.trials[id as usize])
+    pub fn best(&self) -> Option<TrialRecord> {
+        self.trial(self.state.best?)
     }
 
-    /// Every trial handed out, by id.
-    pub fn trials(&self) -> &[TrialRecord] {
-        &self.state.trials
+    /// Trial `id`'s record, built from the compact store; `None` for an id not handed out,
+    /// or in streaming mode one already streamed out (see [`Solver::drain_told`]).
+    pub fn trial(&self, id: u64) -> Option<TrialRecord> {
+        self.state.store.record(&self.state.config.space, id)
+    }
+
+    /// Every trial held, by id, built on demand: every trial handed out, or in streaming mode
+    /// the pending ones, the best and the probe until it is classified.
+    pub fn trials(&self) -> Vec<TrialRecord> {
+        let s = &self.state;
+        s.store.ids().filter_map(|id| s.store.record(&s.config.space, id)).collect()
+    }
+
+    /// Number of trials held in memory (all of them unless the config streams trials).
+    pub fn held_trials(&self) -> usize {
+        self.state.store.len()
+    }
+
+    /// Streaming mode (`"trials": "stream"`): the trials told since the last call, in the
+    /// order their tells were applied, each once; the solver keeps no copy of them. Empty
+    /// when every trial is kept (read [`Solver::trials`] instead). A front calls it after
+    /// every `tell` (and, in deterministic parallel mode, every `ask`, which may apply held
+    /// tells) and writes the records out.
+    pub fn drain_told(&mut self) -> Vec<TrialRecord> {
+        core::mem::take(&mut self.state.outbox)
     }
 
     /// Ids of trials handed out and not yet told, in increasing order (a tell held by the
@@ -473,7 +568,7 @@ impl Solver {
 
     /// Number of trials handed out.
     pub fn issued(&self) -> u64 {
-        self.state.trials.len() as u64
+        self.state.issued
     }
 
     /// Number of trials told and applied (in deterministic parallel mode a held tell is
@@ -496,20 +591,42 @@ impl Solver {
             config: s.config.clone(),
             phase: s.phase,
             classification: s.classification.clone(),
-            best: self.best().cloned(),
-            trials: s.trials.clone(),
+            best: self.best(),
+            trials: self.trials(),
         }
     }
 
     /// The whole state as JSON: [`Solver::restore`] continues bit-identically.
     pub fn snapshot(&self) -> String {
+        let s = &self.state;
+        let streaming = s.streaming();
+        let out = StateOut {
+            state_version: s.state_version,
+            engine_version: &s.engine_version,
+            config: &s.config,
+            phase: s.phase,
+            probe_planned: s.probe_planned,
+            probe_told: s.probe_told,
+            scramble: s.scramble,
+            trials: Records(&s.store, &s.config.space),
+            units: Units(&s.store),
+            issued: streaming.then_some(s.issued),
+            pending: &s.pending,
+            told: s.told,
+            best: s.best,
+            classification: &s.classification,
+            strategy: &s.strategy,
+            held: (!s.held.is_empty()).then_some(&s.held),
+            seen: self.seen.as_ref().filter(|_| streaming),
+            outbox: &s.outbox,
+        };
         // Plain data with string keys and finite floats: serialization cannot fail.
-        serde_json::to_string(&self.state).unwrap_or_default()
+        serde_json::to_string(&out).unwrap_or_default()
     }
 
     /// Restores a solver from [`Solver::snapshot`] text.
     pub fn restore(text: &str) -> Result<Self, Error> {
-        let state: State =
+        let state: StateIn =
             serde_json::from_str(text).map_err(|e| Error::json(JsonSource::State, e, text))?;
         if state.state_version != STATE_VERSION {
             return Err(Error::Resume {
@@ -521,41 +638,98 @@ impl Solver {
         }
         state.config.validate()?;
         let encoding = Encoding::new(&state.config.space);
-        let mut solver = Self { state, encoding, seen: None };
-        solver.check_consistent()?;
-        solver.seen = seen_index(&solver.state, &solver.encoding);
+        let damaged =
+            |what: &str| Error::Resume { reason: format!("the state is damaged: {what}") };
+        let streaming = state.config.trials == TrialRetention::Stream;
+        let store = Store::from_records(encoding.dim(), streaming, &state.trials, &state.units)
+            .ok_or_else(|| damaged("trial points do not match the space"))?;
+        let issued = match (streaming, state.issued) {
+            (false, None) => state.trials.len() as u64,
+            (true, Some(issued)) => issued,
+            (false, Some(_)) => return Err(damaged("a trial count that only streaming runs keep")),
+            (true, None) => return Err(damaged("a streaming run without its trial count")),
+        };
+        let seen_saved = state.seen;
+        let mut solver = Self {
+            state: State {
+                state_version: state.state_version,
+                engine_version: state.engine_version,
+                config: state.config,
+                phase: state.phase,
+                probe_planned: state.probe_planned,
+                probe_told: state.probe_told,
+                scramble: state.scramble,
+                store,
+                issued,
+                pending: state.pending,
+                told: state.told,
+                best: state.best,
+                classification: state.classification,
+                strategy: state.strategy,
+                held: state.held,
+                outbox: state.outbox,
+            },
+            encoding,
+            seen: None,
+        };
+        solver.check_consistent(&state.trials)?;
+        let s = &solver.state;
+        if let Some(t) = state.trials.iter().find(|t| {
+            s.store.unit(t.id).is_none_or(|u| encoding::decode(&s.config.space, u) != t.params)
+        }) {
+            return Err(damaged(&format!("trial {}'s parameters do not match its point", t.id)));
+        }
+        solver.seen = if streaming {
+            seen_saved.filter(|_| Seen::for_kinds(solver.encoding.kinds()).is_some())
+        } else {
+            seen_index(&solver.state, &solver.encoding)
+        };
+        if streaming && solver.seen.is_none() != Seen::for_kinds(solver.encoding.kinds()).is_none()
+        {
+            return Err(damaged("the index of configurations seen is missing"));
+        }
         Ok(solver)
     }
 
     /// Structural checks on a restored state, so that a damaged file is an error, not a panic.
-    fn check_consistent(&self) -> Result<(), Error> {
+    fn check_consistent(&self, trials: &[TrialRecord]) -> Result<(), Error> {
         let s = &self.state;
         let d = self.encoding.dim();
-        let n = s.trials.len();
+        let n = s.issued;
         let bad =
             |what: &str| Err(Error::Resume { reason: format!("the state is damaged: {what}") });
-        if s.units.len() != n || s.units.iter().any(|u| u.len() != d) {
-            return bad("trial points do not match the space");
-        }
-        if n as u64 > s.config.budget || s.probe_planned > s.config.budget {
+        if n > s.config.budget || s.probe_planned > s.config.budget {
             return bad("more trials than the budget");
         }
-        if s.trials.iter().enumerate().any(|(i, t)| t.id != i as u64) {
-            return bad("trial ids are not consecutive");
+        if s.streaming() {
+            if trials.windows(2).any(|w| w[0].id >= w[1].id) || trials.iter().any(|t| t.id >= n) {
+                return bad("trial ids are not increasing, or beyond the trials handed out");
+            }
+        } else {
+            if trials.iter().enumerate().any(|(i, t)| t.id != i as u64) {
+                return bad("trial ids are not consecutive");
+            }
+            crate::artifact::check_records(trials).map_err(|what| Error::Resume {
+                reason: format!("the state is damaged: {what}"),
+            })?;
         }
-        crate::artifact::check_records(&s.trials)
-            .map_err(|what| Error::Resume { reason: format!("the state is damaged: {what}") })?;
-        let pending = s.trials.iter().filter(|t| t.status == TrialStatus::Pending).count();
-        if s.told != (n - pending) as u64 || s.probe_told > s.told {
+        let pending = trials.iter().filter(|t| t.status == TrialStatus::Pending).count();
+        if s.told + pending as u64 != n || s.probe_told > s.told {
             return bad("the count of told trials does not match the trial list");
         }
-        if pending != s.pending.len() || s.pending.iter().any(|&p| p as usize >= n) {
+        if pending != s.pending.len() || s.pending.iter().any(|&p| !s.store.contains(p)) {
+            return bad("pending trials do not match the trial list");
+        }
+        if s.pending
+            .iter()
+            .any(|&p| s.store.meta(p).is_none_or(|m| m.status != TrialStatus::Pending))
+        {
             return bad("pending trials do not match the trial list");
         }
         if s.held.ids().any(|h| !s.pending.contains(&h)) {
             return bad("a held tell is not a pending trial");
         }
-        if s.best.is_some_and(|b| b as usize >= n)
+        if s.best.is_some_and(|b| s.store.meta(b).and_then(Meta::value).is_none())
             || s.strategy.as_ref().is_some_and(|st| !st.is_consistent(d))
         {
             return bad("the strategy state does not match the space");

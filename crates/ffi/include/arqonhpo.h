@@ -341,6 +341,19 @@ enum ArqonStatus arqon_solver_from_artifact(const char *artifact_json,
 enum ArqonStatus arqon_snapshot(const struct ArqonSolver *solver, char **out_json);
 
 /**
+ * Streaming mode (`"trials": "stream"` in the config): the trials told since the last call,
+ * as a JSON array of trial records (`contracts/artifact.schema.json`, `TrialRecord`) in the
+ * order told, each handed out once; the solver keeps no copy. Call it after `arqon_tell`
+ * (and after `arqon_ask` in deterministic parallel mode); until then the records wait in the
+ * solver. Always `[]` when every trial is kept.
+ *
+ * # Safety
+ * Ownership: `solver` is borrowed. On success `*out_json` receives a new string owned by the
+ * caller (free with `arqon_string_free`); on failure it is set to NULL.
+ */
+enum ArqonStatus arqon_drain_told(struct ArqonSolver *solver, char **out_json);
+
+/**
  * Creates a solver from `arqon_snapshot` text; its next ask is the one the snapshotted solver
  * would have made.
  *

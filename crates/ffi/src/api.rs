@@ -306,12 +306,11 @@ pub unsafe extern "C" fn arqon_best(
         // SAFETY: as above.
         let out_value = unsafe { out(out_value, "out_value") }?;
         with_solver(solver, |s| {
-            let Some((id, value, params)) =
-                s.best().and_then(|b| Some((b.id, b.value?, &b.params)))
+            let Some((id, value, params)) = s.best().and_then(|b| Some((b.id, b.value?, b.params)))
             else {
                 return Ok(ArqonStatus::NoResult);
             };
-            let text = params_json(params)?;
+            let text = params_json(&params)?;
             *out_trial_id = id;
             *out_value = value;
             *out_params_json = owned_string(text);
@@ -346,12 +345,11 @@ pub unsafe extern "C" fn arqon_best_array(
         let values = unsafe { array(values, len, "values") }?;
         with_solver(solver, |s| {
             check_numeric(s, len)?;
-            let Some((id, value, params)) =
-                s.best().and_then(|b| Some((b.id, b.value?, &b.params)))
+            let Some((id, value, params)) = s.best().and_then(|b| Some((b.id, b.value?, b.params)))
             else {
                 return Ok(ArqonStatus::NoResult);
             };
-            fill(params, values);
+            fill(&params, values);
             *out_trial_id = id;
             *out_value = value;
             Ok(ArqonStatus::Ok)
@@ -445,6 +443,29 @@ pub unsafe extern "C" fn arqon_snapshot(
 ) -> ArqonStatus {
     // SAFETY: the caller's contract above is `solver_string`'s.
     unsafe { solver_string("arqon_snapshot", solver, out_json, "out_json", |s| Ok(s.snapshot())) }
+}
+
+/// Streaming mode (`"trials": "stream"` in the config): the trials told since the last call,
+/// as a JSON array of trial records (`contracts/artifact.schema.json`, `TrialRecord`) in the
+/// order told, each handed out once; the solver keeps no copy. Call it after `arqon_tell`
+/// (and after `arqon_ask` in deterministic parallel mode); until then the records wait in the
+/// solver. Always `[]` when every trial is kept.
+///
+/// # Safety
+/// Ownership: `solver` is borrowed. On success `*out_json` receives a new string owned by the
+/// caller (free with `arqon_string_free`); on failure it is set to NULL.
+#[no_mangle]
+pub unsafe extern "C" fn arqon_drain_told(
+    solver: *mut ArqonSolver,
+    out_json: *mut *mut c_char,
+) -> ArqonStatus {
+    // SAFETY: the caller's contract above is `solver_string`'s.
+    unsafe {
+        solver_string("arqon_drain_told", solver, out_json, "out_json", |s| {
+            // Plain records with string keys and finite floats: serialization cannot fail.
+            Ok(serde_json::to_string(&s.drain_told()).unwrap_or_default())
+        })
+    }
 }
 
 /// Creates a solver from `arqon_snapshot` text; its next ask is the one the snapshotted solver

@@ -318,3 +318,43 @@ fn deterministic_mode_gives_the_same_trials_whatever_the_thread_timing() {
         assert_eq!(run(salt).0, first, "timing salt {salt}");
     }
 }
+
+#[test]
+fn a_streaming_solver_hands_each_told_trial_out_once_through_drain_told() {
+    let config = r#"{"seed": 2, "budget": 40, "trials": "stream", "strategy": "tpe",
+        "space": {"x": {"type": "float", "low": -1, "high": 1}}}"#;
+    let solver = new_solver(config).unwrap();
+    let drain = || {
+        let mut out = ptr::null_mut();
+        // SAFETY: live handle, valid out-pointer.
+        assert_eq!(unsafe { arqon_drain_told(solver, &mut out) }, ArqonStatus::Ok);
+        let text = take_string(out);
+        serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap()
+    };
+    let mut streamed = Vec::new();
+    let (mut id, mut x) = (0, [0.0]);
+    // SAFETY: live handle; `x` holds one double.
+    while unsafe { arqon_ask_array(solver, &mut id, x.as_mut_ptr(), 1) } == ArqonStatus::Ok {
+        // SAFETY: live handle.
+        assert_eq!(unsafe { arqon_tell(solver, id, x[0] * x[0]) }, ArqonStatus::Ok);
+        let told = drain();
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0]["id"], id);
+        assert_eq!(told[0]["value"], x[0] * x[0]);
+        streamed.extend(told);
+    }
+    assert_eq!(streamed.len(), 40);
+    assert!(drain().is_empty(), "each record is handed out once");
+    // The snapshot holds the best trial only, not the run.
+    assert!(snapshot(solver).matches("\"asked_after\"").count() <= 1);
+    let (mut best_id, mut best_value) = (0, 0.0);
+    // SAFETY: live handle; one double.
+    assert_eq!(
+        unsafe { arqon_best_array(solver, &mut best_id, &mut best_value, x.as_mut_ptr(), 1) },
+        ArqonStatus::Ok
+    );
+    let min = streamed.iter().filter_map(|r| r["value"].as_f64()).fold(f64::INFINITY, f64::min);
+    assert_eq!(best_value, min);
+    // SAFETY: live handle, freed once.
+    assert_eq!(unsafe { arqon_solver_free(solver) }, ArqonStatus::Ok);
+}

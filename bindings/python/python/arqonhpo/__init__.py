@@ -15,7 +15,16 @@ rippled) or TPE (noisy or rugged).
 from ._core import ENGINE_VERSION, ArqonError, ConfigError, ResumeError, Trial, TrialError
 from ._dashboard import Dashboard, dashboard
 from ._minimize import MinimizeResult, minimize
-from ._solver import ArqonSolver, Choice, Classification, Float, Int, ParamValue, TrialResult
+from ._solver import (
+    ArqonSolver,
+    Choice,
+    Classification,
+    Float,
+    Int,
+    ParamValue,
+    TrialResult,
+    TrialsView,
+)
 
 __version__ = ENGINE_VERSION
 
@@ -34,6 +43,7 @@ __all__ = [
     "Trial",
     "TrialError",
     "TrialResult",
+    "TrialsView",
     "__version__",
     "dashboard",
     "minimize",

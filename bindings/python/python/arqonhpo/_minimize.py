@@ -11,7 +11,7 @@ import concurrent.futures as cf
 import pickle
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -41,8 +41,9 @@ class MinimizeResult:
     """Its objective value."""
     best: TrialResult | None
     """The best trial's full record."""
-    trials: list[TrialResult]
-    """Every trial handed out, by id (pending ones only after an interruption)."""
+    trials: Sequence[TrialResult]
+    """Every trial handed out, by id (pending ones only after an interruption), read from the
+    solver as needed (a ``TrialsView``)."""
     artifact: dict[str, Any]
     """The run artifact (``contracts/artifact.schema.json``); ``ArqonSolver.from_artifact`` resumes it."""
     classification: Classification | None
@@ -185,7 +186,7 @@ def minimize(
             ``seed`` and ``deterministic`` are then ignored: the solver's own
             ``parallel_lag`` decides).
         **solver_options: Passed to ``ArqonSolver`` (``probe_fraction``, ``threshold``,
-            ``warm_start``, ...).
+            ``warm_start``, ``trials="stream"`` with ``on_told``, ...).
 
     Returns:
         A ``MinimizeResult``. KeyboardInterrupt stops the run cleanly: finished trials are
@@ -218,6 +219,11 @@ def minimize(
             )
         if executor == "process":
             _check_picklable(objective)
+    if solver_options.get("trials") == "stream" and solver_options.get("on_told") is None:
+        # Nothing would take the streamed trials: they would pile up in the solver.
+        raise ValueError(
+            'minimize(trials="stream") needs on_told=, a callable that receives each told trial'
+        )
     if solver is None:
         if deterministic and n_workers > 1:
             solver_options.setdefault("parallel_lag", n_workers)

@@ -12,10 +12,10 @@ import json
 import math
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal, Union, overload
 
 from . import _core
 from ._core import ConfigError, Trial
@@ -204,6 +204,68 @@ class TrialResult:
         )
 
 
+class TrialsView(Sequence[TrialResult]):
+    """The trials a solver holds, by id, read from the engine one at a time: ``solver.trials``.
+
+    A sequence (``len``, indexing, slicing, iteration) of ``TrialResult`` that keeps no copy of
+    the run: each record is built when it is read, so reading ``solver.trials[-1]`` of a long
+    run costs one record, not the whole list. It lists the trials handed out when it was made;
+    ``list(view)`` copies them.
+
+    Examples:
+        >>> import arqonhpo as aq
+        >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=4)
+        >>> for v in (3.0, 1.0):
+        ...     solver.tell(solver.ask(), v)
+        >>> trials = solver.trials
+        >>> len(trials), trials[-1].value, [t.id for t in trials]
+        (2, 1.0, [0, 1])
+    """
+
+    __slots__ = ("_ids", "_n", "_solver")
+
+    def __init__(self, solver: _core.Solver) -> None:
+        self._solver = solver
+        n = solver.held_trials
+        # Every trial is held (ids 0..n) unless the run streams them out.
+        self._ids: list[int] | None = None if n == solver.issued else solver.held_ids()
+        self._n = n if self._ids is None else len(self._ids)
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, index: int) -> TrialResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TrialResult]: ...
+    def __getitem__(self, index: int | slice) -> TrialResult | list[TrialResult]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._n))]
+        i = int(index.__index__())
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(f"trial index {index} out of range for {self._n} trials")
+        trial_id = i if self._ids is None else self._ids[i]
+        record = self._solver.trial(trial_id)
+        if record is None:
+            raise IndexError(f"trial {trial_id} was streamed out after this view was made")
+        return TrialResult._from_record(record)
+
+    def __iter__(self) -> Iterator[TrialResult]:
+        return (self[i] for i in range(self._n))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (TrialsView, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<TrialsView of {self._n} trials>"
+
+
 @dataclass(frozen=True)
 class Classification:
     """The landscape verdict made after the probe, with the features behind it.
@@ -341,6 +403,12 @@ class ArqonSolver:
         threshold: Smoothness score at or above which the landscape is smooth (default 0.5).
         warm_start: Earlier results, as ``(params, value)`` pairs or ``{"params", "value"}``
             dicts; they count towards the probe and the model without using budget.
+        parallel_lag: Deterministic parallel mode: the number of workers.
+        trials: ``"keep"`` (default) holds every trial; ``"stream"`` hands each told trial
+            out once (``on_told`` or ``drain_told()``) and keeps only what the strategy
+            needs, so memory stays flat however long the run (see the "Long runs" page).
+        on_told: With ``trials="stream"``, called with each told trial's ``TrialResult``,
+            in the order told, right after the ``tell`` (or ``ask``) that applied it.
 
     Raises:
         ConfigError: An invalid value; ``err.issues`` lists every problem with its path.
@@ -355,7 +423,7 @@ class ArqonSolver:
         (True, True)
     """
 
-    __slots__ = ("_solver",)
+    __slots__ = ("_on_told", "_solver")
 
     def __init__(
         self,
@@ -369,6 +437,8 @@ class ArqonSolver:
         threshold: float | None = None,
         warm_start: Sequence[Any] | None = None,
         parallel_lag: int | None = None,
+        trials: str = "keep",
+        on_told: Callable[[TrialResult], None] | None = None,
     ) -> None:
         config: dict[str, Any] = {
             "seed": _integer("seed", seed),
@@ -393,7 +463,18 @@ class ArqonSolver:
             config["warm_start"] = [_observation(i, o) for i, o in enumerate(warm_start)]
         if parallel_lag is not None:
             config["parallel"] = {"lag": _integer("parallel_lag", parallel_lag)}
+        if not isinstance(trials, str):
+            raise TypeError(
+                f'trials must be "keep" or "stream", got {type(trials).__name__} ({trials!r})'
+            )
+        if trials != "keep":
+            config["trials"] = trials
+        if on_told is not None and trials != "stream":
+            raise ValueError('on_told= receives streamed trials; pass trials="stream" with it')
+        if on_told is not None and not callable(on_told):
+            raise TypeError(f"on_told must be callable, got {type(on_told).__name__}")
         self._solver = _core.Solver(_config_text(config))
+        self._on_told = on_told
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | str | os.PathLike[str]) -> ArqonSolver:
@@ -436,7 +517,42 @@ class ArqonSolver:
     def _wrap(cls, solver: _core.Solver) -> ArqonSolver:
         self = cls.__new__(cls)
         self._solver = solver
+        self._on_told = None
         return self
+
+    def _deliver(self) -> None:
+        """Hands the trials told since the last call to ``on_told`` (streaming mode)."""
+        if self._on_told is not None:
+            for record in self._solver.drain_told():
+                self._on_told(TrialResult._from_record(record))
+
+    @property
+    def on_told(self) -> Callable[[TrialResult], None] | None:
+        """The callback that receives each told trial in streaming mode (settable, e.g. after
+        ``load``; it is not saved or pickled)."""
+        return self._on_told
+
+    @on_told.setter
+    def on_told(self, callback: Callable[[TrialResult], None] | None) -> None:
+        if callback is not None and not callable(callback):
+            raise TypeError(f"on_told must be callable, got {type(callback).__name__}")
+        if callback is not None and not self._streaming():
+            raise ValueError('on_told= receives streamed trials; pass trials="stream" with it')
+        self._on_told = callback
+
+    def drain_told(self) -> list[TrialResult]:
+        """Streaming mode (``trials="stream"``): the trials told since the last call, in the
+        order told, each once; the solver keeps no copy. Empty when every trial is kept.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver({"x": aq.Float(0, 1)}, budget=3, trials="stream")
+            >>> for v in (3.0, 1.0):
+            ...     solver.tell(solver.ask(), v)
+            >>> [(t.id, t.value) for t in solver.drain_told()], solver.drain_told()
+            ([(0, 3.0), (1, 1.0)], [])
+        """
+        return [TrialResult._from_record(r) for r in self._solver.drain_told()]
 
     # -- ask / tell ---------------------------------------------------------------------------
 
@@ -452,12 +568,16 @@ class ArqonSolver:
             >>> trial.id, trial.phase, solver.ask()
             (0, 'probe', None)
         """
-        return self._solver.ask()
+        trial = self._solver.ask()
+        self._deliver()
+        return trial
 
     def ask_next(self) -> Trial | Literal["wait"] | None:
         """The next trial; ``"wait"`` when ``parallel_lag`` needs an earlier trial told first
         (tell one, then ask again); None once the whole budget has been handed out."""
-        return self._solver.ask_next()
+        trial = self._solver.ask_next()
+        self._deliver()
+        return trial
 
     def ask_batch(self, n: int) -> list[Trial]:
         """Up to ``n`` trials at once, for parallel workers (fewer near the end of the budget).
@@ -470,7 +590,9 @@ class ArqonSolver:
             >>> solver.pending
             [0, 1, 2, 3, 4, 5]
         """
-        return self._solver.ask_batch(n)
+        trials = self._solver.ask_batch(n)
+        self._deliver()
+        return trials
 
     def tell(
         self,
@@ -503,6 +625,7 @@ class ArqonSolver:
             [('failed', 'out of memory'), ('completed', None)]
         """
         self._solver.tell(trial, value, failed=failed, reason=reason)
+        self._deliver()
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -524,8 +647,10 @@ class ArqonSolver:
         return None if record is None else TrialResult._from_record(record)
 
     @property
-    def trials(self) -> list[TrialResult]:
-        """Every trial handed out, by id, as ``TrialResult`` records (pending ones included).
+    def trials(self) -> TrialsView:
+        """Every trial handed out, by id, as ``TrialResult`` records (pending ones included):
+        a read-only sequence that builds each record when it is read (see ``TrialsView``).
+        With ``trials="stream"`` it holds only the trials the solver still keeps.
 
         Examples:
             >>> import arqonhpo as aq
@@ -535,7 +660,7 @@ class ArqonSolver:
             >>> [t.status for t in solver.trials]
             ['completed', 'pending']
         """
-        return [TrialResult._from_record(r) for r in self._solver.trials]
+        return TrialsView(self._solver)
 
     @property
     def pending(self) -> list[int]:
@@ -576,6 +701,23 @@ class ArqonSolver:
             1
         """
         return self._solver.told
+
+    @property
+    def held_trials(self) -> int:
+        """Number of trials the solver holds in memory: every trial handed out, or with
+        ``trials="stream"`` the pending ones, the best and the probe until it is classified.
+
+        Examples:
+            >>> import arqonhpo as aq
+            >>> solver = aq.ArqonSolver(
+            ...     {"x": aq.Float(0, 1)}, budget=40, strategy="random", trials="stream"
+            ... )
+            >>> for _ in range(40):
+            ...     solver.tell(solver.ask(), 0.5)
+            >>> solver.held_trials, len(solver.drain_told())
+            (1, 40)
+        """
+        return self._solver.held_trials
 
     @property
     def is_done(self) -> bool:
@@ -687,17 +829,26 @@ class ArqonSolver:
             >>> aq.ArqonSolver.load(path).ask().params == solver.ask().params
             True
         """
-        _write_atomically(Path(path), (self._solver.artifact_json() + "\n").encode("utf-8"))
+        # A streaming run's artifact lacks the trials streamed out: its small state is saved.
+        text = self._solver.snapshot() if self._streaming() else self._solver.artifact_json()
+        _write_atomically(Path(path), (text + "\n").encode("utf-8"))
+
+    def _streaming(self) -> bool:
+        return bool(json.loads(self._solver.config_json()).get("trials") == "stream")
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ArqonSolver:
         """Resumes from an artifact written by ``save`` (or the CLI): the trials are replayed,
         pending ones included, and the next ``ask()`` is the one the saved run would make.
+        A streaming run (``trials="stream"``) saves its state instead, which is restored.
 
         Raises:
             ResumeError: The file is not a readable artifact, or its trials do not replay.
         """
-        return cls._wrap(_core.Solver.from_artifact(Path(path).read_bytes()))
+        data = Path(path).read_bytes()
+        if data.startswith(b'{"state_version":'):
+            return cls._wrap(_core.Solver.restore(data.decode("utf-8", errors="replace")))
+        return cls._wrap(_core.Solver.from_artifact(data))
 
     @classmethod
     def from_artifact(cls, artifact: Mapping[str, Any] | str) -> ArqonSolver:

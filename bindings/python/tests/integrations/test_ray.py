@@ -100,6 +100,30 @@ def test_max_mode_and_the_deterministic_mode_reproduce(tmp_path: Path) -> None:
     assert runs[0] == runs[1]
 
 
+def text_metric(config: dict[str, Any]) -> dict[str, Any]:
+    """Reports the loss as text on half of the space (a logging bug, say)."""
+    loss = (config["x"] - 1) ** 2
+    return {"loss": str(loss) if config["x"] > 0 else loss}
+
+
+def test_a_metric_that_is_not_a_number_fails_its_trial_as_tell_would(tmp_path: Path) -> None:
+    search = ArqonSearch({"x": aq.Float(-3, 3)}, budget=8, seed=3, metric="loss", mode="min")
+    Tuner(
+        text_metric,
+        tune_config=TuneConfig(search_alg=search, num_samples=-1, max_concurrent_trials=2),
+        run_config=RunConfig(storage_path=str(tmp_path), name="text", verbose=0),
+    ).fit()
+    solver = search.solver
+    assert solver is not None and solver.n_told == 8
+    texts = [t for t in solver.trials if t.params["x"] > 0]
+    numbers = [t for t in solver.trials if t.params["x"] <= 0]
+    assert texts and numbers
+    for t in texts:
+        assert t.status == "failed" and t.value is None, t
+        assert t.reason is not None and "metric 'loss'" in t.reason and "str" in t.reason, t
+    assert all(t.status == "completed" for t in numbers)
+
+
 INTERRUPTED = textwrap.dedent(
     """
     import os, sys, time, ray

@@ -62,3 +62,32 @@ fn report_reads_artifacts_and_journals_alike_and_draws_the_plot() {
         .stderr(predicate::str::contains("does not end in .svg"));
     assert!(!d.join("plot.png").exists());
 }
+
+#[test]
+fn a_streaming_run_journals_every_trial_and_report_rebuilds_the_whole_run() {
+    let dir = workdir();
+    let d = dir.path();
+    let kept = config(16, 8);
+    let streaming = kept.replacen('{', r#"{"trials": "stream", "#, 1);
+    write(d, "kept.json", &kept);
+    write(d, "stream.json", &streaming);
+    for (cfg, journal) in [("kept.json", "kept.jsonl"), ("stream.json", "stream.jsonl")] {
+        cli(d)
+            .args(["run", "--config", cfg, "--journal", journal, "--"])
+            .args(objective_args(d))
+            .assert()
+            .success();
+    }
+    // The same asks and tells, whatever the solver kept.
+    let events = |name: &str| -> Vec<serde_json::Value> {
+        journal_events(&d.join(name)).into_iter().skip(1).collect()
+    };
+    assert_eq!(events("stream.jsonl"), events("kept.jsonl"));
+    let report = |name: &str| {
+        let out = cli(d).args(["report", name, "--top", "16"]).assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let text = report("stream.jsonl");
+    assert!(text.contains("best 16 of 16 completed trial(s):"), "{text}");
+    assert_eq!(text, report("kept.jsonl"));
+}

@@ -12,4 +12,5 @@ mod hardening;
 mod invariants;
 mod ordered;
 mod resume;
+mod streaming;
 mod use_cases;

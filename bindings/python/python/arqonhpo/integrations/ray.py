@@ -14,7 +14,7 @@ import pickle
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._core import Trial
+from .._core import Trial, _real
 from .._solver import ArqonSolver, Float, Int
 from .._spaces import Translated, translate_space
 
@@ -165,15 +165,14 @@ class ArqonSearch(Searcher):  # type: ignore[misc]  # ray is untyped
     def on_trial_complete(
         self, trial_id: str, result: Mapping[str, Any] | None = None, error: bool = False
     ) -> None:
-        value = self._value(result, error)
+        value, reason = self._value(result, error)
         if trial_id in self._warm_live:
             self._warm_results[self._warm_live.pop(trial_id)] = value
             return
         solver_id = self._live.pop(trial_id, None)
         if solver_id is None or self._solver is None:
             return  # not one of ours (e.g. added by hand)
-        if math.isnan(value):
-            reason = "the trial errored" if error else f"no {self._metric!r} in its last result"
+        if reason is not None:
             self._solver.tell(solver_id, failed=True, reason=reason)
         else:
             self._solver.tell(solver_id, value)
@@ -208,11 +207,18 @@ class ArqonSearch(Searcher):  # type: ignore[misc]  # ray is untyped
         """The solver, once the first trial is suggested."""
         return self._solver
 
-    def _value(self, result: Mapping[str, Any] | None, error: bool) -> float:
-        if error or not result or self._metric not in result:
-            return math.nan
-        value = float(result[self._metric])
-        return -value if self._mode == "max" else value
+    def _value(self, result: Mapping[str, Any] | None, error: bool) -> tuple[float, str | None]:
+        """The value to tell, or NaN and why the trial counts as failed."""
+        if error:
+            return math.nan, "the trial errored"
+        if not result or self._metric not in result:
+            return math.nan, f"no {self._metric!r} in its last result"
+        # tell()'s rules: a string such as "1.5" is not converted but fails the trial.
+        try:
+            value = _real(f"metric {self._metric!r}", result[self._metric])
+        except (TypeError, ValueError) as exc:
+            return math.nan, str(exc)
+        return (-value if self._mode == "max" else value), None
 
     def _new_solver(self, translated: Translated) -> ArqonSolver:
         lag = None

@@ -207,6 +207,7 @@ def family_figure(data: dict[str, Any], path: Path, title: str) -> None:
                         ms=3,
                     )
             ax.set_xscale("log")
+            ax.minorticks_off()
             ax.set_xticks(dims)
             ax.set_xticklabels([str(d) for d in dims])
             ax.set_title(f"{group}, {m}·D", fontsize=8)

@@ -213,7 +213,12 @@ def family_figure(data: dict[str, Any], path: Path, title: str) -> None:
             ax.set_title(f"{group}, {m}·D", fontsize=8)
             ax.tick_params(labelsize=7)
             ax.grid(alpha=0.3, lw=0.4)
-    handles, labels = axes[0][0].get_legend_handles_labels()
+    seen: dict[str, Any] = {}
+    for ax in axes.flat:
+        for h, label in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(label, h)
+    labels = [SHORT[o] for o in cols if SHORT[o] in seen]
+    handles = [seen[x] for x in labels]
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
     fig.suptitle(f"{title}: family median log10 regret vs D (lower is better)", fontsize=10)
     fig.tight_layout(rect=(0, 0.06, 1, 0.95))

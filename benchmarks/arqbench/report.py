@@ -537,7 +537,7 @@ def render(
     L += _cost_section(profile, summary, cost)
     if profile == "quick":
         L += suites.sections(results_root(), figures)
-    L += _reproduce()
+    L += _reproduce(profile)
     return "\n".join(L)
 
 
@@ -815,7 +815,11 @@ def _cost_section(profile: str, summary: dict[str, Any], cost: list[dict[str, An
     return L
 
 
-def _reproduce() -> list[str]:
+def _reproduce(profile: str) -> list[str]:
+    suites_lines = [
+        "make bench-small bench-rotated      # the small-budget and rotated sections (about 70 minutes)",
+        "make bench-arqon-rows               # after an engine change: only ArqonHPO's rows of those, then this page",
+    ]
     return [
         "## Reproduce",
         "",
@@ -828,8 +832,7 @@ def _reproduce() -> list[str]:
         "# after an engine change: rebuild, then re-run only ArqonHPO's runs (the peers' stay valid)",
         "make bench-venv && .bench-venv/bin/python benchmarks/run.py all --profile quick \\",
         "    --redo arqon_auto arqon_nelder_mead arqon_tpe arqon_random",
-        "make bench-small bench-rotated      # the small-budget and rotated sections (about 70 minutes)",
-        "make bench-arqon-rows               # after an engine change: only ArqonHPO's rows of those, then this page",
+        *(suites_lines if profile == "quick" else []),
         "make bench-gate                     # the CI regression gate (seconds; part of make test)",
         "```",
         "",

@@ -142,7 +142,7 @@ $(BENCH_VENV)/.stamp: venv
 # ---------------------------------------------------------------------------------------------
 # Benchmarks (benchmarks/: quality and cost against peers; docs/benchmarks.md)
 # ---------------------------------------------------------------------------------------------
-.PHONY: bench-venv bench bench-quick bench-gate
+.PHONY: bench-venv bench bench-quick bench-gate bench-small bench-rotated bench-arqon-rows
 BENCH_JOBS ?= 2
 BENCH_WHEEL := target/bench-suite-wheel
 
@@ -169,10 +169,33 @@ bench-quick: bench-venv
 	$(BENCH_VENV)/bin/python -m pytest -q -p no:cacheprovider benchmarks/tests
 	$(BENCH_VENV)/bin/python benchmarks/run.py all --profile quick --jobs $(BENCH_JOBS)
 
+## Issue 17's small budgets (10·D, 20·D; simulation at 50 and 100) and issue 16's rotated
+## functions at 100·D with the cost of the nearest peers (about 70 minutes together on one
+## worker of 2 busy cores); the page is the quick profile's, which shows both.
+BENCH_NICE := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 10 $(BENCH_VENV)/bin/python benchmarks/run.py
+bench-small: bench-venv
+	$(BENCH_NICE) quality --profile small --jobs 1
+	$(BENCH_NICE) report --profile quick
+bench-rotated: bench-venv
+	$(BENCH_NICE) quality --profile rotated --jobs 1
+	$(BENCH_NICE) cost --profile rotated
+	$(BENCH_NICE) report --profile quick
+
+## After an engine change: drop and re-run only ArqonHPO's rows of the small and rotated
+## profiles (the peers' rows do not depend on the engine), re-measure the rotated cost table
+## in one run (its ratios compare side by side), then regenerate the page and the README table.
+BENCH_ARQON_ROWS := arqon_auto arqon_cmaes
+bench-arqon-rows: bench-venv
+	$(BENCH_NICE) quality --profile small --jobs 1 --redo $(BENCH_ARQON_ROWS) --optimizers $(BENCH_ARQON_ROWS)
+	$(BENCH_NICE) quality --profile rotated --jobs 1 --redo $(BENCH_ARQON_ROWS) --optimizers $(BENCH_ARQON_ROWS)
+	rm -f benchmarks/results/rotated/cost.json
+	$(BENCH_NICE) cost --profile rotated
+	$(BENCH_NICE) report --profile quick
+
 ## CI regression gate (seconds): fixed seeds, generous thresholds, in the main .venv; and the
 ## published pages are what the saved results render to (about 15 s).
 bench-gate: python-dev
-	$(VPY) -m pytest -q benchmarks/gate benchmarks/tests/test_report.py
+	$(VPY) -m pytest -q benchmarks/gate benchmarks/tests/test_report.py benchmarks/tests/test_budgets.py
 
 # ---------------------------------------------------------------------------------------------
 # CLI (crates/cli)

@@ -2,6 +2,8 @@
 
     make bench          # the full matrix (hours on 2 cores)
     make bench-quick    # the profile published in docs/benchmarks.md (about an hour and a half on 2 cores)
+    make bench-small    # issue 17's small budgets; make bench-rotated: issue 16's rotated 100·D
+    make bench-arqon-rows   # after an engine change: only ArqonHPO's rows of those two, then the page
 
 Results go to ``benchmarks/results/<profile>/`` (``quality.jsonl``, ``cost.json``,
 ``summary.json``); ``report`` turns them into ``docs/benchmarks.md`` and ``docs/figures/``.
@@ -19,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from arqbench import cost, quality, report  # noqa: E402
+from arqbench import cost, quality, report, suites  # noqa: E402
 from arqbench.optimizers import OPTIMIZERS  # noqa: E402
 
 
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         nargs="*",
         default=[],
         choices=sorted(OPTIMIZERS),
-        help="drop these optimizers' saved runs (quality and cost) first (after an engine change: --redo arqon_auto arqon_nelder_mead arqon_tpe arqon_random)",
+        help="drop these optimizers' saved runs (quality and cost) first (after an engine change: --redo arqon_auto arqon_nelder_mead arqon_tpe arqon_random; small and rotated profiles: --redo arqon_auto arqon_cmaes)",
     )
     ap.add_argument(
         "--results",
@@ -89,10 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         log(
             f"dropped {cost.drop(out / 'cost.json', args.redo)} saved cost measurements of {', '.join(args.redo)}"
         )
-    if args.step in ("cost", "all"):
+    if args.step in ("cost", "all") and args.profile in cost.PROFILES:
         cost.run(cost.PROFILES[args.profile], out / "cost.json", args.optimizers, log)
     if args.step in ("report", "all"):
-        report.build(args.profile, out, args.docs, log)
+        # The small and rotated profiles are sections of the quick profile's page.
+        page = "quick" if args.profile in suites.SUITES else args.profile
+        report.build(page, args.results / page, args.docs, log)
     return 0
 
 

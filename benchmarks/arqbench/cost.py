@@ -127,6 +127,8 @@ class CostProfile:
     ns: Sequence[int]
     max_n: dict[str, int] = field(default_factory=dict)
     cap_seconds: float = 60.0
+    optimizers: Sequence[str] = ()
+    """The optimizers measured (``MEASURED`` when empty)."""
 
     def largest_n(self, optimizer: str) -> int:
         """The largest N ``optimizer`` is run to in this profile."""
@@ -148,6 +150,9 @@ MEASURED = (
     "nevergrad_ngopt",
     "hyperopt_tpe",
 )
+
+#: The nearest peers on cost, measured beside ArqonHPO in the rotated profile's cost run.
+NEAREST = ("arqon_auto", "arqon_cmaes", "arqon_tpe", "rustuna_tpe", "optuna_tpe", "cmaes")
 
 PROFILES: dict[str, CostProfile] = {
     "full": CostProfile(
@@ -174,6 +179,15 @@ PROFILES: dict[str, CostProfile] = {
         },
         cap_seconds=60.0,
     ),
+    # D = 4 and 10 (bytes per trial are read off the memory growth at 10 000 trials).
+    "rotated": CostProfile(
+        "rotated",
+        (4, 10),
+        (100, 1000, 10_000),
+        {"optuna_tpe": 1000},
+        cap_seconds=60.0,
+        optimizers=NEAREST,
+    ),
     "smoke": CostProfile("smoke", (2,), (100, 1000), {}, cap_seconds=10.0),
 }
 
@@ -191,7 +205,8 @@ def drop(path: Path, optimizers: Sequence[str]) -> int:
 def run(
     profile: CostProfile, out: Path, optimizers: Sequence[str] | None = None, log: Any = print
 ) -> None:
-    names = [o for o in (optimizers or MEASURED) if o in MEASURED]
+    roster = profile.optimizers or MEASURED
+    names = [o for o in (optimizers or roster) if o in roster]
     results: list[dict[str, Any]] = json.loads(out.read_text()) if out.exists() else []
     done = {(r["optimizer"], r["d"], r["n"]) for r in results}
     ctx = get_context("spawn")

@@ -144,6 +144,103 @@ def _random(seed: int) -> Any:
     return optuna.samplers.RandomSampler(seed=seed)
 
 
+# -- CMA-ES (the cmaes package) and rustuna -------------------------------------------------------
+
+
+def cmaes_ipop(
+    space: Sequence[Param], objective: Objective, budget: int, seed: int
+) -> dict[str, Any]:
+    """CyberAgent's ``cmaes.CMA`` in the unit cube (mean at the centre, step size 1/6 of the
+    width, as Optuna's CmaEsSampler starts), restarted with a doubled population whenever its
+    own stopping rule fires (IPOP, Auger & Hansen 2005), so it spends the whole budget.
+    Integers are rounded and choices read as equal cells (``space.from_unit``)."""
+    from cmaes import CMA
+
+    d = len(space)
+    bounds = np.tile([0.0, 1.0], (d, 1))
+    popsize = None
+    restarts = 0
+    try:
+        while True:
+            opt = CMA(
+                mean=np.full(d, 0.5),
+                sigma=1.0 / 6.0,
+                bounds=bounds,
+                seed=seed + 1000 * restarts,
+                population_size=popsize,
+            )
+            while not opt.should_stop():
+                xs = [opt.ask() for _ in range(opt.population_size)]
+                opt.tell([(x, objective(from_unit(space, x))) for x in xs])
+            popsize = 2 * opt.population_size
+            restarts += 1
+    except BudgetExhausted:
+        pass
+    return {"restarts": restarts}
+
+
+def rustuna_tpe(
+    space: Sequence[Param], objective: Objective, budget: int, seed: int
+) -> dict[str, Any]:
+    """rustuna's TPESampler (the Optuna team's Rust port) through ``study.ask()``/``tell()``."""
+    import rustuna
+
+    study = rustuna.create_study(
+        direction="minimize", sampler=rustuna.samplers.TPESampler(seed=seed)
+    )
+    for _ in range(budget):
+        trial = study.ask()
+        params: dict[str, Any] = {}
+        for p in space:
+            if p.kind == "float":
+                params[p.name] = trial.suggest_float(p.name, p.low, p.high, log=p.log)
+            elif p.kind == "int":
+                params[p.name] = trial.suggest_int(p.name, int(p.low), int(p.high), log=p.log)
+            else:
+                params[p.name] = trial.suggest_categorical(p.name, list(p.choices))
+        study.tell(trial.number, objective(params))
+    return {}
+
+
+# -- scikit-optimize (GP-BO) ----------------------------------------------------------------------
+
+
+def skopt_gp(
+    space: Sequence[Param], objective: Objective, budget: int, seed: int
+) -> dict[str, Any]:
+    """scikit-optimize's ``gp_minimize`` with its defaults: a Matérn-5/2 GP refitted after every
+    evaluation, the ``gp_hedge`` acquisition (EI, PI and LCB), 10 initial random points."""
+    from skopt import gp_minimize
+    from skopt.space import Categorical, Integer, Real
+
+    dims: list[Any] = []
+    for p in space:
+        prior = "log-uniform" if p.log else "uniform"
+        if p.kind == "float":
+            dims.append(Real(p.low, p.high, prior=prior, name=p.name))
+        elif p.kind == "int":
+            dims.append(Integer(int(p.low), int(p.high), prior=prior, name=p.name))
+        else:
+            dims.append(Categorical(list(p.choices), name=p.name))
+
+    def fn(x: list[Any]) -> float:
+        params = {}
+        for p, v in zip(space, x):
+            params[p.name] = int(v) if p.kind == "int" else (float(v) if p.kind == "float" else v)
+        return objective(params)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gp_minimize(
+            fn,
+            dims,
+            n_calls=budget,
+            n_initial_points=min(10, budget),
+            random_state=seed,
+        )
+    return {}
+
+
 # -- SciPy Nelder-Mead ----------------------------------------------------------------------
 
 
@@ -253,6 +350,7 @@ OPTIMIZERS: dict[str, Callable[..., dict[str, Any]]] = {
     "arqon_nelder_mead": _arqon("nelder_mead"),
     "arqon_tpe": _arqon("tpe"),
     "arqon_random": _arqon("random"),
+    "arqon_cmaes": _arqon("cmaes"),
     "optuna_tpe": _optuna(_tpe),
     "optuna_tpe_mv": _optuna(_tpe_multivariate),
     "optuna_cmaes": _optuna(_cmaes),
@@ -260,6 +358,9 @@ OPTIMIZERS: dict[str, Callable[..., dict[str, Any]]] = {
     "scipy_nm": scipy_nelder_mead,
     "nevergrad_ngopt": nevergrad_ngopt,
     "hyperopt_tpe": hyperopt_tpe,
+    "cmaes": cmaes_ipop,
+    "skopt_gp": skopt_gp,
+    "rustuna_tpe": rustuna_tpe,
 }
 
 LABELS: dict[str, str] = {
@@ -267,6 +368,7 @@ LABELS: dict[str, str] = {
     "arqon_nelder_mead": "ArqonHPO forced Nelder–Mead",
     "arqon_tpe": "ArqonHPO forced TPE",
     "arqon_random": "ArqonHPO forced random",
+    "arqon_cmaes": "ArqonHPO forced CMA-ES",
     "optuna_tpe": "Optuna TPE (default)",
     "optuna_tpe_mv": "Optuna TPE (multivariate)",
     "optuna_cmaes": "Optuna CMA-ES",
@@ -274,6 +376,9 @@ LABELS: dict[str, str] = {
     "scipy_nm": "SciPy Nelder–Mead (bounded, restarts)",
     "nevergrad_ngopt": "Nevergrad NGOpt",
     "hyperopt_tpe": "Hyperopt TPE",
+    "cmaes": "CMA-ES (cmaes, IPOP restarts)",
+    "skopt_gp": "GP-BO (scikit-optimize gp_minimize)",
+    "rustuna_tpe": "rustuna TPE",
 }
 
 #: Optimizers cheap enough per trial to run at D = 10 in the quick profile. Optuna TPE,
@@ -289,6 +394,12 @@ CHEAP = (
 )
 
 
+#: Optimizers whose sequence of evaluations does not depend on the budget they are given, so the
+#: first n evaluations of a run with a larger budget are exactly a run with budget n. The small
+#: profile runs them once at its largest budget and reads the smaller budgets off the curve.
+ANYTIME = ("optuna_tpe", "cmaes", "random", "skopt_gp", "scipy_nm")
+
+
 def available(name: str) -> str | None:
     """None if the optimizer can run here, else why not (its package did not import)."""
     module = {
@@ -299,6 +410,9 @@ def available(name: str) -> str | None:
         "scipy_nm": "scipy",
         "nevergrad_ngopt": "nevergrad",
         "hyperopt_tpe": "hyperopt",
+        "cmaes": "cmaes",
+        "skopt_gp": "skopt",
+        "rustuna_tpe": "rustuna",
     }.get(name, "arqonhpo")
     try:
         __import__(module)

@@ -1,20 +1,26 @@
 """The problem registry: every problem of the quality matrix by id, with its family.
 
-Ids: ``synthetic/<function>-d<D>``, ``simulation/<name>``, ``sklearn/<name>``. A problem gives
-its space, its objective (named params -> float) and the offset that turns a value into a
-regret (the known optimum for synthetic functions; None when the optimum is unknown and the
-report uses the best value any run found).
+Ids: ``synthetic/<function>-d<D>``, ``rotated/<function>-d<D>``, ``separable/<function>-d<D>``,
+``simulation/<name>``, ``sklearn/<name>``. A problem gives its space, its objective (named
+params -> float) and the offset that turns a value into a regret (the known optimum for
+synthetic functions; None when the optimum is unknown and the report uses the best value any
+run found).
+
+The ``rotated`` and ``separable`` problems form the BBOB-style suite of the ``small`` and
+``rotated`` profiles, grouped in ``GROUPS`` (the families of issues 16 and 17): every function
+of a group except the separable ones is rotated (``functions.rotation``), the separable ones are
+only shifted. A problem's ``landscape`` is then its group.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .functions import FUNCTIONS
+from .functions import FUNCTIONS, rotation, rotation_seed
 from .space import Param
 
 
@@ -27,6 +33,8 @@ class Problem:
     optimum: float | None
     landscape: str
     description: str
+    rotation_seed: int | None = None
+    """The seed of the rotation matrix (``functions.random_rotation``), for rotated problems."""
 
     @property
     def dim(self) -> int:
@@ -54,11 +62,76 @@ def synthetic(name: str, d: int) -> Problem:
     )
 
 
+#: The BBOB-style families, each with its functions; ``separable`` is shifted, not rotated.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "ill-conditioned": ("ellipsoid", "bent_cigar", "discus"),
+    "moderate conditioning": ("rosenbrock", "zakharov"),
+    "separable": ("rastrigin", "linear_slope", "styblinski_tang"),
+    "multimodal, global structure": ("rastrigin", "weierstrass", "schaffer_f7"),
+    "multimodal, weak structure": ("schwefel", "katsuura", "styblinski_tang"),
+}
+
+
+def _group_of(name: str, rotated: bool) -> str:
+    for group, names in GROUPS.items():
+        if name in names and (group == "separable") != rotated:
+            return group
+    raise KeyError(f"{name!r} is in no {'rotated' if rotated else 'separable'} group")
+
+
+def rotated(name: str, d: int, rotate: bool = True) -> Problem:
+    """``name`` in ``d`` dimensions evaluated at ``m + R (x - x*)``: ``x*`` is the shifted
+    minimiser (``TestFunction.shift``), ``m`` the function's own minimiser and ``R`` its fixed
+    rotation, so ``x*`` is the minimiser with the published optimum value. ``rotate=False``
+    gives the separable family's problem (``R`` = identity)."""
+    fn = FUNCTIONS[name]
+    space = fn.space(d)
+    names = [p.name for p in space]
+    m = fn.minimiser(d)
+    x_star = m + fn.shift(d)
+    seed = rotation_seed(name, d) if rotate else None
+    r = rotation(name, d) if rotate else np.eye(d)
+    lo, hi = float(fn.low), float(fn.high)  # type: ignore[arg-type]
+
+    def objective(params: dict[str, Any]) -> float:
+        z = m + r @ (np.array([params[n] for n in names], dtype=float) - x_star)
+        if not fn.guarded:
+            return fn.f(z)
+        inside = np.clip(z, lo, hi)
+        return fn.f(inside) + float(np.sum((z - inside) ** 2))
+
+    kind = "rotated" if rotate else "separable"
+    return Problem(
+        f"{kind}/{name}-d{d}",
+        kind,
+        space,
+        objective,
+        fn.optimum(d),
+        _group_of(name, rotate),
+        f"{name} in {d} dimensions, {kind}"
+        + (f" (rotation seed {seed})" if seed is not None else ""),
+        seed,
+    )
+
+
+def bbob_ids(dims: Sequence[int]) -> list[str]:
+    """Every problem of ``GROUPS`` at each of ``dims``, ordered by dimension, then group."""
+    ids = []
+    for d in dims:
+        for group, names in GROUPS.items():
+            kind = "separable" if group == "separable" else "rotated"
+            ids += [f"{kind}/{n}-d{d}" for n in names]
+    return ids
+
+
 def get(problem_id: str) -> Problem:
     family, _, rest = problem_id.partition("/")
     if family == "synthetic":
         name, _, d = rest.rpartition("-d")
         return synthetic(name, int(d))
+    if family in ("rotated", "separable"):
+        name, _, d = rest.rpartition("-d")
+        return rotated(name, int(d), rotate=family == "rotated")
     if family == "simulation":
         from .simulation import PROBLEMS as SIM
 
@@ -77,7 +150,12 @@ def get(problem_id: str) -> Problem:
 def synthetic_ids(dims: list[int]) -> list[str]:
     """Every any-dimension function at each of ``dims``, plus the fixed-dimension ones
     (Branin, Hartmann-3, Hartmann-6) once each."""
-    ids = [f"synthetic/{n}-d{d}" for d in dims for n, f in FUNCTIONS.items() if f.dims is None]
+    ids = [
+        f"synthetic/{n}-d{d}"
+        for d in dims
+        for n, f in FUNCTIONS.items()
+        if f.dims is None and f.classic
+    ]
     ids += [f"synthetic/{n}-d{f.dims}" for n, f in FUNCTIONS.items() if f.dims is not None]
     return ids
 

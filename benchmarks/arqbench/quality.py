@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import problems
-from .optimizers import CHEAP, OPTIMIZERS, Recorder, available
+from .optimizers import ANYTIME, CHEAP, OPTIMIZERS, Recorder, available
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ def run_task(task: Task) -> dict[str, Any]:
     record.update(
         family=problem.family, dim=problem.dim, landscape=problem.landscape, optimum=problem.optimum
     )
+    if problem.rotation_seed is not None:
+        record["rotation_seed"] = problem.rotation_seed
     t0 = time.perf_counter()
     try:
         rec.start_clock()
@@ -86,6 +88,18 @@ class Group:
 
 
 @dataclass(frozen=True)
+class BbobGroup:
+    """The BBOB-style problems (``problems.bbob_ids``) at ``dims``, each at every budget
+    ``m``·D of ``per_dim``, with ``seeds`` seeds, run by ``optimizers`` (the profile's roster
+    when empty)."""
+
+    dims: Sequence[int]
+    per_dim: Sequence[int]
+    seeds: int
+    optimizers: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     seeds: int
@@ -94,7 +108,41 @@ class Profile:
     sim_seeds: int
     sklearn_budget: int
     sklearn_seeds: int
+    bbob: Sequence[BbobGroup] = ()
+    sim_budgets: Sequence[int] = ()
+    """The simulation budgets when there are several (then ``sim_budget`` is not used)."""
+    roster: Sequence[str] = ()
+    """The optimizers this profile runs (every one in ``OPTIMIZERS`` when empty)."""
+    sim_optimizers: Sequence[str] = ()
+    """The optimizers run on the simulation problems (the roster when empty)."""
 
+    @property
+    def budgets_per_problem(self) -> bool:
+        """True when a problem runs at more than one budget (results are keyed by both)."""
+        return bool(self.sim_budgets) or any(len(g.per_dim) > 1 for g in self.bbob)
+
+
+#: ArqonHPO's rows in the small and rotated profiles: the only ones an engine change affects.
+ARQON_ROWS = ("arqon_auto", "arqon_cmaes")
+SMALL_ROSTER = (*ARQON_ROWS, "optuna_tpe", "cmaes", "nevergrad_ngopt", "scipy_nm", "random")
+ROTATED_CHEAP = (*ARQON_ROWS, "cmaes", "random")
+ROTATED_COSTLY = ("optuna_tpe", "nevergrad_ngopt")
+
+#: The optimizers of the quick, full and smoke profiles (those published before the small and
+#: rotated profiles added CMA-ES, GP-BO and forced CMA-ES rows).
+CLASSIC_ROSTER = (
+    "arqon_auto",
+    "arqon_nelder_mead",
+    "arqon_tpe",
+    "arqon_random",
+    "optuna_tpe",
+    "optuna_tpe_mv",
+    "optuna_cmaes",
+    "random",
+    "scipy_nm",
+    "nevergrad_ngopt",
+    "hyperopt_tpe",
+)
 
 PROFILES: dict[str, Profile] = {
     # scikit-learn problems get 20 seeds: their values sit on a few discrete plateaus (a tree's
@@ -108,6 +156,7 @@ PROFILES: dict[str, Profile] = {
         10,
         100,
         20,
+        roster=CLASSIC_ROSTER,
     ),
     # What fits in about an hour and a half on 2 shared cores: 100·D at D = 2, 50·D at D = 5
     # and 10 (at D = 10 only the optimizers cheap per trial, plus Optuna's default TPE), and
@@ -124,10 +173,60 @@ PROFILES: dict[str, Profile] = {
         10,
         50,
         20,
+        roster=CLASSIC_ROSTER,
+    ),
+    # Issue 17: small budgets (10·D and 20·D at D = 2, 5, 10) on the BBOB-style families, and
+    # the simulation problems at 50 and 100 trials, 5 seeds. The GP peer costs one to three
+    # seconds per trial on two busy cores (a 40-trial run takes 75-130 s), so it runs at D = 2
+    # only, with 2 seeds.
+    "small": Profile(
+        "small",
+        5,
+        (),
+        0,
+        5,
+        0,
+        0,
+        bbob=(
+            BbobGroup((2, 5, 10), (10, 20), 5, SMALL_ROSTER),
+            BbobGroup((2,), (10, 20), 2, ("skopt_gp",)),
+        ),
+        sim_budgets=(50, 100),
+        roster=(*SMALL_ROSTER, "skopt_gp"),
+        sim_optimizers=SMALL_ROSTER,
+    ),
+    # Issue 16: the BBOB-style families at 100·D, D = 2, 5, 10 and 20, 5 seeds for ArqonHPO,
+    # CMA-ES and random. NGOpt costs 17 s (D = 2) to 45 s (D = 10) of wall time per run at
+    # 100·D on two busy cores, and Optuna's TPE 3 to 15 s: NGOpt runs 3 seeds at D = 2 and 5
+    # and 2 at D = 10, Optuna's TPE 3 seeds at D = 2 only (the quick profile has it at D = 5
+    # and 10, unrotated), neither at D = 20.
+    "rotated": Profile(
+        "rotated",
+        5,
+        (),
+        0,
+        0,
+        0,
+        0,
+        bbob=(
+            BbobGroup((2, 5, 10, 20), (100,), 5, ROTATED_CHEAP),
+            BbobGroup((2, 5), (100,), 3, ("nevergrad_ngopt",)),
+            BbobGroup((10,), (100,), 2, ("nevergrad_ngopt",)),
+            BbobGroup((2,), (100,), 3, ("optuna_tpe",)),
+        ),
+        roster=(*ROTATED_CHEAP, *ROTATED_COSTLY),
     ),
     # Checks the pipeline end to end in a minute or two; not a result.
-    "smoke": Profile("smoke", 2, (Group((2,), 20, False, ("branin",)),), 20, 2, 10, 2),
+    "smoke": Profile(
+        "smoke", 2, (Group((2,), 20, False, ("branin",)),), 20, 2, 10, 2, roster=CLASSIC_ROSTER
+    ),
 }
+
+
+def _budgets(optimizer: str, budgets: Sequence[int]) -> list[int]:
+    """The budgets ``optimizer`` runs at: only the largest for an optimizer whose run does not
+    depend on its budget (``ANYTIME``), whose smaller budgets are read off that run's curve."""
+    return [max(budgets)] if optimizer in ANYTIME else list(budgets)
 
 
 def tasks_for(profile: Profile, optimizers: Sequence[str], families: Sequence[str]) -> list[Task]:
@@ -142,16 +241,33 @@ def tasks_for(profile: Profile, optimizers: Sequence[str], families: Sequence[st
             for pid in ids:
                 d = problems.get(pid).dim
                 for opt in optimizers:
+                    if profile.roster and opt not in profile.roster:
+                        continue
                     if g.cheap_only and opt not in CHEAP and opt not in g.also:
                         continue
                     tasks += [Task(pid, opt, s, g.per_dim * d) for s in range(profile.seeds)]
+    if "synthetic" in families:
+        for b in profile.bbob:
+            for pid in problems.bbob_ids(b.dims):
+                d = problems.get(pid).dim
+                for opt in optimizers:
+                    if opt not in (b.optimizers or profile.roster or (opt,)):
+                        continue
+                    budgets = _budgets(opt, [m * d for m in b.per_dim])
+                    tasks += [Task(pid, opt, s, n) for n in budgets for s in range(b.seeds)]
     if "simulation" in families:
+        sim_opts = profile.sim_optimizers or profile.roster
         for pid in problems.simulation_ids():
             for opt in optimizers:
-                tasks += [Task(pid, opt, s, profile.sim_budget) for s in range(profile.sim_seeds)]
+                if sim_opts and opt not in sim_opts:
+                    continue
+                for budget in _budgets(opt, profile.sim_budgets or (profile.sim_budget,)):
+                    tasks += [Task(pid, opt, s, budget) for s in range(profile.sim_seeds)]
     if "sklearn" in families:
         for pid in problems.sklearn_ids():
             for opt in optimizers:
+                if profile.roster and opt not in profile.roster:
+                    continue
                 tasks += [
                     Task(pid, opt, s, profile.sklearn_budget) for s in range(profile.sklearn_seeds)
                 ]
@@ -165,6 +281,7 @@ _COST_HINT = {
     "nevergrad_ngopt": 3.0,
     "optuna_cmaes": 2.0,
     "random": 1.5,
+    "skopt_gp": 400.0,
 }
 
 
@@ -206,7 +323,7 @@ def run(
     families: Sequence[str] = ("synthetic", "simulation", "sklearn"),
     log: Any = print,
 ) -> None:
-    names = list(optimizers or OPTIMIZERS)
+    names = list(optimizers or profile.roster or OPTIMIZERS)
     usable = []
     for n in names:
         why = available(n)
@@ -220,7 +337,13 @@ def run(
         for r in load(out)
         if "error" not in r
     }
-    todo = sorted((t for t in tasks if t.key not in done), key=_cost, reverse=True)
+    # Costly runs first balance several workers; with one, cheap runs first give complete
+    # tables early (an interrupted session keeps them) and leave the costliest peers for last.
+    # With one worker, runs of equal cost go seed by seed, so a cut-off leaves whole seeds.
+    todo = sorted(
+        (t for t in tasks if t.key not in done),
+        key=(lambda t: (-_cost(t), 0)) if jobs > 1 else (lambda t: (_cost(t), t.seed)),
+    )
     log(
         f"quality[{profile.name}]: {len(tasks)} runs, {len(tasks) - len(todo)} already in {out}, {len(todo)} to go on {jobs} workers"
     )

@@ -23,6 +23,8 @@ PEER_PACKAGES = (
     "hyperopt",
     "scikit-learn",
     "numpy",
+    "scikit-optimize",
+    "rustuna",
 )
 
 
@@ -84,7 +86,7 @@ def write_meta(path: Path, profile: str, jobs: int) -> None:
 
 # -- the page -----------------------------------------------------------------------------------
 
-from . import stats  # noqa: E402
+from . import stats, suites  # noqa: E402
 from .cost import MEASURED as COST_OPTIMIZERS  # noqa: E402
 from .cost import PROFILES as COST_PROFILES  # noqa: E402
 from .cost import CostProfile  # noqa: E402
@@ -105,6 +107,10 @@ SHORT = {
     "scipy_nm": "SciPy NM",
     "nevergrad_ngopt": "NGOpt",
     "hyperopt_tpe": "Hyperopt",
+    "arqon_cmaes": "Arqon CMA-ES",
+    "cmaes": "CMA-ES",
+    "skopt_gp": "GP-BO",
+    "rustuna_tpe": "rustuna",
 }
 ORDER = list(OPTIMIZERS)
 PEERS = [o for o in ORDER if o != "arqon_auto"]
@@ -120,6 +126,10 @@ COLORS = {
     "scipy_nm": "#bcbd22",
     "nevergrad_ngopt": "#9467bd",
     "hyperopt_tpe": "#8c564b",
+    "arqon_cmaes": "#ff7f0e",
+    "cmaes": "#2ca02c",
+    "skopt_gp": "#000000",
+    "rustuna_tpe": "#aec7e8",
 }
 
 
@@ -183,7 +193,7 @@ def _wtl_table(summary: dict[str, Any], fams: list[str]) -> list[str]:
         v = fam["vs_auto"].get(o)
         return f"{v['win']}/{v['tie']}/{v['loss']}" if v and v["compared"] else "–"
 
-    return _family_table(summary, fams, "peer", PEERS, cell)
+    return _family_table(summary, fams, "peer", [o for o in PEERS if o in _ran(summary)], cell)
 
 
 def _norm_table(summary: dict[str, Any], fams: list[str]) -> list[str]:
@@ -193,7 +203,12 @@ def _norm_table(summary: dict[str, Any], fams: list[str]) -> list[str]:
             return "–"
         return f"**{v:.3f}**" if v == min(fam["normalized_regret"].values()) else f"{v:.3f}"
 
-    return _family_table(summary, fams, "optimizer", ORDER, cell)
+    return _family_table(summary, fams, "optimizer", [o for o in ORDER if o in _ran(summary)], cell)
+
+
+def _ran(summary: dict[str, Any]) -> set[str]:
+    """The optimizers with at least one run in ``summary``."""
+    return {o for e in summary["problems"].values() for o in e["optimizers"]}
 
 
 def _legend(axes: Any) -> tuple:
@@ -341,7 +356,7 @@ def _cost_limits(profile: CostProfile) -> list[str]:
     """The sentence saying how far each optimizer was run, from the cost profile itself."""
     by_n: dict[int, list[str]] = {}
     for o in ORDER:
-        if o in COST_OPTIMIZERS:
+        if o in (profile.optimizers or COST_OPTIMIZERS):
             by_n.setdefault(profile.largest_n(o), []).append(LABELS[o])
     parts = [
         f"{', '.join(names)} to {n:,} trials" for n, names in sorted(by_n.items(), reverse=True)
@@ -387,9 +402,16 @@ def build(profile: str, results: Path, docs: Path, log: Any = print) -> None:
     cost = summary_cost(results)
     if cost:
         _cost_figure(cost, figdir / "overhead.png")
-    page = render(profile, summary, groups, cost, findings(profile))
+    page = render(profile, summary, groups, cost, findings(profile), figdir)
     docs.mkdir(parents=True, exist_ok=True)
     (docs / "benchmarks.md").write_text(page, encoding="utf-8")
+    if profile == "quick":
+        readme = docs.parent / "README.md"
+        if readme.exists() and suites.README_START in readme.read_text(encoding="utf-8"):
+            text = suites.replace_block(
+                readme.read_text(encoding="utf-8"), suites.readme_block(results_root())
+            )
+            readme.write_text(text, encoding="utf-8")
     log(
         f"report: {len(records)} runs -> {results / 'summary.json'}, {docs / 'benchmarks.md'}, {len(groups) + bool(cost)} figures"
     )
@@ -490,24 +512,32 @@ def findings(profile: str) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
+def results_root() -> Path:
+    """``benchmarks/results``: the small and rotated sections read their profiles there."""
+    return Path(__file__).resolve().parents[1] / "results"
+
+
 def render(
     profile: str,
     summary: dict[str, Any],
     groups: list[tuple],
     cost: list[dict[str, Any]],
     findings: str,
+    figures: Path | None = None,
 ) -> str:
     """The page, section by section; each builder returns its lines."""
     L = _intro()
     L += _what_was_run(profile, summary)
-    L += _definitions()
+    L += _definitions(_ran(summary))
     L += _headline(summary)
     if findings:
         L += [findings.strip(), ""]
     L += _family_sections(summary)
     L += _quality_sections(summary, groups)
     L += _cost_section(profile, summary, cost)
-    L += _reproduce()
+    if profile == "quick":
+        L += suites.sections(results_root(), figures)
+    L += _reproduce(profile)
     return "\n".join(L)
 
 
@@ -576,7 +606,7 @@ def _what_was_run(profile: str, summary: dict[str, Any]) -> list[str]:
 def _not_run(prof: QualityProfile) -> list[str]:
     """What the full profile runs and this one does not."""
     full = QUALITY_PROFILES["full"]
-    expensive = [o for o in OPTIMIZERS if o not in CHEAP]
+    expensive = [o for o in (prof.roster or OPTIMIZERS) if o not in CHEAP]
     skipped = [
         f"D = {', '.join(map(str, g.dims))} for "
         + ", ".join(SHORT[o] for o in expensive if o not in g.also)
@@ -601,11 +631,13 @@ def _not_run(prof: QualityProfile) -> list[str]:
     ]
 
 
-def _definitions() -> list[str]:
+def _definitions(ran: set[str]) -> list[str]:
     """The optimizers and how regret, win/tie/loss and normalised regret are defined."""
     return [
         "",
-        "**Optimizers.** " + "; ".join(f"{SHORT[o]} = {LABELS[o]}" for o in ORDER) + ".",
+        "**Optimizers.** "
+        + "; ".join(f"{SHORT[o]} = {LABELS[o]}" for o in ORDER if o in ran)
+        + ".",
         "Library defaults throughout; SciPy's Nelder–Mead runs in the unit cube with its default",
         "coefficients and restarts from a fresh uniform point when it converges; Optuna runs through",
         "`study.ask()`/`study.tell()` with in-memory storage. ArqonHPO's forced strategies still start with",
@@ -783,7 +815,11 @@ def _cost_section(profile: str, summary: dict[str, Any], cost: list[dict[str, An
     return L
 
 
-def _reproduce() -> list[str]:
+def _reproduce(profile: str) -> list[str]:
+    suites_lines = [
+        "make bench-small bench-rotated      # the small-budget and rotated sections (about 70 minutes)",
+        "make bench-arqon-rows               # after an engine change: only ArqonHPO's rows of those, then this page",
+    ]
     return [
         "## Reproduce",
         "",
@@ -796,6 +832,7 @@ def _reproduce() -> list[str]:
         "# after an engine change: rebuild, then re-run only ArqonHPO's runs (the peers' stay valid)",
         "make bench-venv && .bench-venv/bin/python benchmarks/run.py all --profile quick \\",
         "    --redo arqon_auto arqon_nelder_mead arqon_tpe arqon_random",
+        *(suites_lines if profile == "quick" else []),
         "make bench-gate                     # the CI regression gate (seconds; part of make test)",
         "```",
         "",

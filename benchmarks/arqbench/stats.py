@@ -43,7 +43,69 @@ def group_runs(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[di
 def reference(runs: dict[str, list[dict[str, Any]]], optimum: float | None) -> float:
     if optimum is not None:
         return optimum
-    return min(r["best"] for rs in runs.values() for r in rs)
+    known = [r["best_known"] for rs in runs.values() for r in rs if "best_known" in r]
+    return min(known) if known else min(r["best"] for rs in runs.values() for r in rs)
+
+
+def at_budgets(
+    records: Iterable[dict[str, Any]], budgets: dict[str, Sequence[int]], anytime: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Records keyed by problem *and* budget, for profiles that run a problem at several.
+
+    Each record becomes ``<problem>@<budget>``. A run of an ``anytime`` optimizer (whose first
+    n evaluations do not depend on its budget) also stands for every smaller budget of its
+    problem in ``budgets``: its best value and curve are cut at that budget. Problems without a
+    known optimum get ``best_known``, the best value any run found at any budget, so regrets
+    at 50 and 100 trials are measured from the same reference."""
+    records = [r for r in records if "error" not in r and "best" in r]
+    best: dict[str, float] = {}
+    for r in records:
+        best[r["problem"]] = min(best.get(r["problem"], math.inf), r["best"])
+    out = []
+    for r in records:
+        for b in budgets.get(r["problem"], (r["budget"],)):
+            if b != r["budget"] and not (r["optimizer"] in anytime and b < r["budget"]):
+                continue
+            cut = [[n, v] for n, v in r["curve"] if n <= b]
+            e = dict(r, problem=f"{r['problem']}@{b}", base=r["problem"], budget=b, curve=cut)
+            e["best"] = cut[-1][1]
+            if r.get("optimum") is None:
+                e["best_known"] = best[r["problem"]]
+            out.append(e)
+    return out
+
+
+def family_medians(
+    records: Iterable[dict[str, Any]],
+) -> dict[tuple[str, int, int], dict[str, dict[str, float]]]:
+    """(group, D, budget) -> optimizer -> the median and quartiles of log10 regret over every
+    run (problem x seed) of the group's problems at that D and budget, and the mean over
+    problems of the per-problem median. Only records with a known optimum count."""
+    runs: dict[tuple[str, int, int], dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    for r in records:
+        if r.get("optimum") is None or "error" in r or "best" not in r:
+            continue
+        key = (r["landscape"], r["dim"], r["budget"])
+        runs[key][r["optimizer"]][r["problem"]].append(
+            math.log10(max(r["best"] - r["optimum"], FLOOR))
+        )
+    out: dict[tuple[str, int, int], dict[str, dict[str, float]]] = {}
+    for key, by_opt in runs.items():
+        out[key] = {}
+        for opt, by_problem in by_opt.items():
+            values = np.concatenate([np.asarray(v) for v in by_problem.values()])
+            q25, med, q75 = np.percentile(values, [25, 50, 75])
+            out[key][opt] = {
+                "median": float(med),
+                "q25": float(q25),
+                "q75": float(q75),
+                "mean_of_medians": float(np.mean([np.median(v) for v in by_problem.values()])),
+                "problems": len(by_problem),
+                "runs": int(values.size),
+            }
+    return out
 
 
 def regret_at(run: dict[str, Any], ref: float, n: int | None = None) -> float:

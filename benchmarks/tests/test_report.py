@@ -1,4 +1,5 @@
-"""The published benchmark pages are exactly what the saved results render to.
+"""The published benchmark pages (and the README's family table) are exactly what the saved
+results render to.
 
 `report.page` builds the page from `benchmarks/results/<profile>/` without writing anything, so
 a change to the report code that alters a page, or results committed without regenerating it
@@ -23,3 +24,11 @@ def test_published_page_is_what_the_saved_results_render_to(profile: str, docs: 
     committed = (ROOT / docs / "benchmarks.md").read_text(encoding="utf-8")
     rendered = report.page(profile, ROOT / "benchmarks" / "results" / profile)
     assert rendered == committed, f"{docs}/benchmarks.md is stale: regenerate the {profile} report"
+
+
+def test_readme_family_table_is_what_the_saved_results_render_to() -> None:
+    from arqbench import suites
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = "\n".join(suites.readme_block(ROOT / "benchmarks" / "results"))
+    assert block in readme, "README's bench-families table is stale: run.py report --profile quick"

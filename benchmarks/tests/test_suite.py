@@ -86,7 +86,12 @@ def test_compare_calls_wins_losses_and_ties() -> None:
 
 
 def test_every_problem_id_resolves() -> None:
-    ids = problems.synthetic_ids([2, 5]) + problems.simulation_ids() + problems.sklearn_ids()
+    ids = (
+        problems.synthetic_ids([2, 5])
+        + problems.bbob_ids([2, 5])
+        + problems.simulation_ids()
+        + problems.sklearn_ids()
+    )
     for pid in ids:
         p = problems.get(pid)
         x = {q.name: q.from_unit(0.5) for q in p.space}

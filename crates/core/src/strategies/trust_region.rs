@@ -365,7 +365,7 @@ impl TrustRegion {
         let mut basis: Vec<Vec<f64>> = Vec::new(); // orthonormal directions found
         let mut used = vec![false; near.len()];
         let spaced = |s: &[f64], chosen: &[(Vec<f64>, f64)]| {
-            dist2(s, &vec![0.0; n]) >= min_gap2
+            s.iter().map(|x| x * x).sum::<f64>() >= min_gap2
                 && chosen.iter().all(|(c, _)| dist2(c, s) >= min_gap2)
         };
         // First the nearest points that add a direction.
@@ -514,9 +514,11 @@ fn least_change(
     let mut a = vec![0.0; size * size];
     let mut rhs = vec![0.0; size];
     for i in 0..m {
-        for j in 0..m {
+        // Symmetric: each product once, mirrored.
+        for j in i..m {
             let dot: f64 = t[i].iter().zip(&t[j]).map(|(x, y)| x * y).sum();
             a[i * size + j] = 0.5 * dot * dot;
+            a[j * size + i] = 0.5 * dot * dot;
         }
         a[i * size + m] = 1.0;
         a[m * size + i] = 1.0;
@@ -550,35 +552,44 @@ fn least_change(
 }
 
 /// Gaussian elimination with partial pivoting on the `n × n` row-major `a`; `None` when a
-/// pivot vanishes.
+/// pivot vanishes. Row operations run on contiguous slices (the fit's hot loop).
 fn solve(a: &mut [f64], b: &mut [f64], n: usize) -> Option<Vec<f64>> {
     let scale = a.iter().fold(0.0f64, |m, x| m.max(libm::fabs(*x))).max(f64::MIN_POSITIVE);
     for col in 0..n {
-        let pivot = (col..n)
-            .max_by(|&i, &j| libm::fabs(a[i * n + col]).total_cmp(&libm::fabs(a[j * n + col])))?;
-        if libm::fabs(a[pivot * n + col]) < 1e-14 * scale {
+        // The largest magnitude in the column, the last of equals.
+        let mut pivot = col;
+        let mut largest = libm::fabs(a[col * n + col]);
+        for i in col + 1..n {
+            let v = libm::fabs(a[i * n + col]);
+            if v.total_cmp(&largest).is_ge() {
+                pivot = i;
+                largest = v;
+            }
+        }
+        if largest < 1e-14 * scale {
             return None;
         }
         if pivot != col {
-            for k in 0..n {
-                a.swap(col * n + k, pivot * n + k);
-            }
+            let (upper, lower) = a.split_at_mut(pivot * n);
+            upper[col * n..(col + 1) * n].swap_with_slice(&mut lower[..n]);
             b.swap(col, pivot);
         }
-        let p = a[col * n + col];
-        for r in col + 1..n {
-            let factor = a[r * n + col] / p;
+        let (upper, lower) = a.split_at_mut((col + 1) * n);
+        let prow = &upper[col * n + col..(col + 1) * n];
+        let p = prow[0];
+        let bc = b[col];
+        for (row, br) in lower.chunks_exact_mut(n).zip(&mut b[col + 1..]) {
+            let factor = row[col] / p;
             if factor != 0.0 {
-                for k in col..n {
-                    a[r * n + k] -= factor * a[col * n + k];
-                }
-                b[r] -= factor * b[col];
+                row[col..].iter_mut().zip(prow).for_each(|(x, y)| *x -= factor * y);
+                *br -= factor * bc;
             }
         }
     }
     let mut x = vec![0.0; n];
     for r in (0..n).rev() {
-        let s: f64 = (r + 1..n).map(|k| a[r * n + k] * x[k]).sum();
+        let s: f64 =
+            a[r * n + r + 1..(r + 1) * n].iter().zip(&x[r + 1..]).map(|(a, b)| a * b).sum();
         x[r] = (b[r] - s) / a[r * n + r];
     }
     Some(x)

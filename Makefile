@@ -10,7 +10,7 @@ CORE_FEATURES := --features arqonhpo-core/schema
 # Each published package carries the licence text; packagers cannot reach the root's copy.
 LICENSE_COPIES := crates/core/LICENSE crates/cli/LICENSE bindings/python/LICENSE
 
-.PHONY: test lint demo test-rust nostd contracts bench-core fuzz
+.PHONY: test lint demo test-rust nostd contracts bench-core fuzz fuzz-cmin fuzz-tool
 
 ## Everything CI runs: the lint, Rust tests (core, CLI, C ABI), the no_std build, Python tests,
 ## drift checks.
@@ -21,6 +21,7 @@ test: lint lint-workflows catalog-check test-rust nostd test-python test-integra
 ## ruff comes from the venv's requirements, so every checkout lints with the same version.
 lint: venv
 	$(CARGO) fmt --all --check
+	cd fuzz && $(CARGO) fmt --check
 	$(CARGO) clippy --workspace --all-targets $(CORE_FEATURES) -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -47,14 +48,29 @@ nostd:
 	$(CARGO) build -p arqonhpo-core --no-default-features
 	$(CARGO) build -p arqonhpo-core --features tracing
 
-# Fuzzing (fuzz/README.md): libFuzzer through cargo-fuzz, on the stable toolchain.
+# Fuzzing (fuzz/README.md): libFuzzer through cargo-fuzz, on the stable toolchain. Each target
+# runs in turn, one job, until FUZZ_SECONDS (0: no limit) or FUZZ_RUNS executions (-1: no
+# limit). The core has no unsafe code, so the default build has no sanitizer (about 10x faster);
+# FUZZ_SANITIZER=address FUZZ_RUNS=0 replays the committed corpus under ASan instead.
 FUZZ_TARGETS ?= config_json ask_tell journal_replay state_file legacy_config
 FUZZ_SECONDS ?= 180
-fuzz:
-	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+FUZZ_RUNS ?= -1
+FUZZ_SANITIZER ?= none
+FUZZ := RUSTC_BOOTSTRAP=1 $(CARGO) fuzz
+fuzz: fuzz-tool
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
-		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -O $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096; \
+		$(FUZZ) run -O -s $(FUZZ_SANITIZER) $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+			-runs=$(FUZZ_RUNS) -rss_limit_mb=4096 -print_final_stats=1; \
 	done
+
+# Shrinks each committed corpus to the inputs that keep its coverage (run after `make fuzz`).
+fuzz-cmin: fuzz-tool
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		$(FUZZ) cmin -O -s $(FUZZ_SANITIZER) $$t corpus/$$t -- -rss_limit_mb=4096; \
+	done
+
+fuzz-tool:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 
 # Regenerates contracts/ (schemas and golden runs); the drift test checks they are committed.
 contracts:

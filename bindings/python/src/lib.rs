@@ -750,17 +750,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     #[cfg(feature = "test-hooks")]
     m.setattr("_panic_for_tests", wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("ENGINE_VERSION", engine::VERSION)?;
-    m.add(
-        "STRATEGIES",
-        [
-            StrategyChoice::Auto,
-            StrategyChoice::NelderMead,
-            StrategyChoice::Tpe,
-            StrategyChoice::Random,
-            StrategyChoice::Cmaes,
-            StrategyChoice::TrustRegion,
-        ]
-        .map(StrategyChoice::as_str),
-    )?;
+    m.add("STRATEGIES", StrategyChoice::ALL.map(StrategyChoice::as_str))?;
     Ok(())
 }

@@ -26,13 +26,11 @@ fn step(solver: &mut Solver) -> Result<(), Box<dyn Error>> {
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.into());
-    let strategy = match arg(0, "trust_region").as_str() {
-        "nelder_mead" => StrategyChoice::NelderMead,
-        "tpe" => StrategyChoice::Tpe,
-        "cmaes" => StrategyChoice::Cmaes,
-        "trust_region" => StrategyChoice::TrustRegion,
-        other => return Err(format!("unknown strategy {other}").into()),
-    };
+    let name = arg(0, "trust_region");
+    let strategy = StrategyChoice::ALL
+        .into_iter()
+        .find(|s| s.as_str() == name)
+        .ok_or_else(|| format!("unknown strategy {name}"))?;
     let dim: usize = arg(1, "10").parse()?;
     let history: u64 = arg(2, "100").parse()?;
     let measured: u64 = arg(3, "200").parse()?;

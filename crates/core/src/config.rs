@@ -153,6 +153,16 @@ pub enum StrategyChoice {
 }
 
 impl StrategyChoice {
+    /// Every choice, in declaration order: the one list the fronts and tests iterate.
+    pub const ALL: [StrategyChoice; 6] = [
+        StrategyChoice::Auto,
+        StrategyChoice::NelderMead,
+        StrategyChoice::Tpe,
+        StrategyChoice::Random,
+        StrategyChoice::Cmaes,
+        StrategyChoice::TrustRegion,
+    ];
+
     /// The name used in configs: `auto`, `nelder_mead`, `tpe`, `random`, `cmaes` or `trust_region`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -712,14 +722,7 @@ mod tests {
 
     #[test]
     fn strategy_names_are_the_config_spellings() {
-        for s in [
-            StrategyChoice::Auto,
-            StrategyChoice::NelderMead,
-            StrategyChoice::Tpe,
-            StrategyChoice::Random,
-            StrategyChoice::Cmaes,
-            StrategyChoice::TrustRegion,
-        ] {
+        for s in StrategyChoice::ALL {
             assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::json!(s.as_str())));
         }
     }

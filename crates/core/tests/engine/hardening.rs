@@ -9,14 +9,7 @@ use crate::common::num;
 #[test]
 fn float_ranges_wider_than_f64_max_do_not_collapse_to_the_bound() {
     for (low, high) in [(-1e308, 1e308), (-1.7e308, 1.7e308), (-f64::MAX, f64::MAX)] {
-        for strategy in [
-            StrategyChoice::Auto,
-            StrategyChoice::NelderMead,
-            StrategyChoice::Tpe,
-            StrategyChoice::Random,
-            StrategyChoice::Cmaes,
-            StrategyChoice::TrustRegion,
-        ] {
+        for strategy in StrategyChoice::ALL {
             let space = Space::new().with("x", Param::float(low, high));
             let mut config = SolverConfig::new(space, 40, 3);
             config.strategy = strategy;

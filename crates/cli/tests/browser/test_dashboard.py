@@ -56,6 +56,8 @@ class Browser:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Its own process group: close() stops the renderer and helper processes too.
+            start_new_session=True,
         )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
@@ -149,9 +151,21 @@ class Browser:
         assert not errors, errors
 
     def close(self) -> None:
+        """Stops every Chromium process, so none still writes into the profile directory
+        while it is removed (a helper outliving the browser made its removal fail)."""
         self.ws.close()
-        self.process.terminate()
+        group = self.process.pid
+        os.killpg(group, signal.SIGTERM)
         self.process.wait(timeout=10)
+        # Bounded: an unreaped zombie would keep the group alive for ever.
+        for sig, seconds in ((0, 10.0), (signal.SIGKILL, 2.0)):
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(group, sig)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.05)
 
 
 class Dashboard:

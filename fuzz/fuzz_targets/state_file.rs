@@ -77,7 +77,8 @@ const BUDGET: u8 = 24;
 /// A real run's snapshot per (seed, strategy, told), built and parsed once.
 fn snapshot(seed: u8, strategy: u8, told: u8) -> Json {
     static CACHE: Mutex<BTreeMap<(u8, u8, u8), Json>> = Mutex::new(BTreeMap::new());
-    let key = (seed % 16, strategy % 4, told % (BUDGET + 1));
+    let strategies = StrategyChoice::ALL.len() as u8;
+    let key = (seed % 16, strategy % strategies, told % (BUDGET + 1));
     let mut cache = CACHE.lock().unwrap();
     cache.entry(key).or_insert_with(|| build_snapshot(key.0, key.1, key.2)).clone()
 }
@@ -90,12 +91,7 @@ fn build_snapshot(seed: u8, strategy: u8, told: u8) -> Json {
         .with("c", Param::choice(["a", "b", "c"]));
     let mut config = SolverConfig::new(space, u64::from(BUDGET), u64::from(seed));
     config.probe.min_points = Some(8);
-    config.strategy = match strategy {
-        0 => StrategyChoice::Auto,
-        1 => StrategyChoice::NelderMead,
-        2 => StrategyChoice::Tpe,
-        _ => StrategyChoice::Random,
-    };
+    config.strategy = StrategyChoice::ALL[usize::from(strategy)];
     let mut solver = Solver::new(config).unwrap();
     for t in solver.ask_batch(usize::from(told)) {
         if t.id % 4 != 3 {

@@ -1,8 +1,9 @@
 """ArqonHPO: a probe-gated hyperparameter optimizer with a Rust core.
 
 A scrambled Sobol probe samples the space, a classifier reads the landscape from it (smooth,
-rippled, noisy or rugged), and the rest of the budget is refined by Nelder–Mead (smooth or
-rippled) or TPE (noisy or rugged).
+rippled, noisy or rugged), and the rest of the budget is refined by the strategy that suits it:
+Nelder–Mead, a trust region or CMA-ES (smooth or rippled, by dimension and budget) or TPE
+(noisy, rugged or partly categorical).
 
     >>> import arqonhpo as aq
     >>> solver = aq.ArqonSolver({"x": aq.Float(-5.0, 5.0)}, budget=30, seed=0)

@@ -386,9 +386,9 @@ class ArqonSolver:
     """Probe-gated ask/tell optimizer (lower values are better).
 
     ``ArqonSolver(space, budget, seed)`` probes the space with a scrambled Sobol design,
-    classifies the landscape (smooth, rippled, noisy or rugged) and refines with Nelder–Mead
-    or TPE. Ask for trials, evaluate them, tell the results, in any order and with any number
-    pending. One solver may be shared by several threads.
+    classifies the landscape (smooth, rippled, noisy or rugged) and refines with the strategy
+    that suits it and the budget (``solver.strategy`` says which). Ask for trials, evaluate
+    them, tell the results, in any order and with any number pending. One solver may be shared by several threads.
 
     Args:
         space: Parameter name → ``Float``, ``Int`` or ``Choice`` (or its config dict), in the

@@ -141,7 +141,7 @@ struct Interp {
     origin: Vec<f64>,
     scale: f64,
     points: Vec<Point>,
-    /// `W⁻¹`, row-major and exactly symmetric.
+    /// `W⁻¹`, row-major (symmetric up to the updates' rounding).
     inverse: Vec<f64>,
     /// Replacements since the inverse was computed afresh.
     updates: u32,
@@ -284,7 +284,7 @@ impl TrustRegion {
         let (Some(interp), Some(base)) = (self.interp.as_mut(), self.incumbent.as_ref()) else {
             return;
         };
-        if !interp.insert(p, &base.u, self.radius, model_points(self.dim), self.dim) {
+        if !interp.insert(p, &base.u, model_points(self.dim), self.dim) {
             self.interp = None;
         }
     }
@@ -395,7 +395,7 @@ impl TrustRegion {
             self.interp = Interp::build(base.u.clone(), points, n);
         }
         if let Some(ip) = &self.interp {
-            if let Some((g, h)) = ip.model(&base.u, &self.hessian, n) {
+            if let Some((g, h)) = ip.model(base, &self.hessian, n) {
                 return Model { g, h, spans: ip.spans(&base.u, self.radius) };
             }
         }
@@ -548,8 +548,24 @@ impl Interp {
         let far = points.iter().map(|p| dist2(&p.u, &origin)).fold(0.0, f64::max);
         let scale = libm::sqrt(far).max(f64::MIN_POSITIVE);
         let mut ip = Self { origin, scale, points, inverse: Vec::new(), updates: 0 };
-        let ys = ip.scaled(n);
-        let m = ip.points.len();
+        let size = n + 1 + ip.points.len();
+        let mut w = ip.kkt(n);
+        let mut inverse = invert(&mut w, size)?;
+        for i in 0..size {
+            for j in i + 1..size {
+                let v = 0.5 * (inverse[i * size + j] + inverse[j * size + i]);
+                inverse[i * size + j] = v;
+                inverse[j * size + i] = v;
+            }
+        }
+        ip.inverse = inverse;
+        Some(ip)
+    }
+
+    /// The KKT matrix `W` of the set, row-major.
+    fn kkt(&self, n: usize) -> Vec<f64> {
+        let ys = self.scaled(n);
+        let m = self.points.len();
         let size = n + 1 + m;
         let mut w = vec![0.0; size * size];
         for k in 0..m {
@@ -566,17 +582,9 @@ impl Interp {
                 w[r * size + n + 1 + l] = 0.5 * dot * dot;
                 w[(n + 1 + l) * size + r] = 0.5 * dot * dot;
             }
+            w[r * size + r] += REGULARISATION;
         }
-        let mut inverse = invert(&mut w, size)?;
-        for i in 0..size {
-            for j in i + 1..size {
-                let v = 0.5 * (inverse[i * size + j] + inverse[j * size + i]);
-                inverse[i * size + j] = v;
-                inverse[j * size + i] = v;
-            }
-        }
-        ip.inverse = inverse;
-        Some(ip)
+        w
     }
 
     fn to_scaled(&self, u: &[f64]) -> Vec<f64> {
@@ -592,10 +600,10 @@ impl Interp {
         ys
     }
 
-    /// Adds `p`: appended while the set has fewer than `cap` points, else in place of the
-    /// member maximising Powell's denominator `σ_t` weighted by `max(1, ‖y_t − x_b‖²/Δ²)³`
-    /// (far points go first; the incumbent's stays). `false` when the update is unsafe.
-    fn insert(&mut self, p: &Point, base: &[f64], delta: f64, cap: usize, n: usize) -> bool {
+    /// Adds `p`: appended while the set has fewer than `cap` points (bordering the inverse),
+    /// else in place of a member (Powell's rank-two update). `false` when the update would
+    /// divide by a vanishing denominator or leave a non-finite inverse.
+    fn insert(&mut self, p: &Point, base: &[f64], cap: usize, n: usize) -> bool {
         let m = self.points.len();
         let size = n + 1 + m;
         let ys = self.scaled(n);
@@ -609,7 +617,7 @@ impl Interp {
         }
         let hw = mat_vec(&self.inverse, &w, size);
         let yy = dot(&y, &y);
-        let beta = 0.5 * yy * yy - dot(&w, &hw);
+        let beta = 0.5 * yy * yy + REGULARISATION - dot(&w, &hw);
         let h = &self.inverse;
         if m < cap {
             if !(beta > TINY_DENOMINATOR && beta.is_finite()) {
@@ -634,8 +642,9 @@ impl Interp {
             self.points.push(p.clone());
             return true;
         }
-        // The slot to replace: far points first, among those whose replacement keeps the
-        // denominator within a factor of the largest one (a nearly singular set otherwise).
+        // The slot to replace: the farthest from the incumbent, as a fresh choice of the
+        // nearest points would drop it, among the members whose replacement keeps Powell's
+        // denominator `σ_t` within a factor of the largest (a nearly singular set otherwise).
         let sigma_of = |j: usize| {
             let k = n + 1 + j;
             libm::fabs(h[k * size + k] * beta + hw[k] * hw[k])
@@ -643,14 +652,12 @@ impl Interp {
         let top = (0..m).map(sigma_of).fold(0.0, f64::max);
         let mut best: Option<(usize, f64)> = None;
         for (j, q) in self.points.iter().enumerate() {
-            let sigma = sigma_of(j);
-            if q.u == base || sigma < SIGMA_FLOOR * top {
+            if q.u == base || sigma_of(j) < SIGMA_FLOOR * top {
                 continue;
             }
-            let weight = (dist2(&q.u, base) / (delta * delta)).max(1.0);
-            let score = sigma * weight * weight * weight;
-            if best.is_none_or(|(_, b)| score > b) {
-                best = Some((j, score));
+            let d2 = dist2(&q.u, base);
+            if best.is_none_or(|(_, b)| d2 > b) {
+                best = Some((j, d2));
             }
         }
         let Some((j, _)) = best else { return false };
@@ -680,12 +687,13 @@ impl Interp {
 
     /// Gradient at `base` and Hessian of the quadratic through the set whose Hessian is
     /// closest to `h0` in Frobenius norm; `None` when not finite.
-    fn model(&self, base: &[f64], h0: &[f64], n: usize) -> Option<(Vec<f64>, Vec<f64>)> {
+    fn model(&self, base: &Point, h0: &[f64], n: usize) -> Option<(Vec<f64>, Vec<f64>)> {
         let m = self.points.len();
         let size = n + 1 + m;
         let ys = self.scaled(n);
         let s2 = self.scale * self.scale;
-        // The previous Hessian in scaled coordinates, and what it leaves to interpolate.
+        // The previous Hessian in scaled coordinates, and what it leaves to interpolate (values
+        // relative to the incumbent's, so that the constant does not swamp the differences).
         let mut hess: Vec<f64> = h0.iter().map(|h| h * s2).collect();
         let r: Vec<f64> = self
             .points
@@ -693,7 +701,7 @@ impl Interp {
             .enumerate()
             .map(|(k, p)| {
                 let y = &ys[k * n..(k + 1) * n];
-                p.f - 0.5 * dot(y, &mat_vec(&hess, y, n))
+                (p.f - base.f) - 0.5 * dot(y, &mat_vec(&hess, y, n))
             })
             .collect();
         // (c, g, λ) = W⁻¹ (0, 0, r): only the points' columns.
@@ -706,7 +714,7 @@ impl Interp {
                 hess[i * n..(i + 1) * n].iter_mut().zip(y).for_each(|(h, yj)| *h += li * yj);
             }
         }
-        let yb = self.to_scaled(base);
+        let yb = self.to_scaled(&base.u);
         let hy = mat_vec(&hess, &yb, n);
         let g: Vec<f64> = (0..n).map(|i| (sol[1 + i] + hy[i]) / self.scale).collect();
         let h: Vec<f64> = hess.iter().map(|v| v / s2).collect();
@@ -758,7 +766,11 @@ impl Interp {
 }
 
 /// A replaced point's denominator is at least this fraction of the largest one.
-const SIGMA_FLOOR: f64 = 0.01;
+const SIGMA_FLOOR: f64 = 1e-4;
+
+/// Added to the diagonal of the KKT matrix's point block: a whisper of regularisation that
+/// keeps nearly degenerate sets solvable (without it the ellipsoid stalls a decade short).
+const REGULARISATION: f64 = 1e-10;
 
 /// Smallest denominator an update of the inverse KKT matrix divides by.
 const TINY_DENOMINATOR: f64 = 1e-30;
@@ -1003,7 +1015,7 @@ mod tests {
                 .map(|u| pt(u, q(&[u[0] - 0.5, u[1] - 0.5])))
                 .collect();
         let ip = Interp::build(vec![0.5, 0.5], points, 2).unwrap();
-        let (g, h) = ip.model(&[0.5, 0.5], &[0.0; 4], 2).unwrap();
+        let (g, h) = ip.model(&pt(&[0.5, 0.5], q(&[0.0, 0.0])), &[0.0; 4], 2).unwrap();
         let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-6);
         assert!(close(&g, &[2.0, -1.0]), "{g:?}");
         assert!(close(&h, &[6.0, 1.0, 1.0, 1.0]), "{h:?}");
@@ -1027,20 +1039,31 @@ mod tests {
         let cap = model_points(n);
         for _ in 0..30 {
             let p = draw(0.5, 0.05);
-            assert!(ip.insert(&p, &base.u, 0.05, cap, n));
+            assert!(ip.insert(&p, &base.u, cap, n));
         }
         assert_eq!(ip.points.len(), cap);
         assert!(ip.updates > 10);
-        let fresh = Interp::build(ip.origin.clone(), ip.points.clone(), n).unwrap();
-        let err =
-            ip.inverse.iter().zip(&fresh.inverse).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
-        let size = ip.inverse.iter().map(|a| a.abs()).fold(0.0, f64::max);
-        assert!(err < 1e-8 * size, "{err} against {size}");
+        // W · W⁻¹ = I for the set as it is now, up to rounding relative to W⁻¹'s size.
+        let size = n + 1 + cap;
+        let big = ip.inverse.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let w = ip.kkt(n);
+        for i in 0..size {
+            for j in 0..size {
+                let wh: f64 = (0..size).map(|k| w[i * size + k] * ip.inverse[k * size + j]).sum();
+                let id = if i == j { 1.0 } else { 0.0 };
+                assert!((wh - id).abs() < 1e-10 * big, "(W W⁻¹)[{i}][{j}] = {wh}, {big}");
+            }
+        }
+        // The model interpolates every point of the set, as a fresh inverse's does.
         let h0 = [0.3; 9];
-        let (g1, h1) = ip.model(&base.u, &h0, n).unwrap();
-        let (g2, h2) = fresh.model(&base.u, &h0, n).unwrap();
-        for (a, b) in g1.iter().chain(&h1).zip(g2.iter().chain(&h2)) {
-            assert!((a - b).abs() < 1e-6 * (1.0 + b.abs()), "{a} against {b}");
+        let fresh = Interp::build(ip.origin.clone(), ip.points.clone(), n).unwrap();
+        for kept in [&ip, &fresh] {
+            let (g, h) = kept.model(&base, &h0, n).unwrap();
+            for p in &kept.points {
+                let s: Vec<f64> = p.u.iter().zip(&base.u).map(|(a, b)| a - b).collect();
+                let q = base.f + dot(&g, &s) + 0.5 * dot(&s, &mat_vec(&h, &s, n));
+                assert!((q - p.f).abs() < 1e-6 * (1.0 + p.f.abs()), "{q} against {}", p.f);
+            }
         }
         // Far points leave first: of the six at up to 0.2 at most two are left.
         let far = ip.points.iter().filter(|p| dist2(&p.u, &base.u) > 3.0 * 0.05 * 0.05).count();

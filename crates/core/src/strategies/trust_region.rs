@@ -543,22 +543,33 @@ fn along(centre: &[f64], dir: &[f64], len: f64) -> Vec<f64> {
 
 impl Interp {
     /// The set's KKT matrix around `origin`, inverted afresh; `None` when it is singular
-    /// (fewer than `D + 1` affinely independent points).
+    /// (fewer than `D + 1` affinely independent points). When the first `D + 1` points are
+    /// affinely independent (a [`TrustRegion::choose`] set starts with them) only their block
+    /// is eliminated, and the other points are bordered on one by one, `O((m + D)²)` each;
+    /// a point that would make the matrix nearly singular is left out.
     fn build(origin: Vec<f64>, points: Vec<Point>, n: usize) -> Option<Self> {
         let far = points.iter().map(|p| dist2(&p.u, &origin)).fold(0.0, f64::max);
         let scale = libm::sqrt(far).max(f64::MIN_POSITIVE);
-        let mut ip = Self { origin, scale, points, inverse: Vec::new(), updates: 0 };
-        let size = n + 1 + ip.points.len();
-        let mut w = ip.kkt(n);
-        let mut inverse = invert(&mut w, size)?;
-        for i in 0..size {
-            for j in i + 1..size {
-                let v = 0.5 * (inverse[i * size + j] + inverse[j * size + i]);
-                inverse[i * size + j] = v;
-                inverse[j * size + i] = v;
+        if points.len() > n + 1 {
+            let first = points[..n + 1].to_vec();
+            let mut ip = Self {
+                origin: origin.clone(),
+                scale,
+                points: first,
+                inverse: Vec::new(),
+                updates: 0,
+            };
+            if let Some(inverse) = invert(&mut ip.kkt(n), 2 * n + 2) {
+                ip.inverse = inverse;
+                for p in &points[n + 1..] {
+                    ip.insert(p, &[], usize::MAX, n);
+                }
+                return Some(ip);
             }
         }
-        ip.inverse = inverse;
+        let mut ip = Self { origin, scale, points, inverse: Vec::new(), updates: 0 };
+        let size = n + 1 + ip.points.len();
+        ip.inverse = invert(&mut ip.kkt(n), size)?;
         Some(ip)
     }
 
@@ -623,21 +634,18 @@ impl Interp {
             if !(beta > TINY_DENOMINATOR && beta.is_finite()) {
                 return false;
             }
-            let grown = size + 1;
-            let mut next = vec![0.0; grown * grown];
-            for i in 0..size {
-                let (row, hrow) =
-                    (&mut next[i * grown..(i + 1) * grown], &h[i * size..(i + 1) * size]);
-                for j in 0..size {
-                    row[j] = hrow[j] + hw[i] * hw[j] / beta;
-                }
-                row[size] = -hw[i] / beta;
-                next[size * grown + i] = -hw[i] / beta;
-            }
-            next[grown * grown - 1] = 1.0 / beta;
-            if !next.iter().all(|v| v.is_finite()) {
+            // [[H + c cᵀβ, −c], [−cᵀ, 1/β]] with c = Hw / β.
+            let c: Vec<f64> = hw.iter().map(|x| x / beta).collect();
+            if !c.iter().all(|x| x.is_finite()) {
                 return false;
             }
+            let mut next = Vec::with_capacity((size + 1) * (size + 1));
+            for (hrow, ci) in h.chunks_exact(size).zip(&c) {
+                next.extend(hrow.iter().zip(&hw).map(|(x, y)| x + ci * y));
+                next.push(-ci);
+            }
+            next.extend(c.iter().map(|x| -x));
+            next.push(1.0 / beta);
             self.inverse = next;
             self.points.push(p.clone());
             return true;
@@ -673,13 +681,17 @@ impl Interp {
         let ht: Vec<f64> = h[t * size..(t + 1) * size].to_vec();
         let mut v: Vec<f64> = hw.iter().map(|x| -x).collect();
         v[t] += 1.0;
-        let h = &mut self.inverse;
-        for (i, row) in h.chunks_exact_mut(size).enumerate() {
+        let (v, ht) = (&v[..size], &ht[..size]);
+        let mut finite = true;
+        for (i, row) in self.inverse.chunks_exact_mut(size).enumerate() {
             let a = (alpha * v[i] + tau * ht[i]) / sigma;
             let b = (tau * v[i] - beta * ht[i]) / sigma;
-            row.iter_mut().zip(v.iter().zip(&ht)).for_each(|(x, (vj, hj))| *x += a * vj + b * hj);
+            finite &= a.is_finite() && b.is_finite();
+            let row = &mut row[..size];
+            for j in 0..size {
+                row[j] += a * v[j] + b * ht[j];
+            }
         }
-        let finite = h.iter().all(|x| x.is_finite());
         self.points[j] = p.clone();
         self.updates += 1;
         finite
@@ -695,28 +707,44 @@ impl Interp {
         // The previous Hessian in scaled coordinates, and what it leaves to interpolate (values
         // relative to the incumbent's, so that the constant does not swamp the differences).
         let mut hess: Vec<f64> = h0.iter().map(|h| h * s2).collect();
+        // Both products run over the upper triangle only (the Hessians are symmetric).
         let r: Vec<f64> = self
             .points
             .iter()
-            .enumerate()
-            .map(|(k, p)| {
-                let y = &ys[k * n..(k + 1) * n];
-                (p.f - base.f) - 0.5 * dot(y, &mat_vec(&hess, y, n))
+            .zip(ys.chunks_exact(n))
+            .map(|(p, y)| {
+                let mut yhy = 0.0;
+                for i in 0..n {
+                    let off: f64 = hess[i * n + i + 1..(i + 1) * n]
+                        .iter()
+                        .zip(&y[i + 1..])
+                        .map(|(h, v)| h * v)
+                        .sum();
+                    yhy += y[i] * (hess[i * n + i] * y[i] + 2.0 * off);
+                }
+                (p.f - base.f) - 0.5 * yhy
             })
             .collect();
-        // (c, g, λ) = W⁻¹ (0, 0, r): only the points' columns.
+        // (g, λ) from (c, g, λ) = W⁻¹ (0, 0, r): only the points' columns.
         let sol: Vec<f64> =
-            (0..size).map(|i| dot(&self.inverse[i * size + n + 1..(i + 1) * size], &r)).collect();
-        for (k, l) in sol[n + 1..].iter().enumerate() {
-            let y = &ys[k * n..(k + 1) * n];
+            (1..size).map(|i| dot(&self.inverse[i * size + n + 1..(i + 1) * size], &r)).collect();
+        for (l, y) in sol[n..].iter().zip(ys.chunks_exact(n)) {
             for i in 0..n {
                 let li = l * y[i];
-                hess[i * n..(i + 1) * n].iter_mut().zip(y).for_each(|(h, yj)| *h += li * yj);
+                hess[i * n + i..(i + 1) * n]
+                    .iter_mut()
+                    .zip(&y[i..])
+                    .for_each(|(h, yj)| *h += li * yj);
+            }
+        }
+        for i in 0..n {
+            for j in 0..i {
+                hess[i * n + j] = hess[j * n + i];
             }
         }
         let yb = self.to_scaled(&base.u);
         let hy = mat_vec(&hess, &yb, n);
-        let g: Vec<f64> = (0..n).map(|i| (sol[1 + i] + hy[i]) / self.scale).collect();
+        let g: Vec<f64> = (0..n).map(|i| (sol[i] + hy[i]) / self.scale).collect();
         let h: Vec<f64> = hess.iter().map(|v| v / s2).collect();
         let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
         (finite(&g) && finite(&h)).then_some((g, h))
@@ -824,8 +852,18 @@ fn invert(a: &mut [f64], n: usize) -> Option<Vec<f64>> {
     Some(inv)
 }
 
+/// `aᵀb` in four interleaved partial sums (a fixed order, so portable; and vectorisable).
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0; 4];
+    for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+        for l in 0..4 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    let tail: f64 = a[n / 4 * 4..].iter().zip(&b[n / 4 * 4..]).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// `q(s) − q(0) = gᵀs + ½ sᵀHs`.
@@ -837,7 +875,7 @@ fn model_value(m: &Model, s: &[f64]) -> f64 {
 }
 
 fn mat_vec(h: &[f64], v: &[f64], n: usize) -> Vec<f64> {
-    (0..n).map(|i| h[i * n..(i + 1) * n].iter().zip(v).map(|(a, b)| a * b).sum()).collect()
+    h.chunks_exact(n).map(|row| dot(row, v)).collect()
 }
 
 /// An approximate minimiser of the model over `‖s‖ ≤ Δ` and `0 ≤ x + s ≤ 1`: conjugate

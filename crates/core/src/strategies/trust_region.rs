@@ -3,18 +3,27 @@
 //!
 //! **Model.** Around the incumbent `x_b` (the best point of the current run) the objective is
 //! modelled as `q(x_b + s) = f_b + gᵀs + ½ sᵀHs`, interpolating up to `(D+1)(D+2)/2` (a full
-//! quadratic's coefficients; at most 66, or `2D + 1` when larger) evaluated points near `x_b`. With fewer points the interpolation
-//! conditions leave freedom, which is taken by the Hessian closest to the previous model's in
-//! Frobenius norm (Powell 2004, 2009): a KKT system of `m + D + 1` equations. Curvature
-//! learnt from earlier points is kept, so every evaluation informs the model even after it
-//! leaves the interpolation set, and each fit costs `O((m + D)³)`, independent of the history. The first model starts from the probe's points
-//! (and warm-start observations), not from a simplex of fresh evaluations.
+//! quadratic's coefficients; at most 66, or `2D + 1` when larger) evaluated points near `x_b`.
+//! With fewer points the interpolation conditions leave freedom, which is taken by the
+//! Hessian closest to the previous model's in Frobenius norm (Powell 2004, 2009): a KKT
+//! system `W` of `m + D + 1` equations. Curvature learnt from earlier points is kept, so every
+//! evaluation informs the model even after it leaves the interpolation set. The first model
+//! starts from the probe's points (and warm-start observations), not from a simplex of fresh
+//! evaluations.
 //!
-//! **Points.** The interpolation set is chosen from a bounded archive (at most
-//! [`archive_cap`] points, the farthest from the incumbent evicted): nearest first, first
-//! those that add a new direction (Gram–Schmidt residual at least a fifth of the distance),
-//! then the nearest of the rest, never two closer than a tenth of the radius (the probe's near
-//! repeats would make the system singular).
+//! **Points.** The interpolation set is kept between trials with the inverse of its KKT
+//! matrix, around a fixed origin. A told point joins it, replacing the member farthest from
+//! the incumbent among those whose removal keeps Powell's denominator `σ` within a factor of
+//! the largest (so the set stays the nearest points, as a fresh choice would make it, and
+//! never nearly singular); Powell's rank-two update of `W⁻¹` makes that `O((m + D)²)`, and a
+//! fit is then a product with `W⁻¹`. The set is rebuilt from a bounded archive (at most
+//! [`archive_cap`] points, the farthest from the incumbent evicted) at the first fit, after a
+//! restart, after `m` replacements (rounding accumulates) and when the incumbent has moved
+//! more than `√1000 Δ` from the origin: nearest first, first those that add a new direction
+//! (Gram–Schmidt residual at least a fifth of the distance), then the nearest of the rest,
+//! never two closer than a tenth of the radius (the probe's near repeats would make the
+//! system singular). The kept set and `W⁻¹` are part of the state, so a resumed run continues
+//! bit for bit.
 //!
 //! **Step.** `q` is minimised over the trust region `‖s‖ ≤ Δ` intersected with the unit cube by
 //! truncated conjugate gradients that fix a coordinate at its bound when the path reaches it

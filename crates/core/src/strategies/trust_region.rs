@@ -702,7 +702,7 @@ impl Interp {
             }
         }
         self.points[j] = p.clone();
-        self.updates += 1;
+        self.updates = self.updates.saturating_add(1);
         finite
     }
 

@@ -3,18 +3,27 @@
 //!
 //! **Model.** Around the incumbent `x_b` (the best point of the current run) the objective is
 //! modelled as `q(x_b + s) = f_b + gᵀs + ½ sᵀHs`, interpolating up to `(D+1)(D+2)/2` (a full
-//! quadratic's coefficients; at most 66, or `2D + 1` when larger) evaluated points near `x_b`. With fewer points the interpolation
-//! conditions leave freedom, which is taken by the Hessian closest to the previous model's in
-//! Frobenius norm (Powell 2004, 2009): a KKT system of `m + D + 1` equations. Curvature
-//! learnt from earlier points is kept, so every evaluation informs the model even after it
-//! leaves the interpolation set, and each fit costs `O((m + D)³)`, independent of the history. The first model starts from the probe's points
-//! (and warm-start observations), not from a simplex of fresh evaluations.
+//! quadratic's coefficients; at most 66, or `2D + 1` when larger) evaluated points near `x_b`.
+//! With fewer points the interpolation conditions leave freedom, which is taken by the
+//! Hessian closest to the previous model's in Frobenius norm (Powell 2004, 2009): a KKT
+//! system `W` of `m + D + 1` equations. Curvature learnt from earlier points is kept, so every
+//! evaluation informs the model even after it leaves the interpolation set. The first model
+//! starts from the probe's points (and warm-start observations), not from a simplex of fresh
+//! evaluations.
 //!
-//! **Points.** The interpolation set is chosen from a bounded archive (at most
-//! [`archive_cap`] points, the farthest from the incumbent evicted): nearest first, first
-//! those that add a new direction (Gram–Schmidt residual at least a fifth of the distance),
-//! then the nearest of the rest, never two closer than a tenth of the radius (the probe's near
-//! repeats would make the system singular).
+//! **Points.** The interpolation set is kept between trials with the inverse of its KKT
+//! matrix, around a fixed origin. A told point joins it, replacing the member farthest from
+//! the incumbent among those whose removal keeps Powell's denominator `σ` within a factor of
+//! the largest (so the set stays the nearest points, as a fresh choice would make it, and
+//! never nearly singular); Powell's rank-two update of `W⁻¹` makes that `O((m + D)²)`, and a
+//! fit is then a product with `W⁻¹`. The set is rebuilt from a bounded archive (at most
+//! [`archive_cap`] points, the farthest from the incumbent evicted) at the first fit, after a
+//! restart, after `m` replacements (rounding accumulates) and when the incumbent has moved
+//! more than `√1000 Δ` from the origin: nearest first, first those that add a new direction
+//! (Gram–Schmidt residual at least a fifth of the distance), then the nearest of the rest,
+//! never two closer than a tenth of the radius (the probe's near repeats would make the
+//! system singular). The kept set and `W⁻¹` are part of the state, so a resumed run continues
+//! bit for bit.
 //!
 //! **Step.** `q` is minimised over the trust region `‖s‖ ≤ Δ` intersected with the unit cube by
 //! truncated conjugate gradients that fix a coordinate at its bound when the path reaches it
@@ -110,22 +119,41 @@ struct Model {
     g: Vec<f64>,
     /// Row-major `D × D`.
     h: Vec<f64>,
-    set: Chosen,
-}
-
-/// An interpolation set: displacements from the incumbent and values.
-struct Chosen {
-    chosen: Vec<(Vec<f64>, f64)>,
-    /// Distance within which the set spans every direction (`f64::MAX` when it never does).
+    /// Distance within which the interpolation set spans every direction (`f64::MAX` when it
+    /// never does).
     spans: f64,
 }
 
-impl Chosen {
+impl Model {
     /// Whether the set spans every direction within `2Δ`: a model good enough on the region
     /// that a failed step blames the radius, not the points.
     fn poised(&self, delta: f64) -> bool {
         self.spans <= 2.0 * delta
     }
+}
+
+/// An interpolation set chosen afresh from the archive.
+struct Chosen {
+    chosen: Vec<Point>,
+    /// Distance within which the set spans every direction (`f64::MAX` when it never does).
+    spans: f64,
+}
+
+/// The interpolation set kept between trials and the inverse of its KKT matrix, in the
+/// coordinates `y = (u − origin) / scale`. Row and column `0` are the constant term, `1..=D`
+/// the gradient, `D + 1 + j` point `j`; the matrix is `W = [[0, Xᵀ], [X, A]]` with
+/// `A_jk = ½ (y_jᵀ y_k)²` and `X`'s row `j` = `(1, y_j)`. A new point replaces one of the set
+/// by Powell's update of `W⁻¹` in `O((m + D)²)`; the inverse is computed afresh every
+/// [`model_points`] replacements and when the incumbent leaves the origin's neighbourhood.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Interp {
+    origin: Vec<f64>,
+    scale: f64,
+    points: Vec<Point>,
+    /// `W⁻¹`, row-major (symmetric up to the updates' rounding).
+    inverse: Vec<f64>,
+    /// Replacements since the inverse was computed afresh.
+    updates: u32,
 }
 
 /// Trust-region state: the archive, the incumbent, the radius and the model's Hessian.
@@ -139,6 +167,9 @@ pub(crate) struct TrustRegion {
     radius: f64,
     /// The last model's Hessian (row-major), the start of the next least-change fit.
     hessian: Vec<f64>,
+    /// The interpolation set and its inverse KKT matrix; `None` until the first fit and after
+    /// a restart.
+    interp: Option<Interp>,
     in_flight: Vec<InFlight>,
     /// Best probe points not yet used as a start, best first.
     starts: Vec<Point>,
@@ -163,6 +194,7 @@ impl TrustRegion {
             incumbent,
             radius,
             hessian: vec![0.0; dim * dim],
+            interp: None,
             in_flight: Vec::new(),
             starts,
             origins,
@@ -200,7 +232,7 @@ impl TrustRegion {
                 let purpose = Purpose::Step { base: base.f, predicted, length };
                 return self.hand_out(id, purpose, |_| u);
             }
-            if !model.set.poised(self.radius) {
+            if !model.poised(self.radius) {
                 let dir =
                     missing_direction(self.dim, &self.near(&base.u), &base.u, 2.0 * self.radius);
                 let u = along(&base.u, &dir, self.radius);
@@ -242,7 +274,7 @@ impl TrustRegion {
                 self.radius = (2.0 * length).max(self.radius).min(MAX_RADIUS);
             } else if ratio < 0.1 {
                 let poised =
-                    self.incumbent.as_ref().is_none_or(|b| self.choose(b).poised(self.radius));
+                    self.incumbent.as_ref().is_none_or(|b| self.spans(b) <= 2.0 * self.radius);
                 if poised {
                     self.radius = 0.5 * length.min(self.radius);
                 }
@@ -251,7 +283,19 @@ impl TrustRegion {
         if improves {
             self.incumbent = Some(point.clone());
         }
+        self.absorb(&point);
         self.remember(point);
+    }
+
+    /// Puts a told point into the kept interpolation set, replacing the member whose removal
+    /// Powell's rule weighs best; the set is rebuilt at the next fit when the update fails.
+    fn absorb(&mut self, p: &Point) {
+        let (Some(interp), Some(base)) = (self.interp.as_mut(), self.incumbent.as_ref()) else {
+            return;
+        };
+        if !interp.insert(p, &base.u, model_points(self.dim), self.dim) {
+            self.interp = None;
+        }
     }
 
     /// Adds a point to the archive, evicting the farthest from the incumbent past the cap.
@@ -275,6 +319,7 @@ impl TrustRegion {
     fn restart(&mut self, id: u64) -> Vec<f64> {
         self.restarts += 1;
         self.hessian.iter_mut().for_each(|h| *h = 0.0);
+        self.interp = None;
         self.radius = RESTART_RADIUS;
         let far = |p: &Point, origins: &[Vec<f64>]| {
             origins.iter().all(|o| dist2(o, &p.u) > RESTART_SPREAD * RESTART_SPREAD)
@@ -344,13 +389,34 @@ impl TrustRegion {
         near
     }
 
-    /// The least-change quadratic model around `base` from the archive.
-    fn fit(&self, base: &Point) -> Model {
+    /// The least-change quadratic model around `base`, from the kept interpolation set
+    /// (rebuilt from the archive when it is missing, old or centred too far away).
+    fn fit(&mut self, base: &Point) -> Model {
         let n = self.dim;
-        let set = self.choose(base);
-        let (g, h) = least_change(&set.chosen, base.f, &self.hessian, n)
-            .unwrap_or_else(|| (vec![0.0; n], self.hessian.clone()));
-        Model { g, h, set }
+        let stale = self.interp.as_ref().is_none_or(|ip| {
+            ip.updates as usize >= model_points(n)
+                || dist2(&base.u, &ip.origin) > 1e3 * self.radius * self.radius
+                || !ip.points.iter().any(|p| p.u == base.u)
+        });
+        if stale {
+            let mut points = vec![base.clone()];
+            points.extend(self.choose(base).chosen);
+            self.interp = Interp::build(base.u.clone(), points, n);
+        }
+        if let Some(ip) = &self.interp {
+            if let Some((g, h)) = ip.model(base, &self.hessian, n) {
+                return Model { g, h, spans: ip.spans(&base.u, self.radius) };
+            }
+        }
+        Model { g: vec![0.0; n], h: self.hessian.clone(), spans: self.choose(base).spans }
+    }
+
+    /// Distance within which the points around `base` span every direction.
+    fn spans(&self, base: &Point) -> f64 {
+        match &self.interp {
+            Some(ip) => ip.spans(&base.u, self.radius),
+            None => self.choose(base).spans,
+        }
     }
 
     /// The interpolation set around `base`: nearest first, first the points that add a
@@ -362,6 +428,7 @@ impl TrustRegion {
         let near = self.near(&base.u);
         let min_gap2 = (0.1 * delta) * (0.1 * delta);
         let mut chosen: Vec<(Vec<f64>, f64)> = Vec::new(); // displacement, value
+        let mut picked: Vec<Point> = Vec::new();
         let mut basis: Vec<Vec<f64>> = Vec::new(); // orthonormal directions found
         let mut used = vec![false; near.len()];
         let spaced = |s: &[f64], chosen: &[(Vec<f64>, f64)]| {
@@ -387,6 +454,7 @@ impl TrustRegion {
             if rn >= 0.2 * libm::sqrt(*d2) {
                 basis.push(r.iter().map(|x| x / rn).collect());
                 chosen.push((s, p.f));
+                picked.push((*p).clone());
                 used[k] = true;
                 poised_radius = libm::sqrt(*d2);
             }
@@ -403,10 +471,11 @@ impl TrustRegion {
             let s: Vec<f64> = p.u.iter().zip(&base.u).map(|(a, b)| a - b).collect();
             if spaced(&s, &chosen) {
                 chosen.push((s, p.f));
+                picked.push((*p).clone());
             }
         }
         let spans = if basis.len() == n { poised_radius } else { f64::MAX };
-        Chosen { chosen, spans }
+        Chosen { chosen: picked, spans }
     }
 
     pub(crate) fn is_consistent(&self, dim: usize) -> bool {
@@ -418,6 +487,7 @@ impl TrustRegion {
             && self.archive.iter().chain(&self.starts).all(|p| p.u.len() == dim)
             && self.incumbent.as_ref().is_none_or(|p| p.u.len() == dim)
             && self.origins.iter().all(|o| o.len() == dim)
+            && self.interp.as_ref().is_none_or(|ip| ip.is_consistent(dim))
     }
 }
 
@@ -480,83 +550,277 @@ fn along(centre: &[f64], dir: &[f64], len: f64) -> Vec<f64> {
     pick.into_iter().map(clamp01).collect()
 }
 
-/// Gradient and Hessian of the quadratic through `(base, f_b)` and `points` (displacements and
-/// values) whose Hessian is closest to `h0` in Frobenius norm. `None` when the system is
-/// singular (too few or degenerate points).
-fn least_change(
-    points: &[(Vec<f64>, f64)],
-    fb: f64,
-    h0: &[f64],
-    n: usize,
-) -> Option<(Vec<f64>, Vec<f64>)> {
-    let m = points.len() + 1; // the base is point 0, displacement 0
-    if points.len() < n {
-        return None;
-    }
-    // Scale displacements to about unit length and values to about unit size.
-    let sigma = points.iter().map(|(s, _)| norm(s)).fold(0.0, f64::max).max(f64::MIN_POSITIVE);
-    let fscale = points.iter().map(|(_, f)| libm::fabs(f - fb)).fold(0.0, f64::max);
-    let fscale = if fscale > 0.0 { fscale } else { 1.0 };
-    let t: Vec<Vec<f64>> = core::iter::once(vec![0.0; n])
-        .chain(points.iter().map(|(s, _)| s.iter().map(|x| x / sigma).collect()))
-        .collect();
-    // The previous Hessian in the scaled coordinates and values.
-    let h0t: Vec<f64> = h0.iter().map(|h| h * sigma * sigma / fscale).collect();
-    let quad = |h: &[f64], v: &[f64]| -> f64 {
-        let mut acc = 0.0;
-        for i in 0..n {
-            let row: f64 = (0..n).map(|j| h[i * n + j] * v[j]).sum();
-            acc += v[i] * row;
-        }
-        0.5 * acc
-    };
-    let size = m + n + 1;
-    let mut a = vec![0.0; size * size];
-    let mut rhs = vec![0.0; size];
-    for i in 0..m {
-        // Symmetric: each product once, mirrored.
-        for j in i..m {
-            let dot: f64 = t[i].iter().zip(&t[j]).map(|(x, y)| x * y).sum();
-            a[i * size + j] = 0.5 * dot * dot;
-            a[j * size + i] = 0.5 * dot * dot;
-        }
-        a[i * size + m] = 1.0;
-        a[m * size + i] = 1.0;
-        for k in 0..n {
-            a[i * size + m + 1 + k] = t[i][k];
-            a[(m + 1 + k) * size + i] = t[i][k];
-        }
-        let f = if i == 0 { fb } else { points[i - 1].1 };
-        rhs[i] = (f - fb) / fscale - quad(&h0t, &t[i]);
-    }
-    // A whisper of regularisation keeps nearly degenerate sets solvable.
-    for i in 0..m {
-        a[i * size + i] += 1e-10;
-    }
-    let x = solve(&mut a, &mut rhs, size)?;
-    let (lambda, rest) = x.split_at(m);
-    let gt = &rest[1..];
-    let mut ht = h0t;
-    for (l, ti) in lambda.iter().zip(&t) {
-        for i in 0..n {
-            for j in 0..n {
-                ht[i * n + j] += l * ti[i] * ti[j];
+impl Interp {
+    /// The set's KKT matrix around `origin`, inverted afresh; `None` when it is singular
+    /// (fewer than `D + 1` affinely independent points). When the first `D + 1` points are
+    /// affinely independent (a [`TrustRegion::choose`] set starts with them) only their block
+    /// is eliminated, and the other points are bordered on one by one, `O((m + D)²)` each;
+    /// a point that would make the matrix nearly singular is left out.
+    fn build(origin: Vec<f64>, points: Vec<Point>, n: usize) -> Option<Self> {
+        let far = points.iter().map(|p| dist2(&p.u, &origin)).fold(0.0, f64::max);
+        let scale = libm::sqrt(far).max(f64::MIN_POSITIVE);
+        if points.len() > n + 1 {
+            let first = points[..n + 1].to_vec();
+            let mut ip = Self {
+                origin: origin.clone(),
+                scale,
+                points: first,
+                inverse: Vec::new(),
+                updates: 0,
+            };
+            if let Some(inverse) = invert(&mut ip.kkt(n), 2 * n + 2) {
+                ip.inverse = inverse;
+                for p in &points[n + 1..] {
+                    ip.insert(p, &[], usize::MAX, n);
+                }
+                return Some(ip);
             }
         }
+        let mut ip = Self { origin, scale, points, inverse: Vec::new(), updates: 0 };
+        let size = n + 1 + ip.points.len();
+        ip.inverse = invert(&mut ip.kkt(n), size)?;
+        Some(ip)
     }
-    let g = gt.iter().map(|v| v * fscale / sigma).collect();
-    let h = ht.iter().map(|v| v * fscale / (sigma * sigma)).collect();
-    let finite = |v: &Vec<f64>| v.iter().all(|x: &f64| x.is_finite());
-    let (g, h): (Vec<f64>, Vec<f64>) = (g, h);
-    (finite(&g) && finite(&h)).then_some((g, h))
+
+    /// The KKT matrix `W` of the set, row-major.
+    fn kkt(&self, n: usize) -> Vec<f64> {
+        let ys = self.scaled(n);
+        let m = self.points.len();
+        let size = n + 1 + m;
+        let mut w = vec![0.0; size * size];
+        for k in 0..m {
+            let r = n + 1 + k;
+            let yk = &ys[k * n..(k + 1) * n];
+            w[r] = 1.0;
+            w[r * size] = 1.0;
+            for (i, y) in yk.iter().enumerate() {
+                w[(1 + i) * size + r] = *y;
+                w[r * size + 1 + i] = *y;
+            }
+            for l in k..m {
+                let dot = dot(yk, &ys[l * n..(l + 1) * n]);
+                w[r * size + n + 1 + l] = 0.5 * dot * dot;
+                w[(n + 1 + l) * size + r] = 0.5 * dot * dot;
+            }
+            w[r * size + r] += REGULARISATION;
+        }
+        w
+    }
+
+    fn to_scaled(&self, u: &[f64]) -> Vec<f64> {
+        u.iter().zip(&self.origin).map(|(x, o)| (x - o) / self.scale).collect()
+    }
+
+    /// Every point's scaled coordinates, row-major `m × D`.
+    fn scaled(&self, n: usize) -> Vec<f64> {
+        let mut ys = Vec::with_capacity(self.points.len() * n);
+        for p in &self.points {
+            ys.extend(p.u.iter().zip(&self.origin).map(|(x, o)| (x - o) / self.scale));
+        }
+        ys
+    }
+
+    /// Adds `p`: appended while the set has fewer than `cap` points (bordering the inverse),
+    /// else in place of a member (Powell's rank-two update). `false` when the update would
+    /// divide by a vanishing denominator or leave a non-finite inverse.
+    fn insert(&mut self, p: &Point, base: &[f64], cap: usize, n: usize) -> bool {
+        let m = self.points.len();
+        let size = n + 1 + m;
+        let ys = self.scaled(n);
+        let y = self.to_scaled(&p.u);
+        let mut w = Vec::with_capacity(size);
+        w.push(1.0);
+        w.extend_from_slice(&y);
+        for k in 0..m {
+            let d = dot(&ys[k * n..(k + 1) * n], &y);
+            w.push(0.5 * d * d);
+        }
+        let hw = mat_vec(&self.inverse, &w, size);
+        let yy = dot(&y, &y);
+        let beta = 0.5 * yy * yy + REGULARISATION - dot(&w, &hw);
+        let h = &self.inverse;
+        if m < cap {
+            if !(beta > TINY_DENOMINATOR && beta.is_finite()) {
+                return false;
+            }
+            // [[H + c cᵀβ, −c], [−cᵀ, 1/β]] with c = Hw / β.
+            let c: Vec<f64> = hw.iter().map(|x| x / beta).collect();
+            if !c.iter().all(|x| x.is_finite()) {
+                return false;
+            }
+            let mut next = Vec::with_capacity((size + 1) * (size + 1));
+            for (hrow, ci) in h.chunks_exact(size).zip(&c) {
+                next.extend(hrow.iter().zip(&hw).map(|(x, y)| x + ci * y));
+                next.push(-ci);
+            }
+            next.extend(c.iter().map(|x| -x));
+            next.push(1.0 / beta);
+            self.inverse = next;
+            self.points.push(p.clone());
+            return true;
+        }
+        // The slot to replace: the farthest from the incumbent, as a fresh choice of the
+        // nearest points would drop it, among the members whose replacement keeps Powell's
+        // denominator `σ_t` within a factor of the largest (a nearly singular set otherwise).
+        let sigma_of = |j: usize| {
+            let k = n + 1 + j;
+            libm::fabs(h[k * size + k] * beta + hw[k] * hw[k])
+        };
+        let top = (0..m).map(sigma_of).fold(0.0, f64::max);
+        let mut best: Option<(usize, f64)> = None;
+        for (j, q) in self.points.iter().enumerate() {
+            if q.u == base || sigma_of(j) < SIGMA_FLOOR * top {
+                continue;
+            }
+            let d2 = dist2(&q.u, base);
+            if best.is_none_or(|(_, b)| d2 > b) {
+                best = Some((j, d2));
+            }
+        }
+        let Some((j, _)) = best else { return false };
+        let t = n + 1 + j;
+        let alpha = h[t * size + t];
+        let tau = hw[t];
+        let sigma = alpha * beta + tau * tau;
+        if !(libm::fabs(sigma) > TINY_DENOMINATOR && sigma.is_finite()) {
+            return false;
+        }
+        // H ← H + [α v vᵀ − β h_t h_tᵀ + τ (h_t vᵀ + v h_tᵀ)] / σ with v = e_t − Hw and
+        // h_t = H e_t, applied by rows as H_ij += a_i v_j + b_i h_tj.
+        let ht: Vec<f64> = h[t * size..(t + 1) * size].to_vec();
+        let mut v: Vec<f64> = hw.iter().map(|x| -x).collect();
+        v[t] += 1.0;
+        let (v, ht) = (&v[..size], &ht[..size]);
+        let mut finite = true;
+        for (i, row) in self.inverse.chunks_exact_mut(size).enumerate() {
+            let a = (alpha * v[i] + tau * ht[i]) / sigma;
+            let b = (tau * v[i] - beta * ht[i]) / sigma;
+            finite &= a.is_finite() && b.is_finite();
+            let row = &mut row[..size];
+            for j in 0..size {
+                row[j] += a * v[j] + b * ht[j];
+            }
+        }
+        self.points[j] = p.clone();
+        self.updates = self.updates.saturating_add(1);
+        finite
+    }
+
+    /// Gradient at `base` and Hessian of the quadratic through the set whose Hessian is
+    /// closest to `h0` in Frobenius norm; `None` when not finite.
+    fn model(&self, base: &Point, h0: &[f64], n: usize) -> Option<(Vec<f64>, Vec<f64>)> {
+        let m = self.points.len();
+        let size = n + 1 + m;
+        let ys = self.scaled(n);
+        let s2 = self.scale * self.scale;
+        // The previous Hessian in scaled coordinates, and what it leaves to interpolate (values
+        // relative to the incumbent's, so that the constant does not swamp the differences).
+        let mut hess: Vec<f64> = h0.iter().map(|h| h * s2).collect();
+        // Both products run over the upper triangle only (the Hessians are symmetric).
+        let r: Vec<f64> = self
+            .points
+            .iter()
+            .zip(ys.chunks_exact(n))
+            .map(|(p, y)| {
+                let mut yhy = 0.0;
+                for i in 0..n {
+                    let off: f64 = hess[i * n + i + 1..(i + 1) * n]
+                        .iter()
+                        .zip(&y[i + 1..])
+                        .map(|(h, v)| h * v)
+                        .sum();
+                    yhy += y[i] * (hess[i * n + i] * y[i] + 2.0 * off);
+                }
+                (p.f - base.f) - 0.5 * yhy
+            })
+            .collect();
+        // (g, λ) from (c, g, λ) = W⁻¹ (0, 0, r): only the points' columns.
+        let sol: Vec<f64> =
+            (1..size).map(|i| dot(&self.inverse[i * size + n + 1..(i + 1) * size], &r)).collect();
+        for (l, y) in sol[n..].iter().zip(ys.chunks_exact(n)) {
+            for i in 0..n {
+                let li = l * y[i];
+                hess[i * n + i..(i + 1) * n]
+                    .iter_mut()
+                    .zip(&y[i..])
+                    .for_each(|(h, yj)| *h += li * yj);
+            }
+        }
+        for i in 0..n {
+            for j in 0..i {
+                hess[i * n + j] = hess[j * n + i];
+            }
+        }
+        let yb = self.to_scaled(&base.u);
+        let hy = mat_vec(&hess, &yb, n);
+        let g: Vec<f64> = (0..n).map(|i| (sol[i] + hy[i]) / self.scale).collect();
+        let h: Vec<f64> = hess.iter().map(|v| v / s2).collect();
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        (finite(&g) && finite(&h)).then_some((g, h))
+    }
+
+    /// Distance from `base` within which the set spans every direction, as
+    /// [`TrustRegion::choose`] reckons it (`f64::MAX` when it never does).
+    fn spans(&self, base: &[f64], delta: f64) -> f64 {
+        let n = base.len();
+        let mut near: Vec<(f64, &Point)> =
+            self.points.iter().map(|p| (dist2(&p.u, base), p)).filter(|(d, _)| *d > 0.0).collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let min_gap2 = (0.1 * delta) * (0.1 * delta);
+        let mut taken: Vec<Vec<f64>> = Vec::new();
+        let mut basis: Vec<Vec<f64>> = Vec::new();
+        for (d2, p) in near {
+            let s: Vec<f64> = p.u.iter().zip(base).map(|(a, b)| a - b).collect();
+            if d2 < min_gap2 || taken.iter().any(|c| dist2(c, &s) < min_gap2) {
+                continue;
+            }
+            let mut r = s.clone();
+            for b in &basis {
+                let d = dot(&r, b);
+                r.iter_mut().zip(b).for_each(|(x, y)| *x -= d * y);
+            }
+            let rn = norm(&r);
+            if rn >= 0.2 * libm::sqrt(d2) {
+                basis.push(r.iter().map(|x| x / rn).collect());
+                taken.push(s);
+                if basis.len() == n {
+                    return libm::sqrt(d2);
+                }
+            }
+        }
+        f64::MAX
+    }
+
+    fn is_consistent(&self, dim: usize) -> bool {
+        let size = dim + 1 + self.points.len();
+        self.origin.len() == dim
+            && self.scale.is_finite()
+            && self.scale > 0.0
+            && self.points.len() <= model_points(dim)
+            && self.points.iter().all(|p| p.u.len() == dim)
+            && self.inverse.len() == size * size
+    }
 }
 
-/// Gaussian elimination with partial pivoting on the `n × n` row-major `a`; `None` when a
-/// pivot vanishes. Row operations run on contiguous slices (the fit's hot loop).
-fn solve(a: &mut [f64], b: &mut [f64], n: usize) -> Option<Vec<f64>> {
+/// A replaced point's denominator is at least this fraction of the largest one.
+const SIGMA_FLOOR: f64 = 1e-4;
+
+/// Added to the diagonal of the KKT matrix's point block: a whisper of regularisation that
+/// keeps nearly degenerate sets solvable (without it the ellipsoid stalls a decade short).
+const REGULARISATION: f64 = 1e-10;
+
+/// Smallest denominator an update of the inverse KKT matrix divides by.
+const TINY_DENOMINATOR: f64 = 1e-30;
+
+/// The inverse of the `n × n` row-major `a` by Gauss–Jordan elimination with partial
+/// pivoting; `None` when a pivot vanishes.
+fn invert(a: &mut [f64], n: usize) -> Option<Vec<f64>> {
     let scale = a.iter().fold(0.0f64, |m, x| m.max(libm::fabs(*x))).max(f64::MIN_POSITIVE);
+    let mut inv = vec![0.0; n * n];
+    for i in 0..n {
+        inv[i * n + i] = 1.0;
+    }
     for col in 0..n {
-        // The largest magnitude in the column, the last of equals.
         let mut pivot = col;
         let mut largest = libm::fabs(a[col * n + col]);
         for i in col + 1..n {
@@ -570,29 +834,45 @@ fn solve(a: &mut [f64], b: &mut [f64], n: usize) -> Option<Vec<f64>> {
             return None;
         }
         if pivot != col {
-            let (upper, lower) = a.split_at_mut(pivot * n);
-            upper[col * n..(col + 1) * n].swap_with_slice(&mut lower[..n]);
-            b.swap(col, pivot);
+            for k in 0..n {
+                a.swap(col * n + k, pivot * n + k);
+                inv.swap(col * n + k, pivot * n + k);
+            }
         }
-        let (upper, lower) = a.split_at_mut((col + 1) * n);
-        let prow = &upper[col * n + col..(col + 1) * n];
-        let p = prow[0];
-        let bc = b[col];
-        for (row, br) in lower.chunks_exact_mut(n).zip(&mut b[col + 1..]) {
-            let factor = row[col] / p;
+        let p = a[col * n + col];
+        a[col * n..(col + 1) * n].iter_mut().for_each(|x| *x /= p);
+        inv[col * n..(col + 1) * n].iter_mut().for_each(|x| *x /= p);
+        let prow: Vec<f64> = a[col * n + col..(col + 1) * n].to_vec();
+        let pinv: Vec<f64> = inv[col * n..(col + 1) * n].to_vec();
+        for i in 0..n {
+            if i == col {
+                continue;
+            }
+            let factor = a[i * n + col];
             if factor != 0.0 {
-                row[col..].iter_mut().zip(prow).for_each(|(x, y)| *x -= factor * y);
-                *br -= factor * bc;
+                a[i * n + col..(i + 1) * n]
+                    .iter_mut()
+                    .zip(&prow)
+                    .for_each(|(x, y)| *x -= factor * y);
+                inv[i * n..(i + 1) * n].iter_mut().zip(&pinv).for_each(|(x, y)| *x -= factor * y);
             }
         }
     }
-    let mut x = vec![0.0; n];
-    for r in (0..n).rev() {
-        let s: f64 =
-            a[r * n + r + 1..(r + 1) * n].iter().zip(&x[r + 1..]).map(|(a, b)| a * b).sum();
-        x[r] = (b[r] - s) / a[r * n + r];
+    Some(inv)
+}
+
+/// `aᵀb` in four interleaved partial sums (a fixed order, so portable; and vectorisable).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0; 4];
+    for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+        for l in 0..4 {
+            acc[l] += x[l] * y[l];
+        }
     }
-    Some(x)
+    let tail: f64 = a[n / 4 * 4..].iter().zip(&b[n / 4 * 4..]).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// `q(s) − q(0) = gᵀs + ½ sᵀHs`.
@@ -604,7 +884,7 @@ fn model_value(m: &Model, s: &[f64]) -> f64 {
 }
 
 fn mat_vec(h: &[f64], v: &[f64], n: usize) -> Vec<f64> {
-    (0..n).map(|i| h[i * n..(i + 1) * n].iter().zip(v).map(|(a, b)| a * b).sum()).collect()
+    h.chunks_exact(n).map(|row| dot(row, v)).collect()
 }
 
 /// An approximate minimiser of the model over `‖s‖ ≤ Δ` and `0 ≤ x + s ≤ 1`: conjugate
@@ -766,22 +1046,75 @@ mod tests {
         assert_eq!(best, 0.0);
     }
 
+    fn pt(u: &[f64], f: f64) -> Point {
+        Point { u: u.to_vec(), f }
+    }
+
     #[test]
     fn least_change_recovers_a_quadratic_from_a_full_set() {
         // With (D+1)(D+2)/2 points the interpolant is the quadratic itself.
-        let n = 2;
         let q = |s: &[f64]| {
             1.0 + 2.0 * s[0] - s[1] + 3.0 * s[0] * s[0] + s[0] * s[1] + 0.5 * s[1] * s[1]
         };
-        let pts: Vec<(Vec<f64>, f64)> =
-            [[0.1, 0.0], [0.0, 0.1], [-0.1, 0.0], [0.0, -0.1], [0.1, 0.1]]
+        let points: Vec<Point> =
+            [[0.5, 0.5], [0.6, 0.5], [0.5, 0.6], [0.4, 0.5], [0.5, 0.4], [0.6, 0.6]]
                 .iter()
-                .map(|s| (s.to_vec(), q(s)))
+                .map(|u| pt(u, q(&[u[0] - 0.5, u[1] - 0.5])))
                 .collect();
-        let (g, h) = least_change(&pts, q(&[0.0, 0.0]), &[0.0; 4], n).unwrap();
+        let ip = Interp::build(vec![0.5, 0.5], points, 2).unwrap();
+        let (g, h) = ip.model(&pt(&[0.5, 0.5], q(&[0.0, 0.0])), &[0.0; 4], 2).unwrap();
         let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-6);
         assert!(close(&g, &[2.0, -1.0]), "{g:?}");
         assert!(close(&h, &[6.0, 1.0, 1.0, 1.0]), "{h:?}");
+    }
+
+    #[test]
+    fn updated_inverse_matches_a_fresh_one() {
+        // Grow a set to its cap, then replace points; the kept inverse must stay the
+        // inverse of the set's KKT matrix, and the model the one a fresh build gives.
+        let n = 3;
+        let mut rng = Rng::new(3, Stream::TrustRegion);
+        let f = |u: &[f64]| bowl(u) + u[0].sin();
+        let mut draw = |c: f64, r: f64| -> Point {
+            let u: Vec<f64> = (0..n).map(|_| c + r * (2.0 * rng.uniform() - 1.0)).collect();
+            pt(&u, f(&u))
+        };
+        let base = draw(0.5, 0.0);
+        let mut points = vec![base.clone()];
+        points.extend((0..6).map(|_| draw(0.5, 0.2)));
+        let mut ip = Interp::build(base.u.clone(), points, n).unwrap();
+        let cap = model_points(n);
+        for _ in 0..30 {
+            let p = draw(0.5, 0.05);
+            assert!(ip.insert(&p, &base.u, cap, n));
+        }
+        assert_eq!(ip.points.len(), cap);
+        assert!(ip.updates > 10);
+        // W · W⁻¹ = I for the set as it is now, up to rounding relative to W⁻¹'s size.
+        let size = n + 1 + cap;
+        let big = ip.inverse.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let w = ip.kkt(n);
+        for i in 0..size {
+            for j in 0..size {
+                let wh: f64 = (0..size).map(|k| w[i * size + k] * ip.inverse[k * size + j]).sum();
+                let id = if i == j { 1.0 } else { 0.0 };
+                assert!((wh - id).abs() < 1e-10 * big, "(W W⁻¹)[{i}][{j}] = {wh}, {big}");
+            }
+        }
+        // The model interpolates every point of the set, as a fresh inverse's does.
+        let h0 = [0.3; 9];
+        let fresh = Interp::build(ip.origin.clone(), ip.points.clone(), n).unwrap();
+        for kept in [&ip, &fresh] {
+            let (g, h) = kept.model(&base, &h0, n).unwrap();
+            for p in &kept.points {
+                let s: Vec<f64> = p.u.iter().zip(&base.u).map(|(a, b)| a - b).collect();
+                let q = base.f + dot(&g, &s) + 0.5 * dot(&s, &mat_vec(&h, &s, n));
+                assert!((q - p.f).abs() < 1e-6 * (1.0 + p.f.abs()), "{q} against {}", p.f);
+            }
+        }
+        // Far points leave first: of the six at up to 0.2 at most two are left.
+        let far = ip.points.iter().filter(|p| dist2(&p.u, &base.u) > 3.0 * 0.05 * 0.05).count();
+        assert!(far <= 2, "{far} far points kept");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub(crate) const CMAES_MIN_DIM: usize = 5;
 /// Fewest parameters from which ripples select CMA-ES whatever the quadratic fit.
 pub(crate) const CMAES_WIDE_DIM: usize = 10;
 /// Roughness from which a landscape of [`CMAES_WIDE_DIM`] or more parameters has ripples.
-pub(crate) const WIDE_RIPPLE_ROUGHNESS: f64 = 0.01;
+pub(crate) const WIDE_RIPPLE_ROUGHNESS: f64 = 0.005;
 /// Fewest trials per parameter for which CMA-ES is selected.
 pub(crate) const CMAES_TRIALS_PER_DIM: u64 = 100;
 /// Budgets below this many trials per parameter are small: the trust region refines.
@@ -137,9 +137,9 @@ mod tests {
         let (method, why) =
             select(&verdict(Landscape::Smooth, 0.012, 0.9), 10, 1_000, false, false);
         assert_eq!(method, Method::Cmaes);
-        assert!(why.is_some_and(|w| w.contains("roughness 0.012 >= 0.01) over 10 parameters")));
+        assert!(why.is_some_and(|w| w.contains("roughness 0.012 >= 0.005) over 10 parameters")));
         assert_eq!(
-            select(&verdict(Landscape::Smooth, 0.009, 0.9), 10, 1_000, false, false).0,
+            select(&verdict(Landscape::Smooth, 0.004, 0.9), 10, 1_000, false, false).0,
             Method::NelderMead
         );
         assert_eq!(

@@ -16,10 +16,10 @@
 //! ellipsoid several times faster. A generation whose selected points were repaired at the
 //! bounds gets no negative update: their projected steps are shorter than the samples, so
 //! against the unrepaired worst steps the update would shrink the variance toward the face
-//! (measured: a boundary optimum then stays out of reach). The eigendecomposition `C = B diag(d²) Bᵀ` is refreshed every
-//! `max(1, ⌊1 / (10 D (c₁ + c_μ))⌋)` generations (tutorial, section B.2), by cyclic Jacobi
-//! rotations started from the previous basis ([`eigen`]), so the per-trial cost is `O(D²)`
-//! amortised.
+//! (measured: a boundary optimum then stays out of reach). The eigendecomposition
+//! `C = B diag(d²) Bᵀ` is refreshed every `max(1, ⌊1 / (10 D (c₁ + c_μ))⌋)` generations
+//! (tutorial, section B.2), by cyclic Jacobi rotations started from the previous basis
+//! ([`eigen`]), so the per-trial cost is `O(D²)` amortised.
 //!
 //! **Bounds: projection with repaired steps.** The search lives in the unit cube of the
 //! encoding. A sample outside it is projected onto the cube (clamped per coordinate) and the

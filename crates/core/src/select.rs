@@ -6,7 +6,10 @@
 //!    categorical parameter nor coarse integer lattice) with at least [`CMAES_MIN_DIM`]
 //!    parameters and [`CMAES_TRIALS_PER_DIM`] trials per parameter: multimodal with global
 //!    structure, where IPOP restarts with growing populations follow the funnel across basins
-//!    that a simplex settles in. The reason is appended to the classification's.
+//!    that a simplex settles in. From [`CMAES_WIDE_DIM`] parameters weaker ripples suffice
+//!    (roughness ≥ [`WIDE_RIPPLE_ROUGHNESS`]) whatever the quadratic explains: there a funnel
+//!    under ripples (Ackley) fits a quadratic well, yet the simplex settles in a basin of it
+//!    while CMA-ES follows it. The reason is appended to the classification's.
 //! 2. **Trust region** for what the classifier calls smooth or rippled on a space without
 //!    integers when the budget is small (fewer than [`SMALL_BUDGET_PER_DIM`]
 //!    trials per parameter, at least [`SMALL_BUDGET_MIN_DIM`] parameters; its
@@ -32,6 +35,10 @@ pub(crate) const RIPPLE_ROUGHNESS: f64 = 0.02;
 pub(crate) const BOWL_Q2: f64 = 0.85;
 /// Fewest parameters for which CMA-ES is selected.
 pub(crate) const CMAES_MIN_DIM: usize = 5;
+/// Fewest parameters from which ripples select CMA-ES whatever the quadratic fit.
+pub(crate) const CMAES_WIDE_DIM: usize = 10;
+/// Roughness from which a landscape of [`CMAES_WIDE_DIM`] or more parameters has ripples.
+pub(crate) const WIDE_RIPPLE_ROUGHNESS: f64 = 0.005;
 /// Fewest trials per parameter for which CMA-ES is selected.
 pub(crate) const CMAES_TRIALS_PER_DIM: u64 = 100;
 /// Budgets below this many trials per parameter are small: the trust region refines.
@@ -51,13 +58,22 @@ pub(crate) fn select(
     let f = &c.features;
     let ripples_without_a_bowl =
         f.roughness.zip(f.quad_q2).filter(|&(r, q2)| r >= RIPPLE_ROUGHNESS && q2 < BOWL_Q2);
+    let wide_ripples = f.roughness.filter(|&r| dim >= CMAES_WIDE_DIM && r >= WIDE_RIPPLE_ROUGHNESS);
     let room = dim >= CMAES_MIN_DIM && budget >= CMAES_TRIALS_PER_DIM * dim as u64;
     let small = dim as u64 >= SMALL_BUDGET_MIN_DIM && budget < SMALL_BUDGET_PER_DIM * dim as u64;
+    let cmaes_allowed = room && !piecewise && c.label != Landscape::Noisy;
     match ripples_without_a_bowl {
-        Some((r, q2)) if room && !piecewise && c.label != Landscape::Noisy => (
+        Some((r, q2)) if cmaes_allowed => (
             Method::Cmaes,
             Some(format!(
                 "CMA-ES refines: ripples (roughness {r:.3} >= {RIPPLE_ROUGHNESS}) a quadratic does not explain (quadratic fit R² {q2:.2} < {BOWL_Q2}), {dim} parameters, {budget} trials (>= {CMAES_TRIALS_PER_DIM} per parameter)"
+            )),
+        ),
+        _ if cmaes_allowed && wide_ripples.is_some() => (
+            Method::Cmaes,
+            Some(format!(
+                "CMA-ES refines: ripples (roughness {:.3} >= {WIDE_RIPPLE_ROUGHNESS}) over {dim} parameters (>= {CMAES_WIDE_DIM}), where a simplex settles in one basin, {budget} trials (>= {CMAES_TRIALS_PER_DIM} per parameter)",
+                wide_ripples.unwrap_or_default()
             )),
         ),
         _ if c.label.suits_nelder_mead() && !piecewise && !integers && small => (
@@ -112,9 +128,22 @@ mod tests {
             select(&verdict(Landscape::Noisy, 0.1, 0.4), 10, 1_000, false, false).0,
             Method::Tpe
         );
-        // A bowl (Ackley's funnel) or no ripples (an ellipsoid): Nelder–Mead.
+        // A bowl (Ackley's funnel) or no ripples (an ellipsoid): Nelder–Mead below 10
+        // parameters; from 10, ripples alone select CMA-ES, and the reason says so.
         assert_eq!(
-            select(&verdict(Landscape::Smooth, 0.1, 0.9), 10, 1_000, false, false).0,
+            select(&verdict(Landscape::Smooth, 0.1, 0.9), 9, 900, false, false).0,
+            Method::NelderMead
+        );
+        let (method, why) =
+            select(&verdict(Landscape::Smooth, 0.012, 0.9), 10, 1_000, false, false);
+        assert_eq!(method, Method::Cmaes);
+        assert!(why.is_some_and(|w| w.contains("roughness 0.012 >= 0.005) over 10 parameters")));
+        assert_eq!(
+            select(&verdict(Landscape::Smooth, 0.004, 0.9), 10, 1_000, false, false).0,
+            Method::NelderMead
+        );
+        assert_eq!(
+            select(&verdict(Landscape::Smooth, 0.012, 0.9), 10, 1_000, true, false).0,
             Method::NelderMead
         );
         // ... and the trust region below 40 trials per parameter.

@@ -426,8 +426,9 @@ fn rotated_levy(params: &arqonhpo_core::Params) -> f64 {
 }
 
 /// Multimodal with global structure at D = 10 (budget 1 000): CMA-ES follows the funnel under
-/// the ripples across basins, where the restarting simplex settles in one of them. Measured
-/// when written (seeds 0–5): CMA-ES 2.7e-4 to 9.1e-2 (median 2e-3), Nelder–Mead 9.0e-2 to 2.6.
+/// the ripples across basins, where the restarting simplex settles in one of them. A run
+/// either reaches the funnel's floor (below 1e-2) or stays in a basin near 0.5, so the test
+/// counts runs over twelve seeds (CMA-ES over seeds 0–29 when written: 21 of 30 below 1e-2).
 #[test]
 fn cmaes_solves_a_rotated_levy_function_at_d10_where_nelder_mead_does_not() {
     let mut space = Space::new();
@@ -435,7 +436,7 @@ fn cmaes_solves_a_rotated_levy_function_at_d10_where_nelder_mead_does_not() {
         space.push(format!("x{i}"), Param::float(-5.0, 5.0));
     }
     let solved = |strategy: StrategyChoice| {
-        (0..6u64)
+        (0..12u64)
             .map(|seed| {
                 let mut config = SolverConfig::new(space.clone(), 1_000, seed);
                 config.strategy = strategy;
@@ -445,7 +446,7 @@ fn cmaes_solves_a_rotated_levy_function_at_d10_where_nelder_mead_does_not() {
             .count()
     };
     let (cmaes, nm) = (solved(StrategyChoice::Cmaes), solved(StrategyChoice::NelderMead));
-    assert!(cmaes >= 5 && nm <= 1, "runs below 1e-2: CMA-ES {cmaes}/6, Nelder–Mead {nm}/6");
+    assert!(cmaes >= 6 && nm <= 1, "runs below 1e-2: CMA-ES {cmaes}/12, Nelder–Mead {nm}/12");
 }
 
 /// `auto` at D = 5 with 100 trials per parameter: ripples a quadratic does not explain (a

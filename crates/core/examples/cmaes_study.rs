@@ -278,6 +278,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("tpe", StrategyChoice::Tpe),
         ("cmaes", StrategyChoice::Cmaes),
         ("trust_region", StrategyChoice::TrustRegion),
+        ("gp", StrategyChoice::Gp),
     ]
     .into_iter()
     .filter(|(name, _)| only.as_ref().is_none_or(|o| o.iter().any(|m| m == name)))

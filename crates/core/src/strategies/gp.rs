@@ -71,9 +71,10 @@ const FIT_EVALS: usize = 24;
 /// Best told points whose neighbourhoods seed candidates, and perturbations per scale.
 const LOCAL_CENTRES: usize = 4;
 const PER_SCALE: usize = 8;
-/// Candidates polished by compass search, and its halvings.
+/// Candidates polished by compass search, its halvings and sweeps per step length.
 const POLISHED: usize = 2;
-const POLISH_HALVINGS: usize = 6;
+const POLISH_HALVINGS: usize = 20;
+const POLISH_SWEEPS: usize = 4;
 
 const SQRT5: f64 = 2.236_067_977_499_79;
 
@@ -210,9 +211,12 @@ impl Gp {
             let (mut v, mut u) = (*v0, u0.clone());
             let mut step: Vec<f64> = ell.iter().map(|l| (0.1 * l).min(0.1)).collect();
             for _ in 0..POLISH_HALVINGS {
+                // A few sweeps per step length: far in EI's tail it rises over long distances.
                 let mut moved = true;
-                while moved {
+                let mut sweeps = 0;
+                while moved && sweeps < POLISH_SWEEPS {
                     moved = false;
+                    sweeps += 1;
                     for k in 0..n {
                         if !matches!(ctx.kinds.get(k), Some(DimKind::Continuous) | None) {
                             continue;

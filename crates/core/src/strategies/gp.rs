@@ -15,7 +15,9 @@
 //! that keep a dozen points from choosing a degenerate model (Snoek et al. 2012 marginalise
 //! instead; a MAP point is what a per-trial budget affords). The search starts from the
 //! previous fit and a few isotropic guesses, then climbs the analytic gradient with a
-//! step that grows on success and shrinks on failure; it runs once per new observation.
+//! step that grows on success and shrinks on failure. It runs after every tell until the
+//! working set is full, then each time the told points grow by an eighth (at most 16 tells
+//! apart), which amortises its `O(k³)` cost where it is largest.
 //!
 //! **Working set.** The model sees at most [`WORKING_SET`] told points: the best half, then the
 //! nearest to the incumbent. The archive they are chosen from is bounded too (the worst points
@@ -66,6 +68,20 @@ const PRIOR_ELL: (f64, f64) = (-1.203_972_804_325_936, 1.0);
 const PRIOR_NOISE: (f64, f64) = (-6.907_755_278_982_137, 2.5);
 /// Diagonal jitter that keeps the kernel matrix positive definite in floating point.
 const JITTER: f64 = 1e-9;
+/// Once the working set is full, hyperparameters are refitted when the told points have grown
+/// by an eighth since the last fit, and at least every [`REFIT_MAX`] tells; in between the
+/// model keeps them and only conditions on the new points.
+const REFIT_GROWTH: u64 = 8;
+const REFIT_MAX: u64 = 16;
+
+/// Tells after a fit at `at` told points before the next fit.
+fn refit_interval(at: u64) -> u64 {
+    if at < WORKING_SET as u64 {
+        1
+    } else {
+        (at / REFIT_GROWTH).clamp(1, REFIT_MAX)
+    }
+}
 /// Likelihood evaluations of one hyperparameter fit (besides the starting guesses).
 const FIT_EVALS: usize = 24;
 /// Best told points whose neighbourhoods seed candidates, and perturbations per scale.
@@ -147,7 +163,7 @@ impl Gp {
         }
         let ys = warp(&work.iter().map(|p| p.f).collect::<Vec<f64>>());
         let xs: Vec<&[f64]> = work.iter().map(|p| p.u.as_slice()).collect();
-        if self.fitted != Some(self.told) {
+        if self.fitted.is_none_or(|at| self.told >= at + refit_interval(at)) {
             self.theta = fit(&xs, &ys, n, &self.theta);
             self.fitted = Some(self.told);
         }

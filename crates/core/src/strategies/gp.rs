@@ -391,7 +391,7 @@ fn objective(
     cholesky(&mut k, m)?;
     let alpha = chol_solve(&k, y, m);
     let ya: f64 = y.iter().zip(&alpha).map(|(a, b)| a * b).sum();
-    if !(ya > 0.0) {
+    if ya.is_nan() || ya <= 0.0 {
         return None;
     }
     let logdet: f64 = (0..m).map(|i| libm::log(k[i * m + i])).sum::<f64>() * 2.0;
@@ -446,7 +446,7 @@ fn fit(xs: &[&[f64]], y: &[f64], n: usize, start: &[f64]) -> Vec<f64> {
         evals += 1;
         best_v = v;
         let top = grad.iter().fold(0.0f64, |m, g| m.max(libm::fabs(*g)));
-        if !(top > 1e-9) {
+        if top.is_nan() || top <= 1e-9 {
             break;
         }
         while evals < FIT_EVALS {
@@ -549,7 +549,7 @@ fn cholesky(a: &mut [f64], m: usize) -> Option<()> {
             let (ri, rj) = (&a[i * m..i * m + j], &a[j * m..j * m + j]);
             let s = a[i * m + j] - ri.iter().zip(rj).map(|(x, y)| x * y).sum::<f64>();
             if i == j {
-                if !(s > 0.0) {
+                if s.is_nan() || s <= 0.0 {
                     return None;
                 }
                 a[i * m + i] = libm::sqrt(s);

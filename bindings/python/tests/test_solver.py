@@ -38,7 +38,15 @@ def test_readme_style_loop(mixed_space: dict[str, Any]) -> None:
         assert isinstance(trial.params["layers"], int)
         assert trial.params["kernel"] in ("rbf", "linear", "poly")
         assert trial.phase in ("probe", "refine")
-        assert trial.strategy in ("sobol", "nelder_mead", "tpe", "random", "cmaes", "trust_region", "gp")
+        assert trial.strategy in (
+            "sobol",
+            "nelder_mead",
+            "tpe",
+            "random",
+            "cmaes",
+            "trust_region",
+            "gp",
+        )
         solver.tell(trial, bowl(**trial.params))
     assert solver.is_done and solver.phase == "done"
     best = solver.best

@@ -237,7 +237,7 @@ impl Trial {
     }
 
     /// The component that proposed it: `"sobol"`, `"nelder_mead"`, `"tpe"`, `"random"`,
-    /// `"cmaes"` or `"trust_region"`.
+    /// `"cmaes"`, `"trust_region"` or `"gp"`.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> Py<PyString> {
         self.strategy.clone_ref(py)
@@ -675,7 +675,7 @@ impl Solver {
     }
 
     /// The refining strategy once selected (`"nelder_mead"`, `"tpe"`, `"random"`, `"cmaes"`,
-    /// `"trust_region"`), else None.
+    /// `"trust_region"`, `"gp"`), else None.
     #[getter]
     fn strategy(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
         self.with(py, |s| s.strategy().map(Method::as_str))

@@ -81,7 +81,9 @@ def check(space: dict[str, Any], params: dict[str, Any]) -> None:
     space=spaces,
     budget=st.integers(1, 40),
     seed=st.integers(0, 2**64 - 1),
-    strategy=st.sampled_from(["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region"]),
+    strategy=st.sampled_from(
+        ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region", "gp"]
+    ),
     batch=st.integers(1, 4),
 )
 def test_suggestions_are_valid(

@@ -38,7 +38,15 @@ def test_readme_style_loop(mixed_space: dict[str, Any]) -> None:
         assert isinstance(trial.params["layers"], int)
         assert trial.params["kernel"] in ("rbf", "linear", "poly")
         assert trial.phase in ("probe", "refine")
-        assert trial.strategy in ("sobol", "nelder_mead", "tpe", "random", "cmaes", "trust_region")
+        assert trial.strategy in (
+            "sobol",
+            "nelder_mead",
+            "tpe",
+            "random",
+            "cmaes",
+            "trust_region",
+            "gp",
+        )
         solver.tell(trial, bowl(**trial.params))
     assert solver.is_done and solver.phase == "done"
     best = solver.best
@@ -143,7 +151,7 @@ def test_determinism_across_processes() -> None:
 
 
 @pytest.mark.parametrize(
-    "strategy", ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region"]
+    "strategy", ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region", "gp"]
 )
 def test_pickle_resumes_exactly_with_pending_trials(strategy: str) -> None:
     space = {"x": aq.Float(-2, 2), "y": aq.Float(-2, 2), "k": aq.Int(0, 5)}
@@ -161,7 +169,7 @@ def test_pickle_resumes_exactly_with_pending_trials(strategy: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "strategy", ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region"]
+    "strategy", ["auto", "nelder_mead", "tpe", "random", "cmaes", "trust_region", "gp"]
 )
 def test_save_load_resumes_exactly_with_pending_trials(strategy: str, tmp_path: Path) -> None:
     space = {"x": aq.Float(-2, 2), "y": aq.Float(0.1, 10, log=True), "c": aq.Choice(["a", "bb"])}

@@ -62,12 +62,18 @@ fn ask_tell(c: &mut Criterion) {
         ("random", StrategyChoice::Random),
         ("cmaes", StrategyChoice::Cmaes),
         ("trust_region", StrategyChoice::TrustRegion),
+        ("gp", StrategyChoice::Gp),
     ] {
         let mut group = c.benchmark_group(format!("ask_tell/{name}"));
         group.throughput(Throughput::Elements(BATCH));
         group.sample_size(30);
-        // The trust region is for small budgets and D <= 10 (its fit is O(D^3) up to 66 points).
-        let dims: &[usize] = if name == "trust_region" { &[5, 10] } else { &[2, 10, 50] };
+        // The trust region and the GP are for small budgets and D <= 10 (the trust region's fit
+        // is O(D^3) up to 66 points, the GP's O(k^3) in its working set of k <= 64).
+        let dims: &[usize] = match name {
+            "trust_region" => &[5, 10],
+            "gp" => &[2, 5, 10],
+            _ => &[2, 10, 50],
+        };
         for &dim in dims {
             for &history in histories {
                 let base = warmed(strategy, dim, history);

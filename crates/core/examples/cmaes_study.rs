@@ -13,7 +13,8 @@
 //! (dimensions, then seeds, `N` or a range `A..B`, then optionally a comma list of the
 //! columns to run, then a comma list of budgets per dimension; without arguments: D = 5 and
 //! 10, seeds 0..15, every column, budget 100·D). The small-budget study behind the trust
-//! region runs `2,5,10 15 auto,nelder_mead,cmaes,trust_region 10,20`. A line per
+//! region runs `2,5,10 15 auto,nelder_mead,cmaes,trust_region 10,20`, the one behind the GP
+//! `2,5 15 auto,nelder_mead,trust_region,gp 10,20`. A line per
 //! run is written to stderr when `ARQON_STUDY_RUNS` is set, with the classifier's verdict and
 //! features, for studying the selection rule.
 
@@ -278,6 +279,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("tpe", StrategyChoice::Tpe),
         ("cmaes", StrategyChoice::Cmaes),
         ("trust_region", StrategyChoice::TrustRegion),
+        ("gp", StrategyChoice::Gp),
     ]
     .into_iter()
     .filter(|(name, _)| only.as_ref().is_none_or(|o| o.iter().any(|m| m == name)))

@@ -150,20 +150,23 @@ pub enum StrategyChoice {
     Cmaes,
     /// Always refine with a trust region of quadratic models after the probe.
     TrustRegion,
+    /// Always refine with Gaussian-process expected improvement after the probe.
+    Gp,
 }
 
 impl StrategyChoice {
     /// Every choice, in declaration order: the one list the fronts and tests iterate.
-    pub const ALL: [StrategyChoice; 6] = [
+    pub const ALL: [StrategyChoice; 7] = [
         StrategyChoice::Auto,
         StrategyChoice::NelderMead,
         StrategyChoice::Tpe,
         StrategyChoice::Random,
         StrategyChoice::Cmaes,
         StrategyChoice::TrustRegion,
+        StrategyChoice::Gp,
     ];
 
-    /// The name used in configs: `auto`, `nelder_mead`, `tpe`, `random`, `cmaes` or `trust_region`.
+    /// The name used in configs: `auto`, `nelder_mead`, `tpe`, `random`, `cmaes`, `trust_region` or `gp`.
     pub const fn as_str(self) -> &'static str {
         match self {
             StrategyChoice::Auto => "auto",
@@ -172,6 +175,7 @@ impl StrategyChoice {
             StrategyChoice::Random => "random",
             StrategyChoice::Cmaes => "cmaes",
             StrategyChoice::TrustRegion => "trust_region",
+            StrategyChoice::Gp => "gp",
         }
     }
 }

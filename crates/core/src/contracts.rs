@@ -76,6 +76,8 @@ fn golden_configs() -> Vec<(&'static str, SolverConfig)> {
     cmaes.strategy = StrategyChoice::Cmaes;
     let mut trust_region = SolverConfig::new(smooth.clone(), 30, 16);
     trust_region.strategy = StrategyChoice::TrustRegion;
+    let mut gp = SolverConfig::new(smooth.clone(), 30, 17);
+    gp.strategy = StrategyChoice::Gp;
     let auto = SolverConfig::new(smooth, 30, 14);
     alloc::vec![
         ("nelder_mead", nm),
@@ -83,6 +85,7 @@ fn golden_configs() -> Vec<(&'static str, SolverConfig)> {
         ("random", random),
         ("cmaes", cmaes),
         ("trust_region", trust_region),
+        ("gp", gp),
         ("auto", auto)
     ]
 }

@@ -25,7 +25,7 @@ use crate::error::{Error, JsonSource};
 use crate::probe;
 use crate::rng::{Rng, Stream};
 use crate::strategies::{
-    nelder_mead, Cmaes, Context, NelderMead, Point, RandomSearch, Strategy, Tpe, TrustRegion,
+    nelder_mead, Cmaes, Context, Gp, NelderMead, Point, RandomSearch, Strategy, Tpe, TrustRegion,
 };
 use crate::trial::{Method, Phase, Score, Stage, TrialStatus};
 
@@ -471,6 +471,7 @@ impl Solver {
             StrategyChoice::Random => Method::Random,
             StrategyChoice::Cmaes => Method::Cmaes,
             StrategyChoice::TrustRegion => Method::TrustRegion,
+            StrategyChoice::Gp => Method::Gp,
         };
         // Everything told so far, in trial order (a deterministic order whatever the tells).
         let history: Vec<Point> = warm
@@ -493,6 +494,7 @@ impl Solver {
             Method::TrustRegion => {
                 Strategy::TrustRegion(TrustRegion::new(self.encoding.dim(), &history, seed))
             }
+            Method::Gp => Strategy::Gp(Gp::new(self.encoding.dim(), &history, seed)),
             // Selection never returns the probe's method; TPE is the safe default.
             Method::Tpe | Method::Sobol => Strategy::Tpe(Tpe::new(&history, seed)),
         };

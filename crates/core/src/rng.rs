@@ -1,7 +1,7 @@
 //! The one portable random source: ChaCha8 seeded from the config seed.
 //!
 //! Each purpose (probe scrambling, TPE sampling, restarts, random search, reservoir,
-//! parallel fill-in, CMA-ES sampling, trust-region spreads and restarts) draws from its own ChaCha stream, so adding draws to one purpose never
+//! parallel fill-in, CMA-ES sampling, trust-region spreads and restarts, GP-EI candidates) draws from its own ChaCha stream, so adding draws to one purpose never
 //! shifts another. Every transform below uses only IEEE arithmetic and `libm`, so the same
 //! seed gives bit-identical numbers on every platform. The generator state serializes, so a
 //! snapshot resumes the stream exactly.
@@ -22,6 +22,7 @@ pub(crate) enum Stream {
     Parallel = 6,
     Cmaes = 7,
     TrustRegion = 8,
+    Gp = 9,
 }
 
 /// A seeded, serializable random stream.

@@ -65,6 +65,8 @@ pub enum Method {
     Cmaes,
     /// A trust region with quadratic models.
     TrustRegion,
+    /// Gaussian-process expected improvement.
+    Gp,
 }
 
 impl Method {
@@ -77,6 +79,7 @@ impl Method {
             Method::Random => "random",
             Method::Cmaes => "cmaes",
             Method::TrustRegion => "trust_region",
+            Method::Gp => "gp",
         }
     }
 }

@@ -129,7 +129,7 @@ class Trial:
         """``"probe"`` or ``"refine"``."""
     @property
     def strategy(self) -> str:
-        """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"`` or ``"trust_region"``."""
+        """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"``, ``"trust_region"`` or ``"gp"``."""
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final

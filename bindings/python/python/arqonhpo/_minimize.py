@@ -165,8 +165,8 @@ def minimize(
         space: As for ``ArqonSolver``.
         budget: Total number of trials.
         seed: Seed of every random stream.
-        strategy: ``"auto"``, ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"`` or
-            ``"trust_region"``.
+        strategy: ``"auto"``, ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"``,
+            ``"trust_region"`` or ``"gp"``.
         n_workers: Trials evaluated at the same time.
         executor: ``"thread"`` (default), ``"process"`` (the objective must be picklable: a
             module-level function), any ``concurrent.futures.Executor``, or a Dask

@@ -183,7 +183,7 @@ class TrialResult:
     phase: str
     """``"probe"`` or ``"refine"``."""
     strategy: str
-    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"`` or ``"trust_region"``."""
+    """The component that proposed it: ``"sobol"``, ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"``, ``"trust_region"`` or ``"gp"``."""
     asked_after: int
     """How many results had been told when this trial was handed out."""
     told_index: int | None
@@ -396,7 +396,7 @@ class ArqonSolver:
         budget: Total number of trials to hand out (at least 1).
         seed: Seed of every random stream: the same seed and results give the same trials.
         strategy: ``"auto"`` (the classifier decides), ``"nelder_mead"``, ``"tpe"``,
-            ``"random"``, ``"cmaes"`` or ``"trust_region"``. A forced strategy still starts
+            ``"random"``, ``"cmaes"``, ``"trust_region"`` or ``"gp"``. A forced strategy still starts
             with the probe.
         probe_fraction: Share of the budget spent on the probe (default 0.2).
         probe_min_points: Floor on the probe size (default ``4·D + 4``).
@@ -750,7 +750,7 @@ class ArqonSolver:
     def strategy(self) -> str | None:
         """The refining strategy once the probe is classified, else None.
 
-        ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"`` or ``"trust_region"``.
+        ``"nelder_mead"``, ``"tpe"``, ``"random"``, ``"cmaes"``, ``"trust_region"`` or ``"gp"``.
 
         Examples:
             >>> import arqonhpo as aq

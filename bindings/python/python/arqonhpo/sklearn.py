@@ -42,7 +42,7 @@ class ArqonSearchCV(BaseSearchCV):  # type: ignore[misc]  # sklearn is untyped
     - ``batch_size``: candidates cross-validated together before the solver sees their
       scores (default 4). Larger batches use more cores at once; the model learns less often.
     - ``strategy``: the solver's refining strategy (``"auto"``, ``"tpe"``, ``"nelder_mead"``,
-      ``"random"``, ``"cmaes"``, ``"trust_region"``).
+      ``"random"``, ``"cmaes"``, ``"trust_region"``, ``"gp"``).
 
     The optimized score is ``mean_test_score``, or with several scorers the one ``refit``
     names. Candidates whose fits fail (score NaN) are told as failed trials.

@@ -14,12 +14,14 @@ use crate::encoding::DimKind;
 use crate::trial::{Method, Score};
 
 pub(crate) mod cmaes;
+pub(crate) mod gp;
 pub(crate) mod nelder_mead;
 pub(crate) mod random;
 pub(crate) mod tpe;
 pub(crate) mod trust_region;
 
 pub(crate) use cmaes::Cmaes;
+pub(crate) use gp::Gp;
 pub(crate) use nelder_mead::NelderMead;
 pub(crate) use random::RandomSearch;
 pub(crate) use tpe::Tpe;
@@ -64,6 +66,7 @@ pub(crate) enum Strategy {
     Random(RandomSearch),
     Cmaes(Cmaes),
     TrustRegion(TrustRegion),
+    Gp(Gp),
 }
 
 impl Strategy {
@@ -75,6 +78,7 @@ impl Strategy {
             Strategy::Random(_) => Method::Random,
             Strategy::Cmaes(_) => Method::Cmaes,
             Strategy::TrustRegion(_) => Method::TrustRegion,
+            Strategy::Gp(_) => Method::Gp,
         }
     }
 
@@ -86,6 +90,7 @@ impl Strategy {
             Strategy::Random(s) => s.propose(ctx),
             Strategy::Cmaes(s) => s.propose(id, ctx),
             Strategy::TrustRegion(s) => s.propose(id, ctx),
+            Strategy::Gp(s) => s.propose(ctx),
         }
     }
 
@@ -98,6 +103,7 @@ impl Strategy {
             Strategy::Random(_) => {}
             Strategy::Cmaes(s) => s.observe(id, u, f),
             Strategy::TrustRegion(s) => s.observe(id, u, f),
+            Strategy::Gp(s) => s.observe(u, f),
         }
     }
 
@@ -109,6 +115,7 @@ impl Strategy {
             Strategy::Random(_) => true,
             Strategy::Cmaes(s) => s.is_consistent(dim),
             Strategy::TrustRegion(s) => s.is_consistent(dim),
+            Strategy::Gp(s) => s.is_consistent(dim),
         }
     }
 }

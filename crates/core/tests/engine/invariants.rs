@@ -34,7 +34,8 @@ fn strategy_choice() -> impl Strategy<Value = StrategyChoice> {
         Just(StrategyChoice::Tpe),
         Just(StrategyChoice::Random),
         Just(StrategyChoice::Cmaes),
-        Just(StrategyChoice::TrustRegion)
+        Just(StrategyChoice::TrustRegion),
+        Just(StrategyChoice::Gp)
     ]
 }
 
@@ -221,6 +222,7 @@ fn trials_in_flight_are_distinct() {
         StrategyChoice::Random,
         StrategyChoice::Cmaes,
         StrategyChoice::TrustRegion,
+        StrategyChoice::Gp,
     ] {
         let space = Space::new()
             .with("x", Param::float(0.0, 1.0))

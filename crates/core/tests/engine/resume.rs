@@ -80,6 +80,7 @@ fn every_strategy_resumes_bit_identically_with_trials_pending() {
         (StrategyChoice::Random, Method::Random),
         (StrategyChoice::Cmaes, Method::Cmaes),
         (StrategyChoice::TrustRegion, Method::TrustRegion),
+        (StrategyChoice::Gp, Method::Gp),
         (StrategyChoice::Auto, Method::NelderMead),
     ];
     for (strategy, method) in cases {

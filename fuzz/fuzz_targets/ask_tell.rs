@@ -61,6 +61,11 @@ fuzz_target!(|input: Input| {
     let mut config = SolverConfig::new(space(&input.dims), u64::from(input.budget), input.seed);
     let all = StrategyChoice::ALL;
     config.strategy = all[usize::from(input.strategy) % all.len()];
+    if config.strategy == StrategyChoice::Gp {
+        // A GP ask costs milliseconds: a short probe and a few GP trials keep inputs fast.
+        config.budget = config.budget.min(GP_BUDGET);
+        config.probe.min_points = Some(GP_BUDGET - 4);
+    }
     let Ok(mut solver) = Solver::new(config.clone()) else { return };
     // Serialising the whole run is most of an input's cost, so only the first few snapshot
     // checks serialise; later ones compare the counts instead, or are skipped.
@@ -120,6 +125,9 @@ fuzz_target!(|input: Input| {
         assert!(solver.issued() <= config.budget);
     }
 });
+
+/// Most trials of a GP input: an 8-point probe, then four GP trials.
+const GP_BUDGET: u64 = 12;
 
 /// Snapshot and replay checks per input that serialise the whole run.
 const MAX_FULL_CHECKS: u32 = 4;

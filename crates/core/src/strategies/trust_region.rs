@@ -120,16 +120,9 @@ struct Model {
     /// Row-major `D × D`.
     h: Vec<f64>,
     /// Distance within which the interpolation set spans every direction (`f64::MAX` when it
-    /// never does).
-    spans: f64,
-}
-
-impl Model {
-    /// Whether the set spans every direction within `2Δ`: a model good enough on the region
-    /// that a failed step blames the radius, not the points.
-    fn poised(&self, delta: f64) -> bool {
-        self.spans <= 2.0 * delta
-    }
+    /// never does); `None` when it is the kept set's at the fit's radius, worked out only when
+    /// a step is refused (most models' first step is taken).
+    spans: Option<f64>,
 }
 
 /// An interpolation set chosen afresh from the archive.
@@ -223,6 +216,8 @@ impl TrustRegion {
         // One fit; the radius shrinks under it until the model promises a real step.
         let model = self.fit(&base);
         self.hessian.clone_from(&model.h);
+        let fit_radius = self.radius;
+        let mut spans = model.spans;
         while self.radius >= MIN_RADIUS {
             let s = minimise(&model, &base.u, self.radius);
             let length = norm(&s);
@@ -232,9 +227,14 @@ impl TrustRegion {
                 let purpose = Purpose::Step { base: base.f, predicted, length };
                 return self.hand_out(id, purpose, |_| u);
             }
-            if !model.poised(self.radius) {
-                let dir =
-                    missing_direction(self.dim, &self.near(&base.u), &base.u, 2.0 * self.radius);
+            let spans = *spans.get_or_insert_with(|| {
+                self.interp.as_ref().map_or(f64::MAX, |ip| ip.spans(&base.u, fit_radius))
+            });
+            // Poised: the set spans every direction within `2Δ`, so a model good enough on the
+            // region that a failed step blames the radius, not the points.
+            if spans > 2.0 * self.radius {
+                let within = 2.0 * self.radius;
+                let dir = missing_direction(self.dim, &self.near(&base.u, within), &base.u, within);
                 let u = along(&base.u, &dir, self.radius);
                 return self.hand_out(id, Purpose::Geometry, |_| u);
             }
@@ -377,13 +377,14 @@ impl TrustRegion {
         along(centre, &dir, self.radius)
     }
 
-    /// Archive points other than `centre` with their squared distance to it, nearest first.
-    fn near(&self, centre: &[f64]) -> Vec<(f64, &Point)> {
+    /// Archive points other than `centre` within distance `within` of it, with their squared
+    /// distance to it, nearest first.
+    fn near(&self, centre: &[f64], within: f64) -> Vec<(f64, &Point)> {
         let mut near: Vec<(f64, &Point)> = self
             .archive
             .iter()
             .map(|p| (dist2(&p.u, centre), p))
-            .filter(|(d, _)| *d > 0.0)
+            .filter(|(d, _)| *d > 0.0 && libm::sqrt(*d) <= within)
             .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0));
         near
@@ -405,10 +406,10 @@ impl TrustRegion {
         }
         if let Some(ip) = &self.interp {
             if let Some((g, h)) = ip.model(base, &self.hessian, n) {
-                return Model { g, h, spans: ip.spans(&base.u, self.radius) };
+                return Model { g, h, spans: None };
             }
         }
-        Model { g: vec![0.0; n], h: self.hessian.clone(), spans: self.choose(base).spans }
+        Model { g: vec![0.0; n], h: self.hessian.clone(), spans: Some(self.choose(base).spans) }
     }
 
     /// Distance within which the points around `base` span every direction.
@@ -425,7 +426,7 @@ impl TrustRegion {
     fn choose(&self, base: &Point) -> Chosen {
         let n = self.dim;
         let delta = self.radius;
-        let near = self.near(&base.u);
+        let near = self.near(&base.u, f64::INFINITY);
         let min_gap2 = (0.1 * delta) * (0.1 * delta);
         let mut chosen: Vec<(Vec<f64>, f64)> = Vec::new(); // displacement, value
         let mut picked: Vec<Point> = Vec::new();

@@ -764,27 +764,35 @@ impl Interp {
     /// [`TrustRegion::choose`] reckons it (`f64::MAX` when it never does).
     fn spans(&self, base: &[f64], delta: f64) -> f64 {
         let n = base.len();
-        let mut near: Vec<(f64, &Point)> =
-            self.points.iter().map(|p| (dist2(&p.u, base), p)).filter(|(d, _)| *d > 0.0).collect();
+        let mut near: Vec<(f64, usize)> = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(j, p)| (dist2(&p.u, base), j))
+            .filter(|(d, _)| *d > 0.0)
+            .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0));
         let min_gap2 = (0.1 * delta) * (0.1 * delta);
-        let mut taken: Vec<Vec<f64>> = Vec::new();
-        let mut basis: Vec<Vec<f64>> = Vec::new();
-        for (d2, p) in near {
-            let s: Vec<f64> = p.u.iter().zip(base).map(|(a, b)| a - b).collect();
-            if d2 < min_gap2 || taken.iter().any(|c| dist2(c, &s) < min_gap2) {
+        // Flat scratch, `n` per row: the displacements taken and the orthonormal basis.
+        let mut taken: Vec<f64> = Vec::with_capacity(n * n);
+        let mut basis: Vec<f64> = Vec::with_capacity(n * n);
+        let mut s = vec![0.0; n];
+        let mut r = vec![0.0; n];
+        for (d2, j) in near {
+            s.iter_mut().zip(self.points[j].u.iter().zip(base)).for_each(|(x, (a, b))| *x = a - b);
+            if d2 < min_gap2 || taken.chunks_exact(n).any(|c| dist2(c, &s) < min_gap2) {
                 continue;
             }
-            let mut r = s.clone();
-            for b in &basis {
+            r.copy_from_slice(&s);
+            for b in basis.chunks_exact(n) {
                 let d = dot(&r, b);
                 r.iter_mut().zip(b).for_each(|(x, y)| *x -= d * y);
             }
             let rn = norm(&r);
             if rn >= 0.2 * libm::sqrt(d2) {
-                basis.push(r.iter().map(|x| x / rn).collect());
-                taken.push(s);
-                if basis.len() == n {
+                basis.extend(r.iter().map(|x| x / rn));
+                taken.extend_from_slice(&s);
+                if basis.len() == n * n {
                     return libm::sqrt(d2);
                 }
             }

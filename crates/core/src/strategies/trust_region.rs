@@ -764,6 +764,9 @@ impl Interp {
     /// [`TrustRegion::choose`] reckons it (`f64::MAX` when it never does).
     fn spans(&self, base: &[f64], delta: f64) -> f64 {
         let n = base.len();
+        if n == 0 {
+            return f64::MAX; // no direction to span (and `chunks_exact` needs a width)
+        }
         let mut near: Vec<(f64, usize)> = self
             .points
             .iter()

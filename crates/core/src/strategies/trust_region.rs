@@ -120,16 +120,9 @@ struct Model {
     /// Row-major `D × D`.
     h: Vec<f64>,
     /// Distance within which the interpolation set spans every direction (`f64::MAX` when it
-    /// never does).
-    spans: f64,
-}
-
-impl Model {
-    /// Whether the set spans every direction within `2Δ`: a model good enough on the region
-    /// that a failed step blames the radius, not the points.
-    fn poised(&self, delta: f64) -> bool {
-        self.spans <= 2.0 * delta
-    }
+    /// never does); `None` when it is the kept set's at the fit's radius, worked out only when
+    /// a step is refused (most models' first step is taken).
+    spans: Option<f64>,
 }
 
 /// An interpolation set chosen afresh from the archive.
@@ -223,6 +216,8 @@ impl TrustRegion {
         // One fit; the radius shrinks under it until the model promises a real step.
         let model = self.fit(&base);
         self.hessian.clone_from(&model.h);
+        let fit_radius = self.radius;
+        let mut spans = model.spans;
         while self.radius >= MIN_RADIUS {
             let s = minimise(&model, &base.u, self.radius);
             let length = norm(&s);
@@ -232,9 +227,14 @@ impl TrustRegion {
                 let purpose = Purpose::Step { base: base.f, predicted, length };
                 return self.hand_out(id, purpose, |_| u);
             }
-            if !model.poised(self.radius) {
-                let dir =
-                    missing_direction(self.dim, &self.near(&base.u), &base.u, 2.0 * self.radius);
+            let spans = *spans.get_or_insert_with(|| {
+                self.interp.as_ref().map_or(f64::MAX, |ip| ip.spans(&base.u, fit_radius))
+            });
+            // Poised: the set spans every direction within `2Δ`, so a model good enough on the
+            // region that a failed step blames the radius, not the points.
+            if spans > 2.0 * self.radius {
+                let within = 2.0 * self.radius;
+                let dir = missing_direction(self.dim, &self.near(&base.u, within), &base.u, within);
                 let u = along(&base.u, &dir, self.radius);
                 return self.hand_out(id, Purpose::Geometry, |_| u);
             }
@@ -377,13 +377,14 @@ impl TrustRegion {
         along(centre, &dir, self.radius)
     }
 
-    /// Archive points other than `centre` with their squared distance to it, nearest first.
-    fn near(&self, centre: &[f64]) -> Vec<(f64, &Point)> {
+    /// Archive points other than `centre` within distance `within` of it, with their squared
+    /// distance to it, nearest first.
+    fn near(&self, centre: &[f64], within: f64) -> Vec<(f64, &Point)> {
         let mut near: Vec<(f64, &Point)> = self
             .archive
             .iter()
             .map(|p| (dist2(&p.u, centre), p))
-            .filter(|(d, _)| *d > 0.0)
+            .filter(|(d, _)| *d > 0.0 && libm::sqrt(*d) <= within)
             .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0));
         near
@@ -405,10 +406,10 @@ impl TrustRegion {
         }
         if let Some(ip) = &self.interp {
             if let Some((g, h)) = ip.model(base, &self.hessian, n) {
-                return Model { g, h, spans: ip.spans(&base.u, self.radius) };
+                return Model { g, h, spans: None };
             }
         }
-        Model { g: vec![0.0; n], h: self.hessian.clone(), spans: self.choose(base).spans }
+        Model { g: vec![0.0; n], h: self.hessian.clone(), spans: Some(self.choose(base).spans) }
     }
 
     /// Distance within which the points around `base` span every direction.
@@ -425,7 +426,7 @@ impl TrustRegion {
     fn choose(&self, base: &Point) -> Chosen {
         let n = self.dim;
         let delta = self.radius;
-        let near = self.near(&base.u);
+        let near = self.near(&base.u, f64::INFINITY);
         let min_gap2 = (0.1 * delta) * (0.1 * delta);
         let mut chosen: Vec<(Vec<f64>, f64)> = Vec::new(); // displacement, value
         let mut picked: Vec<Point> = Vec::new();
@@ -763,27 +764,38 @@ impl Interp {
     /// [`TrustRegion::choose`] reckons it (`f64::MAX` when it never does).
     fn spans(&self, base: &[f64], delta: f64) -> f64 {
         let n = base.len();
-        let mut near: Vec<(f64, &Point)> =
-            self.points.iter().map(|p| (dist2(&p.u, base), p)).filter(|(d, _)| *d > 0.0).collect();
+        if n == 0 {
+            return f64::MAX; // no direction to span (and `chunks_exact` needs a width)
+        }
+        let mut near: Vec<(f64, usize)> = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(j, p)| (dist2(&p.u, base), j))
+            .filter(|(d, _)| *d > 0.0)
+            .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0));
         let min_gap2 = (0.1 * delta) * (0.1 * delta);
-        let mut taken: Vec<Vec<f64>> = Vec::new();
-        let mut basis: Vec<Vec<f64>> = Vec::new();
-        for (d2, p) in near {
-            let s: Vec<f64> = p.u.iter().zip(base).map(|(a, b)| a - b).collect();
-            if d2 < min_gap2 || taken.iter().any(|c| dist2(c, &s) < min_gap2) {
+        // Flat scratch, `n` per row: the displacements taken and the orthonormal basis.
+        let mut taken: Vec<f64> = Vec::with_capacity(n * n);
+        let mut basis: Vec<f64> = Vec::with_capacity(n * n);
+        let mut s = vec![0.0; n];
+        let mut r = vec![0.0; n];
+        for (d2, j) in near {
+            s.iter_mut().zip(self.points[j].u.iter().zip(base)).for_each(|(x, (a, b))| *x = a - b);
+            if d2 < min_gap2 || taken.chunks_exact(n).any(|c| dist2(c, &s) < min_gap2) {
                 continue;
             }
-            let mut r = s.clone();
-            for b in &basis {
+            r.copy_from_slice(&s);
+            for b in basis.chunks_exact(n) {
                 let d = dot(&r, b);
                 r.iter_mut().zip(b).for_each(|(x, y)| *x -= d * y);
             }
             let rn = norm(&r);
             if rn >= 0.2 * libm::sqrt(d2) {
-                basis.push(r.iter().map(|x| x / rn).collect());
-                taken.push(s);
-                if basis.len() == n {
+                basis.extend(r.iter().map(|x| x / rn));
+                taken.extend_from_slice(&s);
+                if basis.len() == n * n {
                     return libm::sqrt(d2);
                 }
             }

@@ -61,18 +61,26 @@ class Recorder:
 # -- ArqonHPO -----------------------------------------------------------------------------------
 
 
+def arqon_space(space: Sequence[Param]) -> dict[str, Any]:
+    """The suite's space as ArqonHPO parameters."""
+    import arqonhpo as aq
+
+    spec: dict[str, Any] = {}
+    for p in space:
+        if p.kind == "float":
+            spec[p.name] = aq.Float(p.low, p.high, log=p.log)
+        elif p.kind == "int":
+            spec[p.name] = aq.Int(int(p.low), int(p.high), log=p.log)
+        else:
+            spec[p.name] = aq.Choice(list(p.choices))
+    return spec
+
+
 def _arqon(strategy: str) -> Callable[..., dict[str, Any]]:
     def run(space: Sequence[Param], objective: Objective, budget: int, seed: int) -> dict[str, Any]:
         import arqonhpo as aq
 
-        spec: dict[str, Any] = {}
-        for p in space:
-            if p.kind == "float":
-                spec[p.name] = aq.Float(p.low, p.high, log=p.log)
-            elif p.kind == "int":
-                spec[p.name] = aq.Int(int(p.low), int(p.high), log=p.log)
-            else:
-                spec[p.name] = aq.Choice(list(p.choices))
+        spec = arqon_space(space)
         solver = aq.ArqonSolver(spec, budget=budget, seed=seed, strategy=strategy)
         while (trial := solver.ask()) is not None:
             solver.tell(trial, objective(trial.params))
@@ -89,7 +97,7 @@ def _arqon(strategy: str) -> Callable[..., dict[str, Any]]:
 # -- Optuna -------------------------------------------------------------------------------------
 
 
-def _optuna_distributions(space: Sequence[Param]) -> dict[str, Any]:
+def optuna_distributions(space: Sequence[Param]) -> dict[str, Any]:
     from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
     out: dict[str, Any] = {}
@@ -108,7 +116,7 @@ def _optuna(make_sampler: Callable[[int], Any]) -> Callable[..., dict[str, Any]]
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.ERROR)
-        dists = _optuna_distributions(space)
+        dists = optuna_distributions(space)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # experimental-feature and CMA fallback warnings
             study = optuna.create_study(direction="minimize", sampler=make_sampler(seed))

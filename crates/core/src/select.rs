@@ -62,18 +62,17 @@ pub(crate) fn select(
     let room = dim >= CMAES_MIN_DIM && budget >= CMAES_TRIALS_PER_DIM * dim as u64;
     let small = dim as u64 >= SMALL_BUDGET_MIN_DIM && budget < SMALL_BUDGET_PER_DIM * dim as u64;
     let cmaes_allowed = room && !piecewise && c.label != Landscape::Noisy;
-    match ripples_without_a_bowl {
-        Some((r, q2)) if cmaes_allowed => (
+    match (ripples_without_a_bowl, wide_ripples) {
+        (Some((r, q2)), _) if cmaes_allowed => (
             Method::Cmaes,
             Some(format!(
                 "CMA-ES refines: ripples (roughness {r:.3} >= {RIPPLE_ROUGHNESS}) a quadratic does not explain (quadratic fit R² {q2:.2} < {BOWL_Q2}), {dim} parameters, {budget} trials (>= {CMAES_TRIALS_PER_DIM} per parameter)"
             )),
         ),
-        _ if cmaes_allowed && wide_ripples.is_some() => (
+        (_, Some(r)) if cmaes_allowed => (
             Method::Cmaes,
             Some(format!(
-                "CMA-ES refines: ripples (roughness {:.3} >= {WIDE_RIPPLE_ROUGHNESS}) over {dim} parameters (>= {CMAES_WIDE_DIM}), where a simplex settles in one basin, {budget} trials (>= {CMAES_TRIALS_PER_DIM} per parameter)",
-                wide_ripples.unwrap_or_default()
+                "CMA-ES refines: ripples (roughness {r:.3} >= {WIDE_RIPPLE_ROUGHNESS}) over {dim} parameters (>= {CMAES_WIDE_DIM}), where a simplex settles in one basin, {budget} trials (>= {CMAES_TRIALS_PER_DIM} per parameter)"
             )),
         ),
         _ if c.label.suits_nelder_mead() && !piecewise && !integers && small => (

@@ -152,7 +152,16 @@ MEASURED = (
 )
 
 #: The nearest peers on cost, measured beside ArqonHPO in the rotated profile's cost run.
-NEAREST = ("arqon_auto", "arqon_cmaes", "arqon_tpe", "rustuna_tpe", "optuna_tpe", "cmaes")
+NEAREST = (
+    "arqon_auto",
+    "arqon_cmaes",
+    "arqon_trust_region",
+    "arqon_gp",
+    "arqon_tpe",
+    "rustuna_tpe",
+    "optuna_tpe",
+    "cmaes",
+)
 
 PROFILES: dict[str, CostProfile] = {
     "full": CostProfile(
@@ -184,7 +193,7 @@ PROFILES: dict[str, CostProfile] = {
         "rotated",
         (4, 10),
         (100, 1000, 10_000),
-        {"optuna_tpe": 1000},
+        {"optuna_tpe": 1000, "arqon_gp": 1000},
         cap_seconds=60.0,
         optimizers=NEAREST,
     ),

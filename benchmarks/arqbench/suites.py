@@ -42,6 +42,8 @@ SHORT = {
     "random": "random",
     "arqon_tpe": "Arqon TPE",
     "rustuna_tpe": "rustuna TPE",
+    "arqon_trust_region": "Arqon trust region",
+    "arqon_gp": "Arqon GP-EI",
 }
 SUITES = ("small", "rotated")
 README_START, README_END = "<!-- bench-families -->", "<!-- /bench-families -->"
@@ -327,11 +329,14 @@ def rotated_section(data: dict[str, Any]) -> list[str]:
 
 def cost_section(cost: list[dict[str, Any]], meta: dict[str, Any]) -> list[str]:
     """CPU µs per trial and bytes per trial of the nearest peers, measured in one run."""
+    # The cost file is dropped before each full re-run, so its rows are the last session's.
+    last = (meta.get("sessions") or [meta])[-1]
     L = [
         "### Cost per trial beside the nearest peers",
         "",
         "Measured in one run ("
-        + (meta.get("started") or "?")
+        + (last.get("started") or "?")
+        + (f" at `{last['commit']}`" if last.get("commit") else "")
         + ", "
         + ", ".join(
             f"{k} {v}"

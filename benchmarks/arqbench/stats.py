@@ -146,6 +146,14 @@ def compare(a: np.ndarray, b: np.ndarray) -> tuple[str, float]:
     return ("win" if float(test.statistic) < a.size * b.size / 2 else "loss"), p
 
 
+def mean_ranks(values: dict[str, float]) -> dict[str, float]:
+    """Rank of each key's value, lowest first (1 = best; ties share the mean rank)."""
+    order = sorted(values.values())
+    return {
+        k: float(np.mean([i + 1 for i, v in enumerate(order) if v == m])) for k, m in values.items()
+    }
+
+
 def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Per-problem statistics and pairwise comparisons of ``arqon_auto`` with every peer."""
     grouped = group_runs(records)
@@ -186,13 +194,10 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
                     continue
                 outcome, p = compare(finals["arqon_auto"], vals)
                 entry["vs_auto"][opt] = {"outcome": outcome, "p": p}
-        # Ranks by median final regret (1 = best; ties share the mean rank).
-        meds = {o: s["final"]["median"] for o, s in entry["optimizers"].items()}
-        order = sorted(meds.values())
-        entry["ranks"] = {
-            o: float(np.mean([i + 1 for i, v in enumerate(order) if v == m]))
-            for o, m in meds.items()
-        }
+        # Ranks by median final regret.
+        entry["ranks"] = mean_ranks(
+            {o: s["final"]["median"] for o, s in entry["optimizers"].items()}
+        )
         problems[pid] = entry
     return {"problems": problems, "families": families(problems)}
 

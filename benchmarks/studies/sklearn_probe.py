@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from arqbench.optimizers import arqon_space, optuna_distributions
 from arqbench.sklearn_tasks import PROBLEMS
+from arqbench.stats import mean_ranks
 
 FLOORS = (5, 10, 16)
 
@@ -86,11 +87,8 @@ def main() -> None:
                             + "\n"
                         )
             for s in range(args.seeds):
-                order = sorted(columns, key=lambda c: best[c][s])
-                for c in columns:
-                    # Ties share the mean of their ranks.
-                    tied = [i for i, o in enumerate(order) if best[o][s] == best[c][s]]
-                    ranks[c].append(statistics.mean(tied) + 1)
+                for c, r in mean_ranks({c: best[c][s] for c in columns}).items():
+                    ranks[c].append(r)
             cells = "  ".join(f"{c}: {statistics.median(best[c]):.5f}" for c in columns)
             print(f"{name} budget {budget}: {cells}", flush=True)
     print(
